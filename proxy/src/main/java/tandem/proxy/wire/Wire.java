@@ -1,0 +1,91 @@
+package tandem.proxy.wire;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+
+/**
+ * Primitive reads and writes of the PostgreSQL protocol: null-terminated strings and messages whose
+ * length is written as a placeholder and back-filled once the body is known.
+ */
+public final class Wire {
+
+    private Wire() {
+    }
+
+    /** Writes the type byte and a length placeholder; returns where the length goes. */
+    public static int beginMessage(ByteBuf out, char type) {
+        out.writeByte(type);
+        int lengthAt = out.writerIndex();
+        out.writeInt(0);
+        return lengthAt;
+    }
+
+    /** Back-fills the length (which counts itself but not the type byte). */
+    public static void endMessage(ByteBuf out, int lengthAt) {
+        out.setInt(lengthAt, out.writerIndex() - lengthAt);
+    }
+
+    /** Writes a message that has no body, such as Sync or ParseComplete. */
+    public static void writeEmpty(ByteBuf out, char type) {
+        out.writeByte(type);
+        out.writeInt(4);
+    }
+
+    /**
+     * Reads a null-terminated UTF-8 string. Invalid UTF-8 is an error rather than a replacement
+     * character, so that what tandem forwards is byte for byte what the client sent.
+     */
+    public static String readCString(ByteBuf in) {
+        int start = in.readerIndex();
+        int end = in.indexOf(start, in.writerIndex(), (byte) 0);
+        if (end < 0) {
+            throw new ProtocolException("string is not null-terminated within its message");
+        }
+        int length = end - start;
+        String value = readUtf8(in, start, length);
+        in.readerIndex(end + 1);
+        return value;
+    }
+
+    public static void writeCString(ByteBuf out, String value) {
+        ByteBufUtil.writeUtf8(out, value);
+        out.writeByte(0);
+    }
+
+    /** Reads {@code length} bytes at {@code index} as strict UTF-8 without moving the reader index. */
+    public static String readUtf8(ByteBuf in, int index, int length) {
+        if (!ByteBufUtil.isText(in, index, length, UTF_8)) {
+            throw new InvalidEncodingException();
+        }
+        return in.toString(index, length, UTF_8);
+    }
+
+    /** The bytes of a value whose length prefix (-1 for NULL) was already read. */
+    public static byte[] readBytes(ByteBuf in, int length) {
+        if (length > in.readableBytes()) {
+            throw new ProtocolException("value of " + length + " bytes is longer than what is left of its message ("
+                    + in.readableBytes() + " bytes)");
+        }
+        byte[] bytes = new byte[length];
+        in.readBytes(bytes);
+        return bytes;
+    }
+
+    /** Reads an int16 count and checks that it is not negative. */
+    public static int readCount(ByteBuf in, String what) {
+        requireReadable(in, 2, what);
+        int count = in.readShort();
+        if (count < 0) {
+            throw new ProtocolException("negative " + what + " count: " + count);
+        }
+        return count;
+    }
+
+    public static void requireReadable(ByteBuf in, int bytes, String what) {
+        if (in.readableBytes() < bytes) {
+            throw new ProtocolException("message ends inside its " + what);
+        }
+    }
+}
