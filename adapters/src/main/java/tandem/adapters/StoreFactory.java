@@ -1,0 +1,23 @@
+package tandem.adapters;
+
+import tandem.adapters.postgres.PostgresStore;
+import tandem.config.StoreConfig;
+import tandem.core.store.Store;
+
+/** Opens the store a config entry describes. */
+public final class StoreFactory {
+
+    /** Connections a PostgreSQL store keeps for tandem's own work (health checks, later copy and verify). */
+    private static final int WORK_POOL_SIZE = 4;
+
+    private StoreFactory() {
+    }
+
+    public static Store open(StoreConfig config) {
+        if (config.isPostgres()) {
+            return PostgresStore.open(config.role(), config.url(), config.user(), config.password(),
+                    config.pool().connectTimeout(), WORK_POOL_SIZE);
+        }
+        throw new UnsupportedOperationException("SQLite stores come with the SQLite adapter");
+    }
+}

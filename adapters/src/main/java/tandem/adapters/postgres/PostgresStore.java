@@ -1,0 +1,166 @@
+package tandem.adapters.postgres;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import tandem.core.error.ProxyException;
+import tandem.core.error.SqlState;
+import tandem.core.store.SessionSettings;
+import tandem.core.store.SqlSession;
+import tandem.core.store.Store;
+import tandem.core.store.StoreKind;
+import tandem.core.store.WireEndpoint;
+
+/**
+ * A PostgreSQL store. Client traffic reaches it through tandem's protocol relay at
+ * {@link #wireEndpoint()}; tandem's own work (health checks, and copying and comparing rows in
+ * later phases) goes through a small HikariCP pool of PostgreSQL JDBC connections.
+ */
+public final class PostgresStore implements Store {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
+
+    private final String name;
+    private final WireEndpoint endpoint;
+    private final HikariDataSource pool;
+    private volatile String serverVersion;
+
+    private PostgresStore(String name, WireEndpoint endpoint, HikariDataSource pool) {
+        this.name = name;
+        this.endpoint = endpoint;
+        this.pool = pool;
+    }
+
+    /**
+     * Sets the store up without connecting yet: a store that is down at startup is reported by
+     * {@link #ping()}, not by a constructor exception.
+     */
+    public static PostgresStore open(String name, String url, String user, String password, Duration connectTimeout,
+            int workPoolSize) {
+        WireEndpoint endpoint = endpoint(name, url, user, password);
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("tandem-" + name);
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(endpoint.user());
+        hikari.setPassword(endpoint.password());
+        hikari.setMaximumPoolSize(workPoolSize);
+        hikari.setMinimumIdle(0);
+        hikari.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));
+        hikari.setInitializationFailTimeout(-1);
+        hikari.addDataSourceProperty("ApplicationName", "tandem");
+        return new PostgresStore(name, endpoint, new HikariDataSource(hikari));
+    }
+
+    /** Reads host, port, database and credentials the way PostgreSQL JDBC reads the URL. */
+    static WireEndpoint endpoint(String name, String url, String user, String password) {
+        Properties props = org.postgresql.Driver.parseURL(url, new Properties());
+        if (props == null) {
+            throw new ProxyException(SqlState.CONNECTION_EXCEPTION, "stores." + name + ".url is not a PostgreSQL JDBC URL: "
+                    + url, null, "write it as jdbc:postgresql://host:5432/database");
+        }
+        String hosts = props.getProperty("PGHOST", "localhost");
+        String ports = props.getProperty("PGPORT", "5432");
+        if (hosts.contains(",")) {
+            throw new ProxyException(SqlState.CONNECTION_EXCEPTION, "stores." + name + ".url names several hosts ("
+                    + hosts + ")", null, "tandem relays to one PostgreSQL server; name the primary only");
+        }
+        String sslmode = props.getProperty("sslmode", "prefer");
+        if (sslmode.equals("require") || sslmode.startsWith("verify")) {
+            throw new ProxyException(SqlState.FEATURE_NOT_SUPPORTED, "stores." + name + ".url asks for sslmode="
+                    + sslmode + ", and tandem does not speak TLS to stores yet", null,
+                    "use sslmode=disable or prefer on a trusted network, or a TLS tunnel beside tandem");
+        }
+        String effectiveUser = user != null ? user : props.getProperty("user", System.getProperty("user.name"));
+        String effectivePassword = password != null ? password : props.getProperty("password", "");
+        Map<String, String> startup = new LinkedHashMap<>();
+        if (props.getProperty("options") != null) {
+            startup.put("options", props.getProperty("options"));
+        }
+        if (props.getProperty("currentSchema") != null) {
+            startup.put("search_path", props.getProperty("currentSchema"));
+        }
+        return new WireEndpoint(hosts, Integer.parseInt(ports), props.getProperty("PGDBNAME", effectiveUser),
+                effectiveUser, effectivePassword, startup);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public StoreKind kind() {
+        return StoreKind.POSTGRES;
+    }
+
+    /** The database name clients of this store use by default. */
+    public String database() {
+        return endpoint.database();
+    }
+
+    @Override
+    public String serverVersion() {
+        String version = serverVersion;
+        if (version == null) {
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SHOW server_version")) {
+                rs.next();
+                version = serverVersion = rs.getString(1);
+            } catch (SQLException e) {
+                throw unreachable(e);
+            }
+        }
+        return version;
+    }
+
+    @Override
+    public void ping() {
+        try (Connection c = pool.getConnection()) {
+            if (!c.isValid(2)) {
+                throw new SQLException("connection is not valid");
+            }
+        } catch (SQLException e) {
+            throw unreachable(e);
+        }
+    }
+
+    private ProxyException unreachable(SQLException e) {
+        return new ProxyException(SqlState.CONNECTION_FAILURE, "store \"" + name + "\" at " + endpoint.address()
+                + " is unreachable: " + e.getMessage(), null,
+                "check that PostgreSQL runs there and stores." + name + ".url, user and password", false, e);
+    }
+
+    @Override
+    public Optional<WireEndpoint> wireEndpoint() {
+        return Optional.of(endpoint);
+    }
+
+    @Override
+    public SqlSession openSession(SessionSettings settings) {
+        throw new UnsupportedOperationException("client traffic to PostgreSQL stores goes through the relay");
+    }
+
+    /** Connections for tandem's own work on this store. */
+    public javax.sql.DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        log.debug("closed store {}", name);
+    }
+}

@@ -1,0 +1,929 @@
+package tandem.proxy.backend;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import tandem.core.error.ProxyException;
+import tandem.core.error.SqlState;
+import tandem.core.session.TransactionStatus;
+import tandem.core.sql.Classification;
+import tandem.core.sql.SetCommand;
+import tandem.core.sql.StatementClassifier;
+import tandem.core.sql.StatementSplitter;
+import tandem.core.sql.TransactionControl;
+import tandem.proxy.backend.Expectation.Kind;
+import tandem.proxy.session.Backend;
+import tandem.proxy.session.ClientOutput;
+import tandem.proxy.session.ClientSession;
+import tandem.proxy.session.ClientSettings;
+import tandem.proxy.wire.ProtocolException;
+import tandem.proxy.wire.Wire;
+import tandem.proxy.wire.backend.CloseComplete;
+import tandem.proxy.wire.backend.ErrorResponse;
+import tandem.proxy.wire.backend.ParameterStatus;
+import tandem.proxy.wire.backend.ParseComplete;
+import tandem.proxy.wire.backend.ReadyForQuery;
+import tandem.proxy.wire.frontend.Bind;
+import tandem.proxy.wire.frontend.Close;
+import tandem.proxy.wire.frontend.CopyData;
+import tandem.proxy.wire.frontend.CopyDone;
+import tandem.proxy.wire.frontend.CopyFail;
+import tandem.proxy.wire.frontend.Describe;
+import tandem.proxy.wire.frontend.Execute;
+import tandem.proxy.wire.frontend.Flush;
+import tandem.proxy.wire.frontend.FrontendMessage;
+import tandem.proxy.wire.frontend.FunctionCall;
+import tandem.proxy.wire.frontend.Parse;
+import tandem.proxy.wire.frontend.Query;
+import tandem.proxy.wire.frontend.Sync;
+
+/**
+ * One client's traffic to a PostgreSQL store, relayed message by message over a pooled server
+ * connection. What the server sends back is forwarded as it came, in runs of whole messages; the
+ * relay reads only message headers, plus the few messages that tell it where the session stands
+ * (ReadyForQuery, CommandComplete, errors).
+ *
+ * <p>It keeps one {@link Expectation} per message sent, so that it always knows which request a
+ * response answers. That lets it add messages of its own — re-preparing a client's statement on a
+ * connection that has not seen it, replaying the client's settings — and swallow their answers,
+ * and slot answers it gives itself (a Close of a statement that lives only in tandem's books, an
+ * error it raises) into the right place in the stream.
+ *
+ * <p>With transaction pooling the connection goes back to the pool whenever the client is between
+ * transactions and owes nothing; a client that uses something bound to one server session (LISTEN,
+ * temporary tables, session advisory locks, WITH HOLD cursors, SQL PREPARE) is pinned to its
+ * connection from then on, and that connection is closed rather than reused when the client leaves.
+ */
+public final class RelayBackend implements Backend, BackendListener {
+
+    private static final Logger log = LoggerFactory.getLogger(RelayBackend.class);
+
+    /** Describing a statement that does not exist fails the server's transaction exactly as an error of tandem's would have. */
+    private static final String POISON = "tandem_no_such_statement";
+    private static final int FLUSH_THRESHOLD = 64 * 1024;
+
+    private final ClientSession session;
+    private final ClientOutput out;
+    private final ClientSettings settings;
+    private final BackendPool pool;
+    private final boolean poolByTransaction;
+    private final StatementNames names;
+    private final StatementClassifier classifier;
+
+    private BackendConnection backend;
+    private boolean acquiring;
+    private Promise<Map<String, String>> opening;
+    private final ArrayDeque<FrontendMessage> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Expectation> expected = new ArrayDeque<>();
+    private ByteBuf toServer;
+
+    private final Map<String, ClientStatement> statements = new HashMap<>();
+    private ClientStatement unnamed;
+    private final Map<String, ClientStatement> portals = new HashMap<>();
+
+    private TransactionStatus status = TransactionStatus.IDLE;
+    private boolean skippingToSync;
+    private boolean sentSinceSync;
+    private boolean errorSinceReady;
+    private boolean pinned;
+    private boolean dirty;
+    private boolean heldForServer;
+    private boolean closed;
+
+    public RelayBackend(ClientSession session, BackendPool pool, boolean poolByTransaction, StatementNames names,
+            StatementClassifier classifier) {
+        this.session = session;
+        this.out = session.output();
+        this.settings = session.settings();
+        this.pool = pool;
+        this.poolByTransaction = poolByTransaction;
+        this.pinned = !poolByTransaction;
+        this.names = names;
+        this.classifier = classifier;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return out.loop();
+    }
+
+    // ---- startup ----------------------------------------------------------------------------------
+
+    @Override
+    public Future<Map<String, String>> open() {
+        opening = out.loop().newPromise();
+        Future<BackendConnection> acquired = pool.acquire(out.loop());
+        acquired.addListener(f -> {
+            if (!acquired.isSuccess()) {
+                failOpening(acquired.cause());
+                return;
+            }
+            if (closed) {
+                pool.release(acquired.getNow());
+                return;
+            }
+            attach(acquired.getNow());
+            if (!syncSettings()) {
+                finishOpening();
+            }
+            flushToServer();
+        });
+        return opening;
+    }
+
+    private void finishOpening() {
+        Promise<Map<String, String>> promise = opening;
+        opening = null;
+        if (promise != null) {
+            promise.trySuccess(new LinkedHashMap<>(backend.serverParameters()));
+        }
+        maybeRelease();
+    }
+
+    private void failOpening(Throwable cause) {
+        Promise<Map<String, String>> promise = opening;
+        opening = null;
+        if (promise != null) {
+            promise.tryFailure(cause);
+        }
+    }
+
+    // ---- client to server -------------------------------------------------------------------------
+
+    @Override
+    public void receive(FrontendMessage message) {
+        if (closed) {
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        if (acquiring || !waiting.isEmpty() || opening != null) {
+            waiting.add(message);
+            return;
+        }
+        process(message);
+    }
+
+    private void process(FrontendMessage message) {
+        if (skippingToSync) {
+            if (message instanceof Sync) {
+                skippingToSync = false;
+                sync();
+            } else {
+                ReferenceCountUtil.release(message);
+            }
+            return;
+        }
+        switch (message) {
+            case Query q -> query(q);
+            case Parse p -> parse(p);
+            case Bind b -> bind(b);
+            case Describe d -> describe(d);
+            case Execute e -> execute(e);
+            case Close c -> close(c);
+            case Sync s -> sync();
+            case Flush f -> flush(f);
+            case CopyData d -> copy(d);
+            case CopyDone d -> copy(d);
+            case CopyFail d -> copy(d);
+            case FunctionCall call -> {
+                if (haveBackend(call)) {
+                    send(call, Expectation.of(Kind.FUNCTION_CALL));
+                }
+            }
+            default -> throw new ProtocolException("unexpected " + message.getClass().getSimpleName()
+                    + " message after startup");
+        }
+    }
+
+    private void query(Query query) {
+        if (!haveBackend(query)) {
+            return;
+        }
+        List<Classification> classified = StatementSplitter.split(query.sql()).stream().map(classifier::classify).toList();
+        classified.forEach(this::notePinning);
+        syncSettings();
+        Expectation e = Expectation.of(Kind.QUERY);
+        e.statements = classified;
+        send(query, e);
+    }
+
+    private void parse(Parse parse) {
+        String name = parse.statement();
+        if (!name.isEmpty() && statements.containsKey(name)) {
+            localError(new ProxyException(SqlState.DUPLICATE_PREPARED_STATEMENT,
+                    "prepared statement \"" + name + "\" already exists"), false);
+            return;
+        }
+        if (!haveBackend(parse)) {
+            return;
+        }
+        Classification classification = classifier.classify(parse.sql());
+        notePinning(classification);
+        syncSettings();
+        if (name.isEmpty()) {
+            unnamed = new ClientStatement(parse.sql(), parse.parameterTypes(), "", classification);
+            backend.unnamedOwner(unnamed);
+            Expectation e = Expectation.of(Kind.PARSE);
+            e.clientStatement = unnamed;
+            send(parse, e);
+            return;
+        }
+        ClientStatement statement = new ClientStatement(parse.sql(), parse.parameterTypes(),
+                names.nameFor(parse.sql(), parse.parameterTypes()), classification);
+        statements.put(name, statement);
+        if (backend.prepared().contains(statement.serverName())) {
+            Expectation e = Expectation.local(encode(ParseComplete.INSTANCE));
+            e.clientName = name;
+            e.clientStatement = statement;
+            enqueueLocal(e);
+        } else {
+            prepareOnServer(statement, name, true);
+        }
+    }
+
+    private void bind(Bind bind) {
+        ClientStatement statement = lookup(bind.statement());
+        if (statement == null) {
+            return;
+        }
+        if (!haveBackend(bind)) {
+            return;
+        }
+        syncSettings();
+        ensurePrepared(statement);
+        portals.put(bind.portal(), statement);
+        send(new Bind(bind.portal(), statement.serverName(), bind.parameterFormats(), bind.parameterValues(),
+                bind.resultFormats()), Expectation.of(Kind.BIND));
+    }
+
+    private void describe(Describe describe) {
+        if (describe.kind() == 'S') {
+            ClientStatement statement = lookup(describe.name());
+            if (statement == null || !haveBackend(describe)) {
+                return;
+            }
+            syncSettings();
+            ensurePrepared(statement);
+            send(new Describe('S', statement.serverName()), Expectation.of(Kind.DESCRIBE_STATEMENT));
+        } else if (haveBackend(describe)) {
+            send(describe, Expectation.of(Kind.DESCRIBE_PORTAL));
+        }
+    }
+
+    private void execute(Execute execute) {
+        if (!haveBackend(execute)) {
+            return;
+        }
+        Expectation e = Expectation.of(Kind.EXECUTE);
+        ClientStatement statement = portals.get(execute.portal());
+        if (statement != null) {
+            e.statements = List.of(statement.classification());
+        }
+        send(execute, e);
+    }
+
+    private void close(Close close) {
+        if (close.kind() == 'S') {
+            // statements live in tandem's books and are shared on the server; closing is bookkeeping
+            if (close.name().isEmpty()) {
+                unnamed = null;
+            } else {
+                statements.remove(close.name());
+            }
+            enqueueLocal(Expectation.local(encode(CloseComplete.INSTANCE)));
+            return;
+        }
+        portals.remove(close.name());
+        if (backend == null) {
+            enqueueLocal(Expectation.local(encode(CloseComplete.INSTANCE)));
+        } else {
+            send(close, Expectation.of(Kind.CLOSE));
+        }
+    }
+
+    private void sync() {
+        if (backend == null) {
+            enqueueLocal(Expectation.local(encode(new ReadyForQuery(status))));
+            return;
+        }
+        send(Sync.INSTANCE, Expectation.of(Kind.SYNC));
+        sentSinceSync = false;
+    }
+
+    private void flush(Flush flush) {
+        if (backend != null) {
+            send(flush, null);
+        }
+    }
+
+    private void copy(FrontendMessage message) {
+        if (backend == null) {
+            // no COPY can be running without a server connection; PostgreSQL ignores strays too
+            ReferenceCountUtil.release(message);
+            return;
+        }
+        send(message, null);
+    }
+
+    /** The client's statement by name, or an error to the client (and null) if it has none. */
+    private ClientStatement lookup(String name) {
+        ClientStatement statement = name.isEmpty() ? unnamed : statements.get(name);
+        if (statement == null) {
+            localError(new ProxyException(SqlState.INVALID_SQL_STATEMENT_NAME, name.isEmpty()
+                    ? "unnamed prepared statement does not exist"
+                    : "prepared statement \"" + name + "\" does not exist"), false);
+        }
+        return statement;
+    }
+
+    /** Prepares a client's statement on the held connection if that connection has not got it. */
+    private void ensurePrepared(ClientStatement statement) {
+        if (statement.serverName().isEmpty()) {
+            if (backend.unnamedOwner() != statement) {
+                send(new Parse("", statement.sql(), statement.parameterTypes()), Expectation.injected(Kind.PARSE));
+                backend.unnamedOwner(statement);
+            }
+        } else if (!backend.prepared().contains(statement.serverName())) {
+            prepareOnServer(statement, null, false);
+        }
+    }
+
+    private void prepareOnServer(ClientStatement statement, String clientName, boolean forward) {
+        Expectation e = forward ? Expectation.of(Kind.PARSE) : Expectation.injected(Kind.PARSE);
+        e.statementName = statement.serverName();
+        e.clientName = clientName;
+        e.clientStatement = statement;
+        send(new Parse(statement.serverName(), statement.sql(), statement.parameterTypes()), e);
+        backend.prepared().add(statement.serverName());
+        String victim = backend.prepared().overflow();
+        if (victim != null) {
+            backend.prepared().remove(victim);
+            send(new Close('S', victim), Expectation.injected(Kind.CLOSE));
+        }
+    }
+
+    /**
+     * Brings the held connection to the client's settings, at the start of a batch outside a
+     * transaction only (a Query in the middle of an extended batch would end its implicit
+     * transaction). Returns whether statements were sent.
+     */
+    private boolean syncSettings() {
+        if (sentSinceSync || status != TransactionStatus.IDLE || backend.settingsMatch(session, settings.version())) {
+            return false;
+        }
+        String sql = settings.diff(backend.appliedSettings());
+        long version = settings.version();
+        if (sql == null) {
+            backend.settingsSynced(session, version);
+            return false;
+        }
+        BackendConnection target = backend;
+        Expectation e = Expectation.injected(Kind.QUERY);
+        e.onDone = () -> {
+            if (e.failure != null) {
+                if (opening != null) {
+                    failOpening(e.failure);
+                } else {
+                    log.warn("could not apply client settings on {}: {}", target, e.failure.getMessage());
+                    out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "could not apply this session's "
+                            + "settings on a connection to store \"" + pool.storeName() + "\": "
+                            + e.failure.response().message(), null, null, true, null));
+                    close();
+                }
+                return;
+            }
+            settings.synced(target.appliedSettings());
+            target.settingsSynced(session, version);
+            if (opening != null) {
+                finishOpening();
+            }
+        };
+        log.debug("applying client settings on {}: {}", target, sql);
+        send(new Query(sql), e);
+        return true;
+    }
+
+    private void notePinning(Classification classification) {
+        if (!classification.sessionFeatures().isEmpty()) {
+            if (!pinned) {
+                log.debug("client {} keeps its server connection from now on: it uses {}", session.processId(),
+                        classification.sessionFeatures());
+            }
+            pinned = true;
+            dirty = true;
+        }
+    }
+
+    /**
+     * True if a connection is held; otherwise starts getting one, parks the message until then and
+     * returns false.
+     */
+    private boolean haveBackend(FrontendMessage message) {
+        if (backend != null) {
+            return true;
+        }
+        waiting.addFirst(message);
+        acquiring = true;
+        out.holdReading();
+        Future<BackendConnection> acquired = pool.acquire(out.loop());
+        if (acquired.isDone()) {
+            acquired(acquired);
+        } else {
+            acquired.addListener(f -> acquired(acquired));
+        }
+        return false;
+    }
+
+    private void acquired(Future<BackendConnection> acquired) {
+        acquiring = false;
+        out.releaseReading();
+        if (closed) {
+            if (acquired.isSuccess()) {
+                pool.release(acquired.getNow());
+            }
+            return;
+        }
+        if (acquired.isSuccess()) {
+            attach(acquired.getNow());
+        } else {
+            ProxyException error = acquired.cause() instanceof ProxyException p ? p
+                    : new ProxyException(SqlState.CONNECTION_FAILURE, String.valueOf(acquired.cause().getMessage()));
+            FrontendMessage first = waiting.poll();
+            boolean simple = first instanceof Query || first instanceof FunctionCall;
+            ReferenceCountUtil.release(first);
+            localError(error, simple);
+        }
+        drainWaiting();
+    }
+
+    private void drainWaiting() {
+        while (!acquiring && opening == null && !closed && !waiting.isEmpty()) {
+            process(waiting.poll());
+        }
+        flushToServer();
+        out.flush();
+    }
+
+    private void attach(BackendConnection connection) {
+        backend = connection;
+        connection.attach(this);
+        if (!connection.loop().inEventLoop() && log.isTraceEnabled()) {
+            log.trace("client {} on another event loop than {}", session.processId(), connection);
+        }
+    }
+
+    private void send(FrontendMessage message, Expectation expectation) {
+        if (expectation != null) {
+            expected.add(expectation);
+            if (expectation.kind.isExtended()) {
+                sentSinceSync = true;
+            }
+        }
+        if (toServer == null) {
+            toServer = out.alloc().buffer(256);
+        }
+        try {
+            message.encode(toServer);
+        } finally {
+            ReferenceCountUtil.release(message);
+        }
+        if (toServer.readableBytes() >= FLUSH_THRESHOLD) {
+            flushToServer();
+        }
+    }
+
+    private void flushToServer() {
+        if (toServer != null && toServer.isReadable() && backend != null) {
+            ByteBuf bytes = toServer;
+            toServer = null;
+            backend.send(bytes);
+        }
+    }
+
+    @Override
+    public void endOfInput() {
+        flushToServer();
+        out.flush();
+    }
+
+    /**
+     * An error tandem raises itself in the middle of the client's stream, with PostgreSQL's
+     * semantics: it answers in turn, the rest of an extended batch is skipped up to Sync, and the
+     * server's transaction fails too, so that what the client is told about its transaction is true.
+     */
+    private void localError(ProxyException error, boolean endsQuery) {
+        enqueueLocal(Expectation.local(encode(ErrorResponse.of(error))));
+        errorSinceReady = true;
+        boolean serverInvolved = backend != null && (sentSinceSync || status != TransactionStatus.IDLE);
+        if (serverInvolved) {
+            send(new Describe('S', POISON), Expectation.injected(Kind.DESCRIBE_STATEMENT));
+        }
+        if (!endsQuery) {
+            skippingToSync = true;
+        } else if (serverInvolved) {
+            send(Sync.INSTANCE, Expectation.of(Kind.SYNC));
+            sentSinceSync = false;
+        } else {
+            enqueueLocal(Expectation.local(encode(new ReadyForQuery(status))));
+        }
+    }
+
+    private void enqueueLocal(Expectation local) {
+        expected.add(local);
+        drainLocal();
+    }
+
+    /** Writes tandem's own answers that have reached the head of the line. */
+    private void drainLocal() {
+        Expectation head;
+        while ((head = expected.peek()) != null && head.kind == Kind.LOCAL) {
+            expected.poll();
+            out.write(head.local);
+            head.local = null;
+        }
+    }
+
+    private ByteBuf encode(tandem.proxy.wire.backend.BackendMessage message) {
+        ByteBuf buf = out.alloc().buffer();
+        message.encode(buf);
+        return buf;
+    }
+
+    // ---- server to client -------------------------------------------------------------------------
+
+    @Override
+    public void onFrames(BackendConnection connection, ByteBuf frames) {
+        if (connection != backend) {
+            log.warn("{} answered after {} let it go ({} bytes); closing it", connection, this, frames.readableBytes());
+            frames.release();
+            connection.close();
+            return;
+        }
+        int run = frames.readerIndex();
+        try {
+            while (frames.isReadable()) {
+                int at = frames.readerIndex();
+                char type = (char) frames.getByte(at);
+                int next = at + 1 + frames.getInt(at + 1);
+                frames.readerIndex(next);
+                Expectation head = expected.peek();
+                if (head != null && !head.forward) {
+                    writeRun(frames, run, at);
+                    run = next;
+                }
+                if (respond(type, frames.slice(at + 5, next - at - 5), head) && !expected.isEmpty()
+                        && expected.peek().kind == Kind.LOCAL) {
+                    writeRun(frames, run, next);
+                    run = next;
+                    drainLocal();
+                }
+            }
+            writeRun(frames, run, frames.readerIndex());
+        } catch (ProtocolException | IllegalStateException e) {
+            log.error("lost track of {}'s responses; closing the client session", connection, e);
+            out.fail(new ProxyException(SqlState.PROTOCOL_VIOLATION, "tandem lost track of the server's responses: "
+                    + e.getMessage(), null, null, true, e));
+            close();
+            return;
+        } finally {
+            frames.release();
+        }
+        out.flush();
+        if (backend != null && !out.isWritable()) {
+            backend.channel().config().setAutoRead(false);
+        }
+        maybeRelease();
+        if (!waiting.isEmpty() && !acquiring && opening == null) {
+            drainWaiting();
+        }
+    }
+
+    private void writeRun(ByteBuf frames, int from, int to) {
+        if (to > from) {
+            out.write(frames.retainedSlice(from, to - from));
+        }
+    }
+
+    /**
+     * Follows one server message; returns whether it completed the request at the head of the line.
+     */
+    private boolean respond(char type, ByteBuf body, Expectation head) {
+        switch (type) {
+            case 'Z' -> {
+                Expectation done = popUntilReady();
+                status = TransactionStatus.of(body.getByte(body.readerIndex()));
+                onReady();
+                complete(done);
+                return true;
+            }
+            case 'E' -> {
+                errorSinceReady = true;
+                if (head == null) {
+                    return false;
+                }
+                if (!head.forward && head.failure == null) {
+                    head.failure = new ServerError(ErrorResponse.decode(body.duplicate()));
+                }
+                if (head.kind.isExtended()) {
+                    expected.poll();
+                    forgetParse(head);
+                    complete(head);
+                    dropUntilSync();
+                    if (expected.isEmpty() && sentSinceSync) {
+                        // the client's Sync is still to come; until then the server ignores it all, and so do we
+                        skippingToSync = true;
+                    }
+                    return true;
+                }
+                return false;
+            }
+            case '1' -> {
+                return pop(head, Kind.PARSE);
+            }
+            case '2' -> {
+                return pop(head, Kind.BIND);
+            }
+            case '3' -> {
+                return pop(head, Kind.CLOSE);
+            }
+            case 'n' -> {
+                return pop(head, head != null && head.kind == Kind.DESCRIBE_PORTAL ? Kind.DESCRIBE_PORTAL
+                        : Kind.DESCRIBE_STATEMENT);
+            }
+            case 'T' -> {
+                if (head != null && (head.kind == Kind.DESCRIBE_STATEMENT || head.kind == Kind.DESCRIBE_PORTAL)) {
+                    return pop(head, head.kind);
+                }
+                requireHead(head, type);
+                return false;
+            }
+            case 'C' -> {
+                requireHead(head, type);
+                String tag = Wire.readCString(body.duplicate());
+                Classification statement = head.nextStatement();
+                head.completed++;
+                onCommandComplete(tag, statement);
+                return head.kind == Kind.EXECUTE && pop(head, Kind.EXECUTE);
+            }
+            case 'I' -> {
+                requireHead(head, type);
+                head.completed++;
+                return head.kind == Kind.EXECUTE && pop(head, Kind.EXECUTE);
+            }
+            case 's' -> {
+                return pop(head, Kind.EXECUTE);
+            }
+            case 'S' -> {
+                var parameter = ParameterStatus.decode(body.duplicate());
+                backend.serverParameters().put(parameter.name(), parameter.value());
+                return false;
+            }
+            case 't', 'D', 'G', 'H', 'W', 'd', 'c', 'V' -> {
+                requireHead(head, type);
+                return false;
+            }
+            case 'N', 'A' -> {
+                return false;
+            }
+            default -> throw new ProtocolException("server sent an unknown message type '" + type + "'");
+        }
+    }
+
+    private void requireHead(Expectation head, char type) {
+        if (head == null) {
+            throw new IllegalStateException("server sent '" + type + "' when nothing was asked");
+        }
+    }
+
+    private boolean pop(Expectation head, Kind kind) {
+        if (head == null || head.kind != kind) {
+            throw new IllegalStateException("server answered " + kind + " but the next request is " + head);
+        }
+        expected.poll();
+        complete(head);
+        return true;
+    }
+
+    private Expectation popUntilReady() {
+        Expectation e;
+        while ((e = expected.poll()) != null && !e.kind.endsWithReady()) {
+            if (e.kind == Kind.LOCAL) {
+                throw new IllegalStateException("ReadyForQuery arrived before tandem's own " + e);
+            }
+            log.warn("server skipped {} before ReadyForQuery", e);
+            forgetParse(e);
+        }
+        if (e == null) {
+            throw new IllegalStateException("server sent ReadyForQuery when none was owed");
+        }
+        return e;
+    }
+
+    /** After an error the server ignores everything up to Sync; so does tandem's bookkeeping. */
+    private void dropUntilSync() {
+        Expectation e;
+        while ((e = expected.peek()) != null && !e.kind.endsWithReady()) {
+            expected.poll();
+            if (e.kind == Kind.LOCAL) {
+                ReferenceCountUtil.release(e.local);
+            }
+            forgetParse(e);
+            complete(e);
+        }
+    }
+
+    /** A Parse that failed or was skipped created nothing: not on the server, not for the client. */
+    private void forgetParse(Expectation e) {
+        if (e.statementName != null && backend != null) {
+            backend.prepared().remove(e.statementName);
+        }
+        if (e.clientName != null) {
+            statements.remove(e.clientName, e.clientStatement);
+        } else if (e.clientStatement != null && e.clientStatement == unnamed && e.kind == Kind.PARSE) {
+            unnamed = null;
+        }
+    }
+
+    private void complete(Expectation e) {
+        if (e.onDone != null) {
+            Runnable done = e.onDone;
+            e.onDone = null;
+            done.run();
+        }
+    }
+
+    private void onCommandComplete(String tag, Classification statement) {
+        if (tag.equals("DISCARD ALL")) {
+            settings.resetAll(backend.appliedSettings());
+            backend.prepared().clear();
+            backend.unnamedOwner(null);
+            statements.clear();
+            unnamed = null;
+            return;
+        }
+        if (tag.equals("DEALLOCATE ALL")) {
+            backend.prepared().clear();
+            statements.clear();
+            return;
+        }
+        if (statement == null) {
+            return;
+        }
+        SetCommand set = statement.set();
+        if (set != null && set.scope() == SetCommand.Scope.SESSION && (tag.equals("SET") || tag.equals("RESET"))) {
+            settings.recordTentative(set);
+        }
+        TransactionControl transaction = statement.transaction();
+        if (transaction != null) {
+            switch (transaction.command()) {
+                case COMMIT -> {
+                    if (tag.equals("COMMIT")) {
+                        settings.commitTentative(backend.appliedSettings());
+                    } else {
+                        settings.discardTentative();
+                    }
+                }
+                case ROLLBACK -> settings.discardTentative();
+                case ROLLBACK_TO, PREPARE_TRANSACTION -> {
+                    // what a savepoint rollback undid, or what a prepared transaction keeps, is not followed
+                    if (settings.hasTentative() || transaction.command() == TransactionControl.Command.PREPARE_TRANSACTION) {
+                        pinned = true;
+                        dirty = true;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    private void onReady() {
+        if (status == TransactionStatus.IDLE) {
+            if (errorSinceReady) {
+                settings.discardTentative();
+            } else {
+                settings.commitTentative(backend.appliedSettings());
+            }
+            portals.clear();
+        }
+        errorSinceReady = false;
+        sentSinceSync = false;
+    }
+
+    /** Under transaction pooling, gives the connection back once the client owes and is owed nothing. */
+    private void maybeRelease() {
+        if (!poolByTransaction || pinned || backend == null || status != TransactionStatus.IDLE || sentSinceSync
+                || !expected.isEmpty() || opening != null || !waiting.isEmpty()
+                || (toServer != null && toServer.isReadable())) {
+            return;
+        }
+        BackendConnection connection = backend;
+        backend = null;
+        if (heldForServer) {
+            heldForServer = false;
+            out.releaseReading();
+        }
+        connection.channel().config().setAutoRead(true);
+        pool.release(connection);
+    }
+
+    @Override
+    public void onClosed(BackendConnection connection, Throwable cause) {
+        if (connection != backend) {
+            return;
+        }
+        backend = null;
+        pool.discard(connection);
+        if (closed) {
+            return;
+        }
+        ProxyException lost = new ProxyException(SqlState.CONNECTION_FAILURE, "lost the connection to store \""
+                + pool.storeName() + "\" at " + pool.endpoint().address()
+                + (cause == null ? "" : ": " + cause.getMessage()), null,
+                "the server closed it or the network failed; reconnect and retry", true, cause);
+        if (opening != null) {
+            failOpening(lost);
+            return;
+        }
+        log.warn("client {} lost its connection to store \"{}\": {}", session.processId(), pool.storeName(),
+                cause == null ? "closed by the server" : cause.toString());
+        out.fail(lost);
+        close();
+    }
+
+    @Override
+    public void onWritabilityChanged(BackendConnection connection, boolean writable) {
+        if (connection != backend) {
+            return;
+        }
+        if (!writable && !heldForServer) {
+            heldForServer = true;
+            out.holdReading();
+        } else if (writable && heldForServer) {
+            heldForServer = false;
+            out.releaseReading();
+        }
+    }
+
+    @Override
+    public void clientWritabilityChanged(boolean writable) {
+        if (backend != null) {
+            backend.channel().config().setAutoRead(writable);
+        }
+    }
+
+    @Override
+    public void cancel() {
+        out.loop().execute(() -> {
+            if (backend != null && !expected.isEmpty()) {
+                CancelSender.send(backend, out.loop());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        waiting.forEach(ReferenceCountUtil::release);
+        waiting.clear();
+        for (Expectation e : expected) {
+            ReferenceCountUtil.release(e.local);
+        }
+        boolean clean = expected.isEmpty() && status == TransactionStatus.IDLE && !dirty && !sentSinceSync;
+        expected.clear();
+        if (toServer != null) {
+            toServer.release();
+            toServer = null;
+        }
+        if (backend != null) {
+            BackendConnection connection = backend;
+            backend = null;
+            connection.channel().config().setAutoRead(true);
+            if (clean) {
+                pool.release(connection);
+            } else {
+                pool.discard(connection);
+            }
+        }
+        failOpening(new ProxyException(SqlState.CONNECTION_FAILURE, "client went away during startup"));
+    }
+
+    @Override
+    public String toString() {
+        return "relay[client " + session.processId() + " -> " + pool.storeName() + "]";
+    }
+}

@@ -1,0 +1,86 @@
+package tandem.proxy.session;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
+import io.netty.util.ReferenceCountUtil;
+import tandem.core.error.ProxyException;
+import tandem.core.error.SqlState;
+import tandem.proxy.wire.frontend.FrontendMessage;
+import tandem.proxy.wire.frontend.Terminate;
+
+/** A logged-in client's channel: messages go to its backend in order; protocol errors end it. */
+final class SessionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
+
+    private final ClientSession session;
+    private final Backend backend;
+    private final SessionContext context;
+    private boolean closed;
+
+    SessionHandler(ClientSession session, Backend backend, SessionContext context) {
+        this.session = session;
+        this.backend = backend;
+        this.context = context;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Terminate) {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        backend.receive((FrontendMessage) msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        backend.endOfInput();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        backend.clientWritabilityChanged(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Throwable error = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (error instanceof ProxyException p) {
+            log.debug("session {}: {}", session.processId(), p.toString());
+            session.output().fail(p.isFatal() ? p
+                    : new ProxyException(p.state(), p.getMessage(), p.detail(), p.hint(), true, p));
+        } else if (error instanceof java.io.IOException) {
+            log.debug("session {}: {}", session.processId(), error.toString());
+            ctx.close();
+        } else {
+            log.error("session {} failed", session.processId(), error);
+            session.output().fail(new ProxyException(SqlState.INTERNAL_ERROR, "tandem failed: " + error, null, null,
+                    true, error));
+        }
+        end();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        end();
+        ctx.fireChannelInactive();
+    }
+
+    private void end() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        context.cancels().unregister(session.processId());
+        context.clients().decrementAndGet();
+        backend.close();
+        log.debug("session {} ended", session.processId());
+    }
+}
