@@ -1,13 +1,34 @@
 package tandem.proxy;
 
-/** Entry point of the runnable jar; the commands come with the CLI. */
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import tandem.config.ConfigException;
+import tandem.core.error.ProxyException;
+import tandem.proxy.cli.DemoCommand;
+import tandem.proxy.cli.ServeCommand;
+
+/** The {@code tandem} command. */
+@Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
+        description = "Zero-downtime database migration proxy that speaks PostgreSQL.",
+        subcommands = {DemoCommand.class, ServeCommand.class})
 public final class Main {
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.err.println("tandem: no commands yet");
-        System.exit(2);
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+            // expected failures are reported in plain words; anything else with its stack
+            if (e instanceof ConfigException || e instanceof ProxyException) {
+                commandLine.getErr().println("tandem: " + e.getMessage());
+                if (e instanceof ProxyException p && p.hint() != null) {
+                    commandLine.getErr().println("hint: " + p.hint());
+                }
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(cli.execute(args));
     }
 }

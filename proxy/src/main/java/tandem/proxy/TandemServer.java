@@ -105,7 +105,8 @@ public final class TandemServer implements AutoCloseable {
                 backends = session -> new RelayBackend(session, relayPool, byTransaction, names, classifier);
             } else {
                 Store store = oldStore;
-                backends = session -> new EmulatedBackend(session, store);
+                StatementClassifier classifier = new StatementClassifier(10_000);
+                backends = session -> new EmulatedBackend(session, store, classifier);
             }
             SessionContext context = new SessionContext(config.database(), credentials(config.users()),
                     config.limits().maxClientConnections(), new AtomicInteger(), new CancelRegistry(), backends);

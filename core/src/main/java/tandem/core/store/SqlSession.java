@@ -43,7 +43,8 @@ public interface SqlSession extends AutoCloseable {
     /**
      * Ends the batch: commits its implicit transaction, or rolls it back when {@code failed}; an
      * explicit block stays open (and is marked failed when {@code failed}). Returns the status to
-     * report in ReadyForQuery.
+     * report in ReadyForQuery. Also called for batches in which nothing ran (no beginBatch), so that
+     * a failed Parse inside an explicit block still fails the block, as in PostgreSQL.
      */
     TransactionStatus endBatch(boolean failed);
 
@@ -80,6 +81,9 @@ public interface SqlSession extends AutoCloseable {
         List<Column> columns();
 
         boolean returnsRows();
+
+        /** Whether running it can change nothing in the store, so that a reader connection will do. */
+        boolean readOnly();
 
         /** The statement's command word(s) as CommandComplete begins, e.g. {@code INSERT}. */
         String command();

@@ -1,0 +1,91 @@
+package tandem.proxy.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tandem.adapters.postgres.EmbeddedPostgres;
+import tandem.config.AdminConfig;
+import tandem.config.HostPort;
+import tandem.config.StoreConfig;
+import tandem.config.TandemConfig;
+import tandem.proxy.TandemServer;
+import tandem.proxy.demo.DemoData;
+
+/**
+ * {@code tandem demo}: everything on one machine with nothing to install. A SQLite old store with
+ * sample data, an embedded PostgreSQL new store with the same schema, and tandem in front.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run tandem in front of a sample SQLite database with an embedded PostgreSQL as the new store.")
+public final class DemoCommand implements Callable<Integer> {
+
+    static final String DATABASE = "app";
+
+    @Option(names = "--port", defaultValue = "6432", description = "Port clients connect to (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--admin-port", defaultValue = "9090",
+            description = "Port of the admin API and health checks (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Where the demo keeps its databases (default: ~/.local/share/tandem/demo). "
+                    + "Reused on the next run; delete it to start over.")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = data != null ? data : defaultDataDirectory();
+        Files.createDirectories(dir);
+        Path sqlite = dir.resolve(DATABASE + ".db");
+        if (Files.notExists(sqlite)) {
+            say("creating the old store, a SQLite database with sample data: " + sqlite);
+            DemoData.createSqlite(sqlite, rows -> say("  " + rows));
+        } else {
+            say("reusing the old store " + sqlite);
+        }
+        say("starting the new store, an embedded PostgreSQL (the first start unpacks it) ...");
+        EmbeddedPostgres postgres = EmbeddedPostgres.start(dir.resolve("postgres"), 0);
+        TandemServer server;
+        try {
+            if (postgres.createDatabaseIfMissing(DATABASE)) {
+                DemoData.createPostgresSchema(postgres.jdbcUrl(DATABASE), EmbeddedPostgres.SUPERUSER, "");
+            }
+            TandemConfig config = TandemConfig.builder()
+                    .listen(HostPort.loopback(port))
+                    .admin(new AdminConfig(HostPort.loopback(adminPort), null))
+                    .database(DATABASE)
+                    .oldStore(StoreConfig.sqlite(sqlite))
+                    .newStore(StoreConfig.postgres(postgres.jdbcUrl(DATABASE), EmbeddedPostgres.SUPERUSER, null))
+                    .build();
+            server = TandemServer.start(config);
+        } catch (Exception e) {
+            postgres.close();
+            throw e;
+        }
+        say("");
+        say("tandem demo is running.");
+        say("  connect:    psql postgresql://app@127.0.0.1:" + server.port() + "/" + DATABASE);
+        say("  health:     curl http://127.0.0.1:" + server.adminPort() + "/health/ready");
+        say("  old store:  SQLite " + sqlite + " (" + DemoData.USERS + " users, " + DemoData.CONTENT
+                + " content items, " + DemoData.EVENTS + " analytics events)");
+        say("  new store:  PostgreSQL at 127.0.0.1:" + postgres.port() + "/" + DATABASE + " (embedded, empty tables)");
+        say("Ctrl-C stops everything.");
+        ServeCommand.awaitShutdown(server, postgres);
+        return 0;
+    }
+
+    private static Path defaultDataDirectory() {
+        String xdg = System.getenv("XDG_DATA_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+        return base.resolve("tandem").resolve("demo");
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,96 @@
+package tandem.proxy.e2e;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+
+import tandem.adapters.testing.TestDatabase;
+import tandem.config.AdminConfig;
+import tandem.config.HostPort;
+import tandem.config.PoolConfig;
+import tandem.config.PoolMode;
+import tandem.config.StoreConfig;
+import tandem.config.TandemConfig;
+import tandem.proxy.TandemServer;
+
+/** A tandem started in the test JVM on ephemeral ports, in front of a test database. */
+public final class Proxy implements AutoCloseable {
+
+    private final TandemServer server;
+    private final String database;
+
+    private Proxy(TandemServer server, String database) {
+        this.server = server;
+        this.database = database;
+    }
+
+    /** tandem in pass-through to a PostgreSQL test database. */
+    public static Proxy postgres(TestDatabase db, PoolMode mode) {
+        return postgres(db, mode, 20, TandemConfig.builder());
+    }
+
+    public static Proxy postgres(TestDatabase db, PoolMode mode, int maxSize, TandemConfig.Builder builder) {
+        StoreConfig store = StoreConfig.postgres(db.jdbcUrl(), db.user(), db.password().isEmpty() ? null : db.password());
+        PoolConfig defaults = PoolConfig.defaults(mode);
+        store = store.withPool(new PoolConfig(mode, maxSize, 0, defaults.acquireTimeout(), defaults.connectTimeout(),
+                defaults.idleTimeout(), defaults.maxLifetime()));
+        return start(builder.database(db.name()).oldStore(store), db.name());
+    }
+
+    /** tandem in pass-through to a SQLite database file. */
+    public static Proxy sqlite(Path file, String database) {
+        return start(TandemConfig.builder().database(database).oldStore(StoreConfig.sqlite(file)), database);
+    }
+
+    public static Proxy start(TandemConfig.Builder builder, String database) {
+        TandemConfig config = builder.listen(HostPort.loopback(0)).admin(new AdminConfig(HostPort.loopback(0), null))
+                .build();
+        try {
+            return new Proxy(TandemServer.start(config), database);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public int adminPort() {
+        return server.adminPort();
+    }
+
+    public String database() {
+        return database;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+    }
+
+    public Connection connect() throws SQLException {
+        return connect(new Properties());
+    }
+
+    public Connection connect(Properties properties) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "app");
+        p.putAll(properties);
+        return DriverManager.getConnection(jdbcUrl(), p);
+    }
+
+    /** The environment psql and pgbench need to reach tandem. */
+    public Map<String, String> libpqEnvironment() {
+        return Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(port()), "PGDATABASE", database,
+                "PGUSER", "app", "PGPASSWORD", "");
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
