@@ -237,7 +237,7 @@ final class DateTimes {
 
     private static int writeDate(byte[] buf, int p, long civil) {
         long year = Math.floorDiv(civil, 10000);
-        int md = (int) Math.floorMod(civil, 10000);
+        int md = Math.floorMod(civil, 10000);
         // ISO prints the BC year counted from 1 BC, with " BC" after everything else
         p = Ascii.writePadded(buf, p, year > 0 ? year : 1 - year, 4);
         buf[p++] = '-';

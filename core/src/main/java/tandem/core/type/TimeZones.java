@@ -5,12 +5,20 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 
 /** Time zone names as PostgreSQL reads them: tz database names in any case, and numeric offsets. */
 final class TimeZones {
+
+    /** "UTC+3", "<+0530>-05:30", "+05:30": an optional abbreviation, then hours west of UTC. */
+    private static final Pattern POSIX_WITHOUT_DST = Pattern.compile(
+            "(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)?([+-]?)([0-9]{1,2})(?::([0-9]{2}))?(?::([0-9]{2}))?");
+
+    /** A plain number: hours east of UTC, as PostgreSQL reads SET TimeZone = 5.5. */
+    private static final Pattern HOURS = Pattern.compile("[+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)");
 
     private TimeZones() {
     }
@@ -44,18 +52,10 @@ final class TimeZones {
         if (named != null) {
             return named;
         }
-        try {
-            double hoursEast = Double.parseDouble(v);
-            if (!v.matches("[+-]?[0-9]*\\.?[0-9]+")) {
-                throw new NumberFormatException();
-            }
-            return offset((int) Math.round(hoursEast * 3600), value);
-        } catch (NumberFormatException notANumber) {
-            // fall through to the POSIX form
+        if (HOURS.matcher(v).matches()) {
+            return offset((int) Math.round(Double.parseDouble(v) * 3600), value);
         }
-        var posix = java.util.regex.Pattern
-                .compile("(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]{3,}>)?([+-]?)([0-9]{1,2})(?::([0-9]{2}))?(?::([0-9]{2}))?")
-                .matcher(v);
+        var posix = POSIX_WITHOUT_DST.matcher(v);
         if (posix.matches()) {
             int seconds = Integer.parseInt(posix.group(2)) * 3600
                     + (posix.group(3) == null ? 0 : Integer.parseInt(posix.group(3)) * 60)
