@@ -135,8 +135,8 @@ class BackendMessagesTest {
                 new Case("CopyDone", () -> CopyDone.INSTANCE, hex("63 00000004")),
                 new Case("NotificationResponse", () -> new NotificationResponse(77, "orders", "42"),
                         typed('A', f -> f.int32(77).cstring("orders").cstring("42"))),
-                new Case("NegotiateProtocolVersion", () -> new NegotiateProtocolVersion(0, List.of("_pq_.compression")),
-                        typed('v', f -> f.int32(0).int32(1).cstring("_pq_.compression"))),
+                new Case("NegotiateProtocolVersion", () -> new NegotiateProtocolVersion(196608, List.of("_pq_.compression")),
+                        typed('v', f -> f.int32(196608).int32(1).cstring("_pq_.compression"))),
                 new Case("FunctionCallResponse", () -> new FunctionCallResponse("42".getBytes()),
                         typed('V', f -> f.int32(2).ascii("42"))),
                 new Case("FunctionCallResponse NULL", () -> new FunctionCallResponse(null), hex("56 00000008 ffffffff")));

@@ -9,9 +9,11 @@ import tandem.proxy.wire.Wire;
 
 /**
  * The server speaks an older minor protocol version than the client asked for, or does not know
- * some of its {@code _pq_.} options.
+ * some of its {@code _pq_.} options. {@code newestVersion} is a whole protocol version (major in the
+ * high 16 bits, minor in the low), which is what servers send: a PostgreSQL 18 answers 3.0 with
+ * 196608, although the protocol docs speak of a "newest minor version".
  */
-public record NegotiateProtocolVersion(int newestMinor, List<String> unrecognizedOptions) implements BackendMessage {
+public record NegotiateProtocolVersion(int newestVersion, List<String> unrecognizedOptions) implements BackendMessage {
 
     public static final char TYPE = 'v';
 
@@ -19,8 +21,12 @@ public record NegotiateProtocolVersion(int newestMinor, List<String> unrecognize
         unrecognizedOptions = List.copyOf(unrecognizedOptions);
     }
 
+    public int newestMinor() {
+        return newestVersion & 0xFFFF;
+    }
+
     public static NegotiateProtocolVersion decode(ByteBuf body) {
-        int newestMinor = Wire.readInt(body, "newest minor version");
+        int newestVersion = Wire.readInt(body, "newest protocol version");
         int count = Wire.readInt(body, "option count");
         // every option takes at least its terminator, so a count above the bytes left is a lie
         if (count < 0 || count > body.readableBytes()) {
@@ -31,13 +37,13 @@ public record NegotiateProtocolVersion(int newestMinor, List<String> unrecognize
         for (int i = 0; i < count; i++) {
             options.add(Wire.readCString(body));
         }
-        return new NegotiateProtocolVersion(newestMinor, options);
+        return new NegotiateProtocolVersion(newestVersion, options);
     }
 
     @Override
     public void encode(ByteBuf out) {
         int start = Wire.beginMessage(out, TYPE);
-        out.writeInt(newestMinor);
+        out.writeInt(newestVersion);
         out.writeInt(unrecognizedOptions.size());
         unrecognizedOptions.forEach(option -> Wire.writeCString(out, option));
         Wire.endMessage(out, start);
