@@ -82,7 +82,7 @@ public final class Wire {
 
     /** Reads an int16 count and checks that it is not negative. */
     public static int readCount(ByteBuf in, String what) {
-        requireReadable(in, 2, what);
+        requireReadable(in, 2, what + " count");
         int count = in.readShort();
         if (count < 0) {
             throw new ProtocolException("negative " + what + " count: " + count);
