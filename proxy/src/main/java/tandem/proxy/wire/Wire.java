@@ -102,12 +102,6 @@ public final class Wire {
         return in.readUnsignedShort();
     }
 
-    /** Writes an int16 count, refusing one that the protocol cannot carry. */
-    public static void writeCount(ByteBuf out, int count, int limit, String what) {
-        checkCount(count, limit, what);
-        out.writeShort(count);
-    }
-
     /**
      * Refuses a count above {@code limit}; {@code what} holds one {@code %d} for the count:
      * "Bind has 70000 parameter values (expected: <= 65535)".
