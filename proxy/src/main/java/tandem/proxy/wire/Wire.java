@@ -27,6 +27,13 @@ public final class Wire {
         out.setInt(lengthAt, out.writerIndex() - lengthAt);
     }
 
+    /** Writes the length placeholder of an untyped startup packet; returns where the length goes. */
+    public static int beginPacket(ByteBuf out) {
+        int lengthAt = out.writerIndex();
+        out.writeInt(0);
+        return lengthAt;
+    }
+
     /** Writes a message that has no body, such as Sync or ParseComplete. */
     public static void writeEmpty(ByteBuf out, char type) {
         out.writeByte(type);
@@ -75,7 +82,7 @@ public final class Wire {
 
     /** Reads an int16 count and checks that it is not negative. */
     public static int readCount(ByteBuf in, String what) {
-        requireReadable(in, 2, what);
+        requireReadable(in, 2, what + " count");
         int count = in.readShort();
         if (count < 0) {
             throw new ProtocolException("negative " + what + " count: " + count);
@@ -86,6 +93,62 @@ public final class Wire {
     public static void requireReadable(ByteBuf in, int bytes, String what) {
         if (in.readableBytes() < bytes) {
             throw new ProtocolException("message ends inside its " + what);
+        }
+    }
+
+    /** Reads an int16 count that PostgreSQL reads unsigned (parameter counts go up to 65535). */
+    public static int readUnsignedCount(ByteBuf in, String what) {
+        requireReadable(in, 2, what + " count");
+        return in.readUnsignedShort();
+    }
+
+    /**
+     * Refuses a count above {@code limit}; {@code what} holds one {@code %d} for the count:
+     * "Bind has 70000 parameter values (expected: <= 65535)".
+     */
+    public static void checkCount(int count, int limit, String what) {
+        if (count > limit) {
+            throw new ProtocolException(what.formatted(count) + " (expected: <= " + limit + ")");
+        }
+    }
+
+    public static int readInt(ByteBuf in, String what) {
+        requireReadable(in, 4, what);
+        return in.readInt();
+    }
+
+    public static byte readByte(ByteBuf in, String what) {
+        requireReadable(in, 1, what);
+        return in.readByte();
+    }
+
+    /** Reads an int32 length and that many bytes; -1 is NULL and gives null. */
+    public static byte[] readNullableBytes(ByteBuf in, String what) {
+        int length = readInt(in, what + " length");
+        if (length == -1) {
+            return null;
+        }
+        if (length < 0) {
+            throw new ProtocolException("negative " + what + " length: " + length + " (expected: -1 for NULL or >= 0)");
+        }
+        return readBytes(in, length);
+    }
+
+    /** Writes an int32 length and the bytes; null is written as length -1. */
+    public static void writeNullableBytes(ByteBuf out, byte[] value) {
+        if (value == null) {
+            out.writeInt(-1);
+        } else {
+            out.writeInt(value.length);
+            out.writeBytes(value);
+        }
+    }
+
+    /** Fails when a message that the protocol gives a fixed layout has bytes after its last field. */
+    public static void requireEnd(ByteBuf body, String message) {
+        if (body.isReadable()) {
+            throw new ProtocolException(message + " has " + body.readableBytes()
+                    + " bytes after its last field (expected: none)");
         }
     }
 }
