@@ -3,7 +3,6 @@ package tandem.proxy;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -23,13 +22,13 @@ import tandem.config.StoreConfig;
 import tandem.config.TandemConfig;
 import tandem.config.UserConfig;
 import tandem.core.error.ProxyException;
-import tandem.core.sql.StatementClassifier;
+import tandem.core.sql.ClassificationCache;
 import tandem.core.store.Store;
 import tandem.core.store.StoreKind;
 import tandem.proxy.admin.AdminRoutes;
 import tandem.proxy.admin.AdminServer;
 import tandem.proxy.admin.HealthRoutes;
-import tandem.proxy.auth.ScramServer;
+import tandem.proxy.auth.ScramCredentials;
 import tandem.proxy.backend.BackendPool;
 import tandem.proxy.backend.RelayBackend;
 import tandem.proxy.backend.StatementNames;
@@ -101,11 +100,11 @@ public final class TandemServer implements AutoCloseable {
                 BackendPool relayPool = pool;
                 boolean byTransaction = poolConfig.mode() == PoolMode.TRANSACTION;
                 StatementNames names = new StatementNames(100_000);
-                StatementClassifier classifier = new StatementClassifier(10_000);
+                ClassificationCache classifier = new ClassificationCache();
                 backends = session -> new RelayBackend(session, relayPool, byTransaction, names, classifier);
             } else {
                 Store store = oldStore;
-                StatementClassifier classifier = new StatementClassifier(10_000);
+                ClassificationCache classifier = new ClassificationCache();
                 backends = session -> new EmulatedBackend(session, store, classifier);
             }
             SessionContext context = new SessionContext(config.database(), credentials(config.users()),
@@ -153,12 +152,12 @@ public final class TandemServer implements AutoCloseable {
         }
     }
 
-    private static Map<String, ScramServer.Credentials> credentials(List<UserConfig> users) {
+    private static ScramCredentials credentials(List<UserConfig> users) {
         if (users.isEmpty()) {
             return null;
         }
-        return users.stream().collect(Collectors.toMap(UserConfig::name,
-                u -> ScramServer.Credentials.fromPassword(u.password()), (a, b) -> a, LinkedHashMap::new));
+        return new ScramCredentials(users.stream().collect(Collectors.toMap(UserConfig::name, UserConfig::password,
+                (a, b) -> a, LinkedHashMap::new)));
     }
 
     private static String describe(StoreConfig store) {

@@ -12,8 +12,11 @@ public record AdminRequest(String method, String path, Map<String, List<String>>
     public JsonNode json() {
         try {
             return AdminResponse.JSON.readTree(body);
-        } catch (java.io.IOException e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new AdminException(400, "request body is not valid JSON: " + e.getOriginalMessage(),
+                    "send a JSON object, e.g. {\"percent\": 25}");
+        } catch (java.io.IOException e) {
+            throw new AdminException(400, "request body could not be read: " + e.getMessage(),
                     "send a JSON object, e.g. {\"percent\": 25}");
         }
     }

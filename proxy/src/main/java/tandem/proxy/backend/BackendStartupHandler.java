@@ -12,15 +12,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Promise;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
-import tandem.proxy.auth.Md5Password;
-import tandem.proxy.auth.ScramClient;
+import tandem.proxy.auth.BackendAuthenticator;
 import tandem.proxy.wire.ProtocolException;
 import tandem.proxy.wire.backend.Authentication;
 import tandem.proxy.wire.backend.BackendKeyData;
 import tandem.proxy.wire.backend.ErrorResponse;
 import tandem.proxy.wire.backend.NoticeResponse;
 import tandem.proxy.wire.backend.ParameterStatus;
-import tandem.proxy.wire.frontend.AuthenticationResponse;
 import tandem.proxy.wire.frontend.StartupMessage;
 
 /**
@@ -35,7 +33,7 @@ final class BackendStartupHandler extends ChannelInboundHandlerAdapter {
     private final BackendConnector connector;
     private final Promise<BackendConnection> promise;
     private final Map<String, String> parameters = new LinkedHashMap<>();
-    private ScramClient scram;
+    private BackendAuthenticator authenticator;
     private int processId;
     private int secretKey;
 
@@ -54,7 +52,7 @@ final class BackendStartupHandler extends ChannelInboundHandlerAdapter {
         startup.put("application_name", "tandem");
         startup.putAll(endpoint.startupParameters());
         ByteBuf out = ctx.alloc().buffer();
-        new StartupMessage(StartupMessage.PROTOCOL_3_0, startup).encode(out);
+        StartupMessage.of(startup).encode(out);
         ctx.writeAndFlush(out);
     }
 
@@ -95,7 +93,8 @@ final class BackendStartupHandler extends ChannelInboundHandlerAdapter {
             case 'v' -> log.debug("{} negotiated protocol version down", connector.storeName());
             case ErrorResponse.TYPE -> {
                 var error = ErrorResponse.decode(body);
-                throw connector.unreachable(new ProxyException(SqlState.CONNECTION_FAILURE, error.message()));
+                throw connector.unreachable(new ProxyException(SqlState.CONNECTION_FAILURE,
+                        error.message() + " (SQLSTATE " + error.code() + ")"));
             }
             case 'Z' -> ready(ctx);
             default -> throw new ProtocolException("unexpected '" + type + "' message during startup");
@@ -103,43 +102,15 @@ final class BackendStartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void authenticate(ChannelHandlerContext ctx, Authentication request) {
-        var endpoint = connector.endpoint();
-        byte[] answer = switch (request) {
-            case Authentication.Ok ok -> null;
-            case Authentication.CleartextPassword p -> AuthenticationResponse.password(requirePassword());
-            case Authentication.MD5Password p -> AuthenticationResponse.password(
-                    Md5Password.encode(endpoint.user(), requirePassword(), p.salt()));
-            case Authentication.SASL sasl -> {
-                if (!sasl.mechanisms().contains(ScramClient.MECHANISM)) {
-                    throw new ProxyException(SqlState.FEATURE_NOT_SUPPORTED,
-                            "server offers SASL mechanisms " + sasl.mechanisms() + " but tandem speaks only "
-                                    + ScramClient.MECHANISM);
-                }
-                scram = new ScramClient(requirePassword());
-                yield AuthenticationResponse.saslInitial(ScramClient.MECHANISM, scram.clientFirstMessage());
-            }
-            case Authentication.SASLContinue c -> AuthenticationResponse.sasl(scram.clientFinalMessage(c.data()));
-            case Authentication.SASLFinal f -> {
-                scram.verifyServerFinalMessage(f.data());
-                yield null;
-            }
-            default -> throw new ProxyException(SqlState.FEATURE_NOT_SUPPORTED,
-                    "server asks for an authentication method tandem does not support: " + request);
-        };
-        if (answer != null) {
-            ByteBuf out = ctx.alloc().buffer(answer.length + 5);
-            new AuthenticationResponse(answer).encode(out);
+        if (authenticator == null) {
+            var endpoint = connector.endpoint();
+            authenticator = new BackendAuthenticator(endpoint.user(), endpoint.password() == null ? "" : endpoint.password());
+        }
+        authenticator.respond(request).ifPresent(answer -> {
+            ByteBuf out = ctx.alloc().buffer();
+            answer.encode(out);
             ctx.writeAndFlush(out);
-        }
-    }
-
-    private String requirePassword() {
-        String password = connector.endpoint().password();
-        if (password == null || password.isEmpty()) {
-            throw new ProxyException(SqlState.INVALID_PASSWORD, "the server asks for a password and stores."
-                    + connector.storeName() + ".password is not set");
-        }
-        return password;
+        });
     }
 
     private void ready(ChannelHandlerContext ctx) {

@@ -19,7 +19,7 @@ import tandem.core.error.SqlState;
 import tandem.core.session.TransactionStatus;
 import tandem.core.sql.Classification;
 import tandem.core.sql.SetCommand;
-import tandem.core.sql.StatementClassifier;
+import tandem.core.sql.ClassificationCache;
 import tandem.core.sql.StatementSplitter;
 import tandem.core.sql.TransactionControl;
 import tandem.proxy.backend.Expectation.Kind;
@@ -79,7 +79,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private final BackendPool pool;
     private final boolean poolByTransaction;
     private final StatementNames names;
-    private final StatementClassifier classifier;
+    private final ClassificationCache classifier;
 
     private BackendConnection backend;
     private boolean acquiring;
@@ -102,7 +102,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private boolean closed;
 
     public RelayBackend(ClientSession session, BackendPool pool, boolean poolByTransaction, StatementNames names,
-            StatementClassifier classifier) {
+            ClassificationCache classifier) {
         this.session = session;
         this.out = session.output();
         this.settings = session.settings();
@@ -122,7 +122,8 @@ public final class RelayBackend implements Backend, BackendListener {
 
     @Override
     public Future<Map<String, String>> open() {
-        opening = out.loop().newPromise();
+        Promise<Map<String, String>> promise = out.loop().newPromise();
+        opening = promise;
         Future<BackendConnection> acquired = pool.acquire(out.loop());
         acquired.addListener(f -> {
             if (!acquired.isSuccess()) {
@@ -139,7 +140,7 @@ public final class RelayBackend implements Backend, BackendListener {
             }
             flushToServer();
         });
-        return opening;
+        return promise;
     }
 
     private void finishOpening() {

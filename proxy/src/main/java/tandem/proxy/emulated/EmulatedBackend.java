@@ -17,7 +17,7 @@ import io.netty.util.concurrent.Promise;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.session.TransactionStatus;
-import tandem.core.sql.StatementClassifier;
+import tandem.core.sql.ClassificationCache;
 import tandem.core.sql.StatementKind;
 import tandem.core.sql.StatementSplitter;
 import tandem.core.store.SessionSettings;
@@ -78,7 +78,7 @@ public final class EmulatedBackend implements Backend {
     private final ClientSession session;
     private final ClientOutput out;
     private final Store store;
-    private final StatementClassifier classifier;
+    private final ClassificationCache classifier;
     private final OutputBuffer output;
 
     // event loop side
@@ -94,7 +94,7 @@ public final class EmulatedBackend implements Backend {
     private boolean batchFailed;
     private boolean skipping;
 
-    public EmulatedBackend(ClientSession session, Store store, StatementClassifier classifier) {
+    public EmulatedBackend(ClientSession session, Store store, ClassificationCache classifier) {
         this.session = session;
         this.out = session.output();
         this.store = store;

@@ -69,7 +69,9 @@ public final class ClientOutput {
     /** Sends a final error and closes the connection, as PostgreSQL does with FATAL errors. */
     public void fail(ProxyException error) {
         ByteBuf out = ctx.alloc().buffer();
-        ErrorResponse.fatal(error).encode(out);
+        ErrorResponse.of(error.isFatal() ? error
+                : new ProxyException(error.state(), error.getMessage(), error.detail(), error.hint(), true, error))
+                .encode(out);
         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
     }
 

@@ -124,7 +124,7 @@ public final class StartupHandler extends ChannelInboundHandlerAdapter {
         if (context.users() == null) {
             authenticated(ctx);
         } else {
-            write(ctx, new Authentication.SASL(List.of(ScramServer.MECHANISM)));
+            write(ctx, new Authentication.SASL(ScramServer.MECHANISMS));
             ctx.flush();
         }
     }
@@ -134,28 +134,25 @@ public final class StartupHandler extends ChannelInboundHandlerAdapter {
             throw new ProtocolException("unexpected password message");
         }
         if (scram == null) {
-            var initial = response.asSASLInitialResponse();
-            if (!ScramServer.MECHANISM.equals(initial.mechanism())) {
-                throw ProxyException.fatal(SqlState.PROTOCOL_VIOLATION, "client selected an invalid SASL authentication "
-                        + "mechanism \"" + initial.mechanism() + "\"", null);
-            }
-            scram = new ScramServer(user, context.users().get(user));
-            write(ctx, new Authentication.SASLContinue(scram.serverFirstMessage(initial.data())));
+            var initial = response.readSASLInitialResponse();
+            // unknown users run a mock exchange that fails like a wrong password, as in PostgreSQL
+            scram = context.users().newServer(user);
+            write(ctx, new Authentication.SASLContinue(scram.serverFirstMessage(initial.mechanism(), initial.data())));
             ctx.flush();
             return;
         }
-        byte[] serverFinal = scram.serverFinalMessage(response.asSASLResponse());
-        if (serverFinal == null) {
+        ScramServer.Outcome outcome = scram.serverFinalMessage(response.readSASLResponse());
+        if (!outcome.authenticated()) {
             log.info("password authentication failed for user \"{}\" from {}", user, ctx.channel().remoteAddress());
             throw new ProxyException(SqlState.INVALID_PASSWORD, "password authentication failed for user \"" + user
                     + "\"", null, null, true, null);
         }
-        write(ctx, new Authentication.SASLFinal(serverFinal));
+        write(ctx, new Authentication.SASLFinal(outcome.serverFinalMessage()));
         authenticated(ctx);
     }
 
     private void authenticated(ChannelHandlerContext ctx) {
-        write(ctx, new Authentication.Ok());
+        write(ctx, Authentication.Ok.INSTANCE);
         ctx.flush();
         Map<String, String> parameters = startup.parameters();
         int processId = context.cancels().newProcessId();
@@ -245,12 +242,14 @@ public final class StartupHandler extends ChannelInboundHandlerAdapter {
     private void fail(ChannelHandlerContext ctx, Throwable cause) {
         ErrorResponse response;
         if (cause instanceof ServerError server) {
-            response = server.response().asFatal();
+            response = server.response();
         } else if (cause instanceof ProxyException p) {
-            response = ErrorResponse.fatal(p);
+            response = ErrorResponse.of(p.isFatal() ? p
+                    : new ProxyException(p.state(), p.getMessage(), p.detail(), p.hint(), true, p));
         } else {
             log.error("startup of a connection from {} failed", ctx.channel().remoteAddress(), cause);
-            response = ErrorResponse.fatal(new ProxyException(SqlState.INTERNAL_ERROR, "tandem failed: " + cause));
+            response = ErrorResponse.of(new ProxyException(SqlState.INTERNAL_ERROR, "tandem failed: " + cause, null, null,
+                    true, cause));
         }
         log.debug("refused connection from {}: {}", ctx.channel().remoteAddress(), response.message());
         ByteBuf out = ctx.alloc().buffer();

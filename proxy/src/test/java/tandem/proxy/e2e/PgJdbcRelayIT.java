@@ -315,7 +315,7 @@ class PgJdbcRelayIT {
         List<Connection> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 6; i++) {
-                Connection c = connect(mode, "ApplicationName", "client-" + i, "options", "-c statement_timeout=" + (1000 + i));
+                Connection c = connect(mode, "ApplicationName", "client-" + i, "options", "-c statement_timeout=" + (1001 + i));
                 clients.add(c);
                 try (Statement s = c.createStatement()) {
                     s.execute("SET search_path TO pg_catalog, public");
@@ -330,7 +330,7 @@ class PgJdbcRelayIT {
                                     + "current_setting('search_path')")) {
                         rs.next();
                         assertThat(rs.getString(1)).isEqualTo("client-" + i);
-                        assertThat(rs.getString(2)).isEqualTo((1000 + i) + "ms");
+                        assertThat(rs.getString(2)).isEqualTo((1001 + i) + "ms");
                         assertThat(rs.getString(3)).isEqualTo((64 + i) + "kB");
                         assertThat(rs.getString(4)).isEqualTo("pg_catalog, public");
                     }
