@@ -33,11 +33,15 @@ public final class Proxy implements AutoCloseable {
     }
 
     public static Proxy postgres(TestDatabase db, PoolMode mode, int maxSize, TandemConfig.Builder builder) {
-        StoreConfig store = StoreConfig.postgres(db.jdbcUrl(), db.user(), db.password().isEmpty() ? null : db.password());
         PoolConfig defaults = PoolConfig.defaults(mode);
-        store = store.withPool(new PoolConfig(mode, maxSize, 0, defaults.acquireTimeout(), defaults.connectTimeout(),
-                defaults.idleTimeout(), defaults.maxLifetime()));
-        return start(builder.database(db.name()).oldStore(store), db.name());
+        return postgres(db.jdbcUrl(), db, new PoolConfig(mode, maxSize, 0, defaults.acquireTimeout(),
+                defaults.connectTimeout(), defaults.idleTimeout(), defaults.maxLifetime()), builder);
+    }
+
+    /** tandem in pass-through to {@code db} reached at {@code url} (a forwarder a test can cut, say). */
+    public static Proxy postgres(String url, TestDatabase db, PoolConfig pool, TandemConfig.Builder builder) {
+        StoreConfig store = StoreConfig.postgres(url, db.user(), db.password().isEmpty() ? null : db.password());
+        return start(builder.database(db.name()).oldStore(store.withPool(pool)), db.name());
     }
 
     /** tandem in pass-through to a SQLite database file. */

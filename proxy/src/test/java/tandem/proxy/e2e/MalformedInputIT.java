@@ -1,0 +1,242 @@
+package tandem.proxy.e2e;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import tandem.adapters.testing.PostgresExtension;
+import tandem.adapters.testing.TestDatabase;
+import tandem.config.PoolMode;
+
+/**
+ * Malformed or hostile bytes get a PostgreSQL error (08P01) and a closed connection — never a
+ * crashed proxy, a stuck session or harm to other clients.
+ */
+@ExtendWith(PostgresExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MalformedInputIT {
+
+    private Proxy proxy;
+
+    @BeforeAll
+    void start(TestDatabase db) {
+        proxy = Proxy.postgres(db, PoolMode.TRANSACTION, 4, tandem.config.TandemConfig.builder());
+    }
+
+    @AfterAll
+    void stop() {
+        proxy.close();
+    }
+
+    @Test
+    void anOversizedMessageIs08P01AndClosesOnlyThatConnection() throws Exception {
+        try (Connection bystander = proxy.connect(); Socket socket = loggedIn()) {
+            var out = new DataOutputStream(socket.getOutputStream());
+            out.writeByte('Q');
+            out.writeInt(0x7FFFFFF0);
+            out.flush();
+            Map<Character, String> error = readError(socket);
+            assertThat(error.get('C')).isEqualTo("08P01");
+            assertThat(error.get('S')).isEqualTo("FATAL");
+            assertThat(error.get('M')).contains("exceeds the limit");
+            assertThat(readsEndOfStream(socket)).isTrue();
+            assertThat(answer(bystander)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUnknownMessageTypeIs08P01() throws Exception {
+        try (Socket socket = loggedIn()) {
+            var out = new DataOutputStream(socket.getOutputStream());
+            out.writeByte('!');
+            out.writeInt(4);
+            out.flush();
+            assertThat(readError(socket).get('C')).isEqualTo("08P01");
+            assertThat(readsEndOfStream(socket)).isTrue();
+        }
+    }
+
+    @Test
+    void anHttpRequestInsteadOfAStartupPacketIsRefused() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", proxy.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(UTF_8));
+            assertThat(readError(socket).get('C')).isEqualTo("08P01");
+            assertThat(readsEndOfStream(socket)).isTrue();
+        }
+        try (Connection c = proxy.connect()) {
+            assertThat(answer(c)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aBindThatDoesNotFitItsStatementIsAnErrorAndTheSessionGoesOn() throws Exception {
+        try (Socket socket = loggedIn()) {
+            var out = new DataOutputStream(socket.getOutputStream());
+            message(out, 'P', cstring("s1"), cstring("SELECT $1::int"), new byte[] {0, 0});
+            message(out, 'B', cstring(""), cstring("s1"), new byte[] {0, 0, 0, 0, 0, 0});
+            message(out, 'E', cstring(""), new byte[] {0, 0, 0, 0});
+            message(out, 'S');
+            message(out, 'Q', cstring("SELECT 7"));
+            out.flush();
+            Map<Character, String> error = readUntilError(socket);
+            assertThat(error.get('C')).isEqualTo("08P01");
+            assertThat(error.get('S')).isEqualTo("ERROR");
+            assertThat(readUntil(socket, 'Z')).isNotNull();
+            assertThat(new String(readUntil(socket, 'D'), UTF_8)).endsWith("7");
+        }
+    }
+
+    @Test
+    void randomBytesAfterLoginNeverHangAConnectionOrHurtTheProxy() throws Exception {
+        Random random = new Random(42);
+        for (int round = 0; round < 60; round++) {
+            try (Socket socket = loggedIn()) {
+                byte[] junk = new byte[1 + random.nextInt(300)];
+                random.nextBytes(junk);
+                if (round % 3 == 0) {
+                    junk[0] = (byte) "QPBDESCHFdcf".charAt(random.nextInt(12));
+                }
+                socket.getOutputStream().write(junk);
+                socket.getOutputStream().flush();
+                socket.shutdownOutput();
+                drain(socket);
+            }
+        }
+        try (Connection c = proxy.connect()) {
+            assertThat(answer(c)).isEqualTo(1);
+        }
+    }
+
+    /** A raw connection past startup: StartupMessage sent, everything up to ReadyForQuery read. */
+    private Socket loggedIn() throws IOException {
+        Socket socket = new Socket("127.0.0.1", proxy.port());
+        socket.setSoTimeout(10_000);
+        var parameters = new LinkedHashMap<String, String>();
+        parameters.put("user", "app");
+        parameters.put("database", proxy.database());
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        var data = new DataOutputStream(body);
+        data.writeInt(196608);
+        for (var p : parameters.entrySet()) {
+            data.write(cstring(p.getKey()));
+            data.write(cstring(p.getValue()));
+        }
+        data.writeByte(0);
+        var out = new DataOutputStream(socket.getOutputStream());
+        out.writeInt(body.size() + 4);
+        out.write(body.toByteArray());
+        out.flush();
+        readUntil(socket, 'Z');
+        return socket;
+    }
+
+    private static void message(DataOutputStream out, char type, byte[]... parts) throws IOException {
+        int length = 4;
+        for (byte[] p : parts) {
+            length += p.length;
+        }
+        out.writeByte(type);
+        out.writeInt(length);
+        for (byte[] p : parts) {
+            out.write(p);
+        }
+    }
+
+    private static byte[] cstring(String s) {
+        byte[] bytes = s.getBytes(UTF_8);
+        byte[] result = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, result, 0, bytes.length);
+        return result;
+    }
+
+    private static byte[] readUntil(Socket socket, char wanted) throws IOException {
+        var in = new DataInputStream(socket.getInputStream());
+        while (true) {
+            char type = (char) in.readUnsignedByte();
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            if (type == wanted) {
+                return body;
+            }
+            if (type == 'E' && wanted != 'E') {
+                throw new AssertionError("unexpected error: " + fields(body));
+            }
+        }
+    }
+
+    private static Map<Character, String> readUntilError(Socket socket) throws IOException {
+        return fields(readUntil(socket, 'E'));
+    }
+
+    private static Map<Character, String> readError(Socket socket) throws IOException {
+        var in = new DataInputStream(socket.getInputStream());
+        char type = (char) in.readUnsignedByte();
+        assertThat(type).as("message type").isEqualTo('E');
+        byte[] body = new byte[in.readInt() - 4];
+        in.readFully(body);
+        return fields(body);
+    }
+
+    private static Map<Character, String> fields(byte[] body) {
+        Map<Character, String> fields = new LinkedHashMap<>();
+        int i = 0;
+        while (i < body.length && body[i] != 0) {
+            char code = (char) body[i++];
+            int end = i;
+            while (body[end] != 0) {
+                end++;
+            }
+            fields.put(code, new String(body, i, end - i, UTF_8));
+            i = end + 1;
+        }
+        return fields;
+    }
+
+    private static boolean readsEndOfStream(Socket socket) throws IOException {
+        try {
+            return socket.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (EOFException | java.net.SocketException e) {
+            return true;
+        }
+    }
+
+    /** Reads whatever comes until the proxy closes; a hang fails through the socket timeout. */
+    private static void drain(Socket socket) throws IOException {
+        byte[] buffer = new byte[8192];
+        try {
+            while (socket.getInputStream().read(buffer) >= 0) {
+                // keep reading
+            }
+        } catch (java.net.SocketException e) {
+            // reset by the proxy: closed, which is what we wait for
+        }
+    }
+
+    private static int answer(Connection c) throws Exception {
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
