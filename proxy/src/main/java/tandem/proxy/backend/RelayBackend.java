@@ -18,6 +18,7 @@ import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.session.TransactionStatus;
 import tandem.core.sql.Classification;
+import tandem.core.sql.SessionEffects;
 import tandem.core.sql.SetCommand;
 import tandem.core.sql.ClassificationCache;
 import tandem.core.sql.StatementSplitter;
@@ -211,11 +212,15 @@ public final class RelayBackend implements Backend, BackendListener {
         if (!haveBackend(query)) {
             return;
         }
-        List<Classification> classified = StatementSplitter.split(query.sql()).stream().map(classifier::classify).toList();
-        classified.forEach(this::notePinning);
         syncSettings();
         Expectation e = Expectation.of(Kind.QUERY);
-        e.statements = classified;
+        // classifying costs more than relaying; only what may touch the session needs it
+        if (settings.hasTentative() || !SessionEffects.certainlyNone(query.sql())) {
+            List<Classification> classified = StatementSplitter.split(query.sql()).stream().map(classifier::classify)
+                    .toList();
+            classified.forEach(this::notePinning);
+            e.statements = classified;
+        }
         send(query, e);
     }
 

@@ -66,7 +66,13 @@ public final class Wire {
         if (!ByteBufUtil.isText(in, index, length, UTF_8)) {
             throw new InvalidEncodingException();
         }
-        return in.toString(index, length, UTF_8);
+        // the JDK's UTF-8 decoding of a byte array beats a CharsetDecoder over a buffer view
+        if (in.hasArray()) {
+            return new String(in.array(), in.arrayOffset() + index, length, UTF_8);
+        }
+        byte[] bytes = new byte[length];
+        in.getBytes(index, bytes);
+        return new String(bytes, UTF_8);
     }
 
     /** The bytes of a value whose length prefix (-1 for NULL) was already read. */
