@@ -58,7 +58,8 @@ final class SessionParameters {
         if (p.kind() == KnownParameters.Kind.ROLE || p.kind() == KnownParameters.Kind.READ_ONLY) {
             return; // clients (psql) may echo server values back; PostgreSQL ignores what it cannot set
         }
-        assign(p, value, values);
+        // a list parameter reads as SET would read it: "app,public" shows as "app, public"
+        assign(p, key(p).equals("search_path") ? SettingValues.fromSql("search_path", value) : value, values);
     }
 
     /** {@code options=-c name=value --name=value}, as libpq passes them. */

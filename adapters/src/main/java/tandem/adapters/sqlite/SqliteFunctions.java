@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -85,7 +84,8 @@ final class SqliteFunctions {
         create(c, state, "tandem_bytea", 1, deterministic, a -> CastFunctions.toBytea(a[0]));
         create(c, state, "tandem_ilike", 2, deterministic, a -> ilike(a[0], a[1], null));
         create(c, state, "tandem_ilike", 3, deterministic, a -> ilike(a[0], a[1], a[2] == null ? null : text(a[2])));
-        create(c, state, "tandem_nonzero", 1, deterministic, a -> nonzero(a[0]));
+        create(c, state, "tandem_divide", 2, deterministic, a -> Arithmetic.divide(a[0], a[1]));
+        create(c, state, "tandem_modulo", 2, deterministic, a -> Arithmetic.modulo(a[0], a[1]));
         create(c, state, "tandem_json_text", 1, deterministic, a -> jsonText(a[0]));
     }
 
@@ -183,28 +183,6 @@ final class SqliteFunctions {
         return LikePattern.matchesIgnoreCase(text(value), text(pattern), escape) ? 1L : 0L;
     }
 
-    /** The divisor unchanged, unless it is zero, which PostgreSQL refuses and SQLite turns into NULL. */
-    private static Object nonzero(Object v) {
-        boolean zero = switch (v) {
-            case null -> false;
-            case Long l -> l == 0;
-            case Double d -> d == 0.0;
-            case String s -> {
-                try {
-                    yield Double.parseDouble(s.strip()) == 0.0;
-                } catch (NumberFormatException e) {
-                    throw new ProxyException(SqlState.INVALID_TEXT_REPRESENTATION,
-                            "invalid input syntax for type numeric: \"" + s + "\"");
-                }
-            }
-            default -> false;
-        };
-        if (zero) {
-            throw new ProxyException(SqlState.DIVISION_BY_ZERO, "division by zero");
-        }
-        return v;
-    }
-
     /** SQLite's {@code ->} gives JSON text; PostgreSQL's {@code ->>} gives a string's contents, and NULL for null. */
     private static Object jsonText(Object v) {
         if (!(v instanceof String s)) {
@@ -282,7 +260,4 @@ final class SqliteFunctions {
         };
     }
 
-    static OffsetDateTime utc(Instant t) {
-        return t.atOffset(ZoneOffset.UTC);
-    }
 }

@@ -345,7 +345,7 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
                     "prepared statement does not exist", null, "SQL-level PREPARE is not emulated on SQLite stores");
             case "LISTEN", "UNLISTEN", "NOTIFY" -> throw Refusals.notifications(command);
             case "PREPARE", "EXECUTE" -> throw Refusals.sqlPreparedStatements(command);
-            case "DECLARE CURSOR", "FETCH", "MOVE", "CLOSE" -> throw Refusals.sqlCursors(command);
+            case "DECLARE CURSOR", "CLOSE CURSOR", "CLOSE" -> throw Refusals.sqlCursors(command);
             default -> throw Refusals.of(command.isEmpty() ? "this statement" : command,
                     "SQLite stores emulate SET, RESET, SHOW and DISCARD ALL of PostgreSQL's session commands");
         }

@@ -36,7 +36,8 @@ import tandem.core.sql.TokenType;
  * <li>{@code CURRENT_TIMESTAMP}, {@code LOCALTIMESTAMP}, {@code CURRENT_DATE}, {@code LOCALTIME}
  *     and {@code random()} call tandem functions with PostgreSQL's meaning (transaction time, the
  *     session's zone, a float in [0, 1)).
- * <li>{@code a / b} and {@code a % b} fail on a zero divisor as in PostgreSQL (SQLite answers NULL).
+ * <li>{@code a / b} and {@code a % b} fail on a zero divisor as in PostgreSQL (SQLite answers NULL),
+ *     and {@code %} keeps fractions (SQLite truncates its operands to integers first).
  * <li>Operands of {@code ||} that hold arithmetic are parenthesised: PostgreSQL binds {@code + - * /}
  *     tighter than {@code ||}, SQLite the other way round.
  * <li>{@code x ->> 'k'} returns text as in PostgreSQL (SQLite returns the SQL value: 1 for true).
@@ -133,6 +134,15 @@ final class SqliteTranslator {
             }
             if (command.equals("DO") || command.equals("CALL")) {
                 throw Refusals.procedures(command);
+            }
+            if (command.equals("FETCH") || command.equals("MOVE")) {
+                throw Refusals.sqlCursors(command);
+            }
+            for (int i = 0; i + 1 < n; i++) {
+                if (tokens.get(i).type() == TokenType.SEMICOLON && tokens.get(i + 1).type() != TokenType.SEMICOLON) {
+                    throw new ProxyException(SqlState.SYNTAX_ERROR, "cannot insert multiple commands into a prepared "
+                            + "statement");
+                }
             }
             if (classification.kind() == StatementKind.DDL && n > 0 && tokens.get(0).isKeyword("select")) {
                 throw Refusals.selectInto();
@@ -425,12 +435,19 @@ final class SqliteTranslator {
             wrap(start, end - 1, "tandem_json_text(", ")");
         }
 
-        /** PostgreSQL fails on division by zero; SQLite answers NULL. */
+        /**
+         * {@code a / b} → {@code tandem_divide(a, b)}: PostgreSQL fails on a zero divisor where SQLite
+         * answers NULL, and takes the remainder of non-integers where SQLite truncates them first.
+         */
         private void divisor(int i) {
+            int start = operands.start(i, Operands.Level.MULTIPLICATIVE);
             int end = operands.end(i + 1, Operands.Level.PRIMARY);
-            if (end > i + 1) {
-                wrap(i + 1, end - 1, "tandem_nonzero(", ")");
+            if (start < 0 || end <= i + 1) {
+                return; // not an operator between two operands; SQLite reports the syntax error
             }
+            boolean modulo = tokens.get(i).raw(sql).equals("%");
+            replace[i] = ",";
+            wrap(start, end - 1, modulo ? "tandem_modulo(" : "tandem_divide(", ")");
         }
 
         /** PostgreSQL reads {@code a || b * 2} as {@code a || (b * 2)}, SQLite as {@code (a || b) * 2}. */

@@ -99,9 +99,10 @@ class SqliteTranslatorTest {
     }
 
     @Test
-    void failsOnDivisionByZeroLikePostgres() {
-        assertThat(sqlite("SELECT a / b, a % (b - 1) FROM t"))
-                .isEqualTo("SELECT a / tandem_nonzero(b), a % tandem_nonzero((b - 1)) FROM t");
+    void dividesWithPostgresSemantics() {
+        assertThat(sqlite("SELECT a / b, a % (b - 1), x * y / z, a + b / c, a / b / c FROM t"))
+                .isEqualTo("SELECT tandem_divide(a , b), tandem_modulo(a , (b - 1)), tandem_divide(x * y , z), "
+                        + "a + tandem_divide(b , c), tandem_divide(tandem_divide(a , b) , c) FROM t");
     }
 
     @Test
