@@ -42,7 +42,9 @@ final class CastFunctions {
                 if (d.isNaN() || d.isInfinite() || Math.abs(d) >= 0x1p63) {
                     throw outOfRange(bits);
                 }
-                yield inRange((long) Math.rint(d), bits); // float to integer rounds half to even, as rint
+                // SQLite keeps numeric literals and NUMERIC columns as REAL, and PostgreSQL rounds numeric
+                // half away from zero; float8 columns round half to even there, a difference tandem accepts
+                yield inRange((long) (Math.signum(d) * Math.floor(Math.abs(d) + 0.5)), bits);
             }
             case String s -> ((Number) PgValues.decodeText(type, s, PgSessionSettings.DEFAULT)).longValue();
             default -> throw cannotCast(v, type);

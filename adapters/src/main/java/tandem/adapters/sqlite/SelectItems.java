@@ -180,8 +180,7 @@ final class SelectItems {
             }
             if (first.type() == TokenType.IDENTIFIER) {
                 return switch (first.text()) {
-                    case "true", "false" -> "bool";
-                    case "null" -> "?column?";
+                    case "true", "false", "null" -> "?column?";
                     default -> first.text();
                 };
             }

@@ -368,32 +368,28 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
         return withConnection(state -> describe(sql, c, translation, declared, state));
     }
 
-    /** Prepares the translated statement on a connection to learn its columns and parameters. */
+    /**
+     * Prepares the translated statement on a connection to learn its columns and parameters, after
+     * giving untyped literals and parameters the types of the columns they meet.
+     */
     private SqliteStatement describe(String sql, Classification c, Translation t, List<PgType> declared,
             ConnectionState state) throws SQLException {
-        ConnectionState.Cached cached = state.statement(t.sql(), store.schemaGeneration());
+        ColumnContext context = new ColumnContext(t, c, table -> {
+            Map<String, String> out = new java.util.LinkedHashMap<>();
+            for (SqliteStore.TableColumn column : store.columns(state, table)) {
+                out.put(column.name(), column.declaredType());
+            }
+            return out;
+        });
+        List<PgType> parameterTypes = ParameterInference.infer(t, declared, context);
+        String sqliteSql = coerceToColumns(t, context, parameterTypes);
+        ConnectionState.Cached cached = state.statement(sqliteSql, store.schemaGeneration());
         StatementShape shape;
         try {
             shape = cached.shape;
         } finally {
             state.release(cached);
         }
-        ParameterInference.Schema schema = new ParameterInference.Schema() {
-            @Override
-            public Map<String, String> columns(String table) {
-                Map<String, String> out = new HashMap<>();
-                for (SqliteStore.TableColumn column : store.columns(state, table)) {
-                    out.put(column.name(), column.declaredType());
-                }
-                return out;
-            }
-
-            @Override
-            public List<String> columnOrder(String table) {
-                return store.columns(state, table).stream().map(SqliteStore.TableColumn::name).toList();
-            }
-        };
-        List<PgType> parameterTypes = ParameterInference.infer(t, c, declared, schema);
         int n = shape.columnCount();
         List<Translation.SelectItem> items = alignItems(t.items(), n);
         List<Column> columns = new ArrayList<>(n);
@@ -420,7 +416,49 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
             types.add(type);
             tables.add(shape.tables()[i]);
         }
-        return new SqliteStatement(sql, c, SqliteStatement.Kind.SQLITE, t, parameterTypes, columns, types, tables, null);
+        return new SqliteStatement(sql, c, SqliteStatement.Kind.SQLITE, t, sqliteSql, parameterTypes, columns, types,
+                tables, null);
+    }
+
+    /**
+     * PostgreSQL gives an untyped literal the type of the column it meets: {@code ref = 'B0EE...'}
+     * compares uuids, {@code active = 'true'} booleans, and {@code INSERT ... VALUES ('2024-01-15T10:30Z')}
+     * into a timestamp column stores a timestamp. SQLite would compare and store the text as written,
+     * so such literals, and parameters the client sent as text, are cast to the column's type.
+     */
+    private static String coerceToColumns(Translation t, ColumnContext context, List<PgType> parameterTypes) {
+        Map<Integer, String> casts = new HashMap<>();
+        List<Token> tokens = t.tokens();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            boolean candidate;
+            if (token.type().isString()) {
+                candidate = true;
+            } else if (token.type() == tandem.core.sql.TokenType.PARAMETER && token.raw(t.source()).startsWith("$")) {
+                int n = Integer.parseInt(token.raw(t.source()).substring(1));
+                PgType type = n <= parameterTypes.size() ? parameterTypes.get(n - 1) : PgType.TEXT;
+                candidate = type == PgType.TEXT || type == PgType.VARCHAR || type == PgType.BPCHAR
+                        || type == PgType.UNKNOWN;
+            } else {
+                candidate = false;
+            }
+            if (!candidate || isCastOperand(tokens, i) || t.template().castsToken(i)) {
+                continue;
+            }
+            CastTarget target = TypeNames.coercion(context.declaredTypeAt(i));
+            if (target != null) {
+                casts.put(i, target.function() + "(" + target.extraArguments() + ")");
+            }
+        }
+        return casts.isEmpty() ? t.sql() : t.template().render(casts);
+    }
+
+    /** {@code 'x'::type} and {@code CAST('x' AS type)}: the client typed the value already. */
+    private static boolean isCastOperand(List<Token> tokens, int i) {
+        boolean castAfter = i + 1 < tokens.size() && tokens.get(i + 1).type() == tandem.core.sql.TokenType.CAST;
+        boolean castCall = i >= 2 && i + 1 < tokens.size() && tokens.get(i + 1).isKeyword("as")
+                && tokens.get(i - 1).type() == tandem.core.sql.TokenType.LEFT_PAREN && tokens.get(i - 2).isKeyword("cast");
+        return castAfter || castCall;
     }
 
     /**
@@ -508,9 +546,9 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
         ConnectionState state = on.state;
         ConnectionState.Cached cached;
         try {
-            cached = state.statement(statement.translation.sql(), store.schemaGeneration());
+            cached = state.statement(statement.sqliteSql, store.schemaGeneration());
         } catch (SQLException e) {
-            throw SqliteErrors.map(e, state.takeFunctionError(), false, statement.sql, statement.translation.sql());
+            throw SqliteErrors.map(e, state.takeFunctionError(), false, statement.sql, statement.sqliteSql);
         }
         PreparedStatement ps = cached.statement;
         boolean keepCached = false;
@@ -534,7 +572,7 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
             }
             return FixedCursor.command(tag(statement.command(), changed));
         } catch (SQLException e) {
-            throw SqliteErrors.map(e, state.takeFunctionError(), timedOut, statement.sql, statement.translation.sql());
+            throw SqliteErrors.map(e, state.takeFunctionError(), timedOut, statement.sql, statement.sqliteSql);
         } finally {
             if (!keepCached) {
                 stopRunning(token);

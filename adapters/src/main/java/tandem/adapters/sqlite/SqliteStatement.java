@@ -43,6 +43,8 @@ final class SqliteStatement implements SqlSession.PreparedSql {
     final Kind kind;
     /** For SQLITE statements; null otherwise. */
     final Translation translation;
+    /** What runs on SQLite: the translation with literals coerced to their columns' types. */
+    final String sqliteSql;
     final List<PgType> parameterTypes;
     final List<Column> columns;
     /** One per column: how strictly values are held to the reported type. */
@@ -52,13 +54,14 @@ final class SqliteStatement implements SqlSession.PreparedSql {
     /** For SHOW: the parameter; for SET CONSTRAINTS: DEFERRED or IMMEDIATE. */
     final String argument;
 
-    SqliteStatement(String sql, Classification classification, Kind kind, Translation translation,
+    SqliteStatement(String sql, Classification classification, Kind kind, Translation translation, String sqliteSql,
             List<PgType> parameterTypes, List<Column> columns, List<ColumnType> columnTypes, List<String> columnTables,
             String argument) {
         this.sql = sql;
         this.classification = classification;
         this.kind = kind;
         this.translation = translation;
+        this.sqliteSql = sqliteSql;
         this.parameterTypes = List.copyOf(parameterTypes);
         this.columns = List.copyOf(columns);
         this.columnTypes = List.copyOf(columnTypes);
@@ -68,7 +71,7 @@ final class SqliteStatement implements SqlSession.PreparedSql {
 
     static SqliteStatement emulated(String sql, Classification c, Kind kind, String argument, List<Column> columns) {
         List<ColumnType> types = columns.stream().map(col -> ColumnType.expression(col.type())).toList();
-        return new SqliteStatement(sql, c, kind, null, List.of(), columns, types, null, argument);
+        return new SqliteStatement(sql, c, kind, null, null, List.of(), columns, types, null, argument);
     }
 
     @Override

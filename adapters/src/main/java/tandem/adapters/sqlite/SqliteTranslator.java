@@ -1,7 +1,6 @@
 package tandem.adapters.sqlite;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +40,8 @@ import tandem.core.sql.TokenType;
  * <li>Operands of {@code ||} that hold arithmetic are parenthesised: PostgreSQL binds {@code + - * /}
  *     tighter than {@code ||}, SQLite the other way round.
  * <li>{@code x ->> 'k'} returns text as in PostgreSQL (SQLite returns the SQL value: 1 for true).
+ * <li>ORDER BY items get PostgreSQL's NULL order spelled out ({@code NULLS LAST} ascending,
+ *     {@code NULLS FIRST} descending); SQLite's default is the opposite.
  * <li>{@code FOR UPDATE}/{@code FOR SHARE} clauses are dropped: the statement runs on the store's
  *     only writer, which already serialises every writer. {@code LIMIT ALL} and
  *     {@code FETCH FIRST n ROWS ONLY} become LIMIT clauses.
@@ -74,9 +75,6 @@ final class SqliteTranslator {
     /** One statement's translation; not reused. */
     private static final class Rewrite {
 
-        private record Wrap(int start, int end, String prefix, String suffix, int seq) {
-        }
-
         private record CastSpan(int start, int end, CastTarget target) {
         }
 
@@ -87,7 +85,7 @@ final class SqliteTranslator {
         private final Operands operands;
         private final String[] replace;
         private final boolean[] skip;
-        private final List<Wrap> wraps = new ArrayList<>();
+        private final List<SqlTemplate.Wrap> wraps = new ArrayList<>();
         private final List<CastSpan> casts = new ArrayList<>();
         private final Map<Integer, CastTarget> castParameters = new HashMap<>();
         private int parameterCount;
@@ -106,7 +104,8 @@ final class SqliteTranslator {
             refuseStatement();
             if (classification.kind() == StatementKind.DDL) {
                 checkSchemaStatement();
-                return new Translation(sql, 0, Map.of(), null, tokens, sql);
+                return new Translation(sql, 0, Map.of(), null, tokens, sql,
+                        new SqlTemplate(sql, tokens, new String[n], List.of()));
             }
             for (int i = 0; i < n; i++) {
                 if (!skip[i]) {
@@ -115,7 +114,9 @@ final class SqliteTranslator {
             }
             List<Translation.SelectItem> items = SelectItems.of(tokens, sql, classification, this::castCovering,
                     operands);
-            return new Translation(render(), parameterCount, Map.copyOf(castParameters), items, tokens, sql);
+            SqlTemplate template = new SqlTemplate(sql, tokens, replace, wraps);
+            return new Translation(template.render(Map.of()), parameterCount, Map.copyOf(castParameters), items, tokens,
+                    sql, template);
         }
 
         // ---- whole statements ----
@@ -354,6 +355,11 @@ final class SqliteTranslator {
                     }
                 }
                 case "for" -> lockingClause(i);
+                case "order" -> {
+                    if (isKeyword(i + 1, "by")) {
+                        orderBy(i + 2);
+                    }
+                }
                 case "limit" -> {
                     if (isKeyword(i + 1, "all")) {
                         replace[i + 1] = "-1";
@@ -462,6 +468,54 @@ final class SqliteTranslator {
             }
         }
 
+        /**
+         * PostgreSQL sorts NULL as larger than any value (last ascending, first descending), SQLite
+         * as smaller: each ORDER BY item without a NULLS clause gets PostgreSQL's default spelled
+         * out. SQLite still uses an index for it.
+         */
+        private void orderBy(int from) {
+            int j = from;
+            while (j < n) {
+                int start = j;
+                int k = j;
+                boolean nulls = false;
+                boolean descending = false;
+                while (k < n) {
+                    Token t = tokens.get(k);
+                    if (t.type() == TokenType.LEFT_PAREN || t.isKeyword("case")) {
+                        k = operands.match(k) + 1;
+                        continue;
+                    }
+                    if (t.type() == TokenType.RIGHT_PAREN || t.type() == TokenType.SEMICOLON
+                            || t.type() == TokenType.COMMA || isOrderByEnd(t)) {
+                        break;
+                    }
+                    nulls |= t.isKeyword("nulls");
+                    descending |= t.isKeyword("desc");
+                    k++;
+                }
+                if (k > start && !nulls) {
+                    wrap(start, k - 1, "", descending ? " NULLS FIRST" : " NULLS LAST");
+                }
+                if (k < n && tokens.get(k).type() == TokenType.COMMA) {
+                    j = k + 1;
+                } else {
+                    return;
+                }
+            }
+        }
+
+        private static boolean isOrderByEnd(Token t) {
+            if (t.type() != TokenType.IDENTIFIER) {
+                return false;
+            }
+            return switch (t.text()) {
+                case "limit", "offset", "fetch", "for", "union", "intersect", "except", "rows", "range", "groups",
+                        "returning", "window", "on" -> true;
+                default -> false;
+            };
+        }
+
         /** FOR UPDATE [OF t, ...] [NOWAIT | SKIP LOCKED], FOR SHARE, ...: the writer lock already serialises. */
         private void lockingClause(int i) {
             int j = i;
@@ -528,7 +582,7 @@ final class SqliteTranslator {
         // ---- output ----
 
         private void wrap(int start, int end, String prefix, String suffix) {
-            wraps.add(new Wrap(start, end, prefix, suffix, wraps.size()));
+            wraps.add(new SqlTemplate.Wrap(start, end, prefix, suffix, wraps.size()));
         }
 
         /** The cast whose span is exactly [from, to], or null; select items ask this to type a column. */
@@ -539,41 +593,6 @@ final class SqliteTranslator {
                 }
             }
             return null;
-        }
-
-        private String render() {
-            if (wraps.isEmpty() && java.util.Arrays.stream(replace).allMatch(java.util.Objects::isNull)) {
-                return sql;
-            }
-            List<List<Wrap>> starting = new ArrayList<>(n);
-            List<List<Wrap>> ending = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                starting.add(new ArrayList<>(0));
-                ending.add(new ArrayList<>(0));
-            }
-            for (Wrap w : wraps) {
-                starting.get(w.start()).add(w);
-                ending.get(w.end()).add(w);
-            }
-            // the outer of two wraps on one token opens first and closes last
-            Comparator<Wrap> opening = Comparator.comparingInt(Wrap::end).reversed()
-                    .thenComparing(Comparator.comparingInt(Wrap::seq).reversed());
-            Comparator<Wrap> closing = Comparator.comparingInt(Wrap::start).reversed()
-                    .thenComparingInt(Wrap::seq);
-            StringBuilder out = new StringBuilder(sql.length() + 32);
-            int position = 0;
-            for (int i = 0; i < n; i++) {
-                Token t = tokens.get(i);
-                if (!"".equals(replace[i]) || !starting.get(i).isEmpty()) {
-                    out.append(sql, position, t.start()); // a removed token takes the blank before it along
-                }
-                starting.get(i).stream().sorted(opening).forEach(w -> out.append(w.prefix()));
-                out.append(replace[i] != null ? replace[i] : sql.substring(t.start(), t.end()));
-                ending.get(i).stream().sorted(closing).forEach(w -> out.append(w.suffix()));
-                position = t.end();
-            }
-            out.append(sql, position, sql.length());
-            return out.toString();
         }
 
         // ---- helpers ----

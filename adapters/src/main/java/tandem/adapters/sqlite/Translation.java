@@ -15,9 +15,10 @@ import tandem.core.sql.Token;
  *     column; null when the text cannot say (a {@code *} in the list, no select list)
  * @param tokens the original statement's tokens, for parameter type inference
  * @param source the original statement
+ * @param template the edits, to render again with coercions that need the schema
  */
 record Translation(String sql, int parameterCount, Map<Integer, CastTarget> castParameters, List<SelectItem> items,
-        List<Token> tokens, String source) {
+        List<Token> tokens, String source, SqlTemplate template) {
 
     /**
      * A result column as the statement's text describes it.

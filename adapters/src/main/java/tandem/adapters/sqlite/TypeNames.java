@@ -77,6 +77,28 @@ final class TypeNames {
         return ColumnType.UNKNOWN;
     }
 
+    /**
+     * The cast PostgreSQL would apply to a string literal (or a text parameter) that meets a column
+     * of this declared type, when SQLite would otherwise keep the text as written: booleans,
+     * uuids, dates and times, bytea, json and numbers. Null for text columns and undeclared ones.
+     */
+    static CastTarget coercion(String decltype) {
+        ColumnType type = declared(decltype);
+        if (type.basis() != ColumnType.Basis.DECLARED) {
+            return null;
+        }
+        return switch (type.type()) {
+            case BOOL, UUID, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, BYTEA, JSON, JSONB, INT2, INT8, FLOAT8 ->
+                    new CastTarget(type.type(), -1, -1);
+            case NUMERIC -> {
+                int paren = decltype.indexOf('(');
+                int[] args = paren < 0 ? new int[0] : args(decltype.substring(paren));
+                yield new CastTarget(PgType.NUMERIC, args.length > 0 ? args[0] : -1, type.scale());
+            }
+            default -> null;
+        };
+    }
+
     private static int[] args(String parenthesized) {
         int close = parenthesized.indexOf(')');
         String inside = parenthesized.substring(1, close < 0 ? parenthesized.length() : close);

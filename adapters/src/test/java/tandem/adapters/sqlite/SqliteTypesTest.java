@@ -196,7 +196,7 @@ class SqliteTypesTest {
         assertThat(r.types()).containsExactly(PgType.INT4, PgType.INT4, PgType.INT4, PgType.NUMERIC, PgType.BOOL,
                 PgType.BOOL, PgType.TEXT, PgType.TIMESTAMP, PgType.DATE, PgType.UUID, PgType.VARCHAR, PgType.BPCHAR,
                 PgType.BYTEA, PgType.JSONB, PgType.INT8);
-        assertThat(r.rows().get(0)).containsExactly("42", "2", "4", "1.50", "t", "f", "12.5", "2024-01-15 10:30:00",
+        assertThat(r.rows().get(0)).containsExactly("42", "3", "4", "1.50", "t", "f", "12.5", "2024-01-15 10:30:00",
                 "2024-01-15", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "abc", "ab  ", "\\x0102", "{\"a\":1}", "7");
     }
 
