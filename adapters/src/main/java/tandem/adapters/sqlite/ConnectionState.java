@@ -88,6 +88,7 @@ final class ConnectionState {
         final String sql;
         final PreparedStatement statement;
         final StatementShape shape;
+        /** The schema_version the shape was read under. */
         final long generation;
         boolean inUse;
         boolean evicted;
@@ -103,6 +104,7 @@ final class ConnectionState {
     final SQLiteConnection connection;
     final boolean writer;
     private final Map<String, Cached> statements = new LinkedHashMap<>(64, 0.75f, true);
+    private PreparedStatement schemaVersion;
     private volatile Session session = NO_SESSION;
     /** The error a tandem function raised in the statement that is running, with its SQLSTATE. */
     private volatile ProxyException functionError;
@@ -138,13 +140,31 @@ final class ConnectionState {
     }
 
     /**
-     * A prepared statement for {@code sql}: the cached one when it is free and was prepared under
-     * the current schema generation, else a new one (cached unless another user holds the cached one).
+     * SQLite's schema cookie as this connection sees it now (in its transaction's snapshot, if
+     * any). Reading it also makes SQLite notice a schema another connection changed, which a bare
+     * prepare would not.
      */
-    synchronized Cached statement(String sql, long generation) throws SQLException {
+    synchronized long schemaVersion() throws SQLException {
+        if (schemaVersion == null) {
+            // the table-valued form verifies the connection's cached schema; a bare PRAGMA schema_version does not
+            schemaVersion = connection.prepareStatement("SELECT schema_version FROM pragma_schema_version");
+        }
+        try (var rs = schemaVersion.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * A prepared statement for {@code sql}: the cached one when it is free and its shape was read
+     * under {@code schemaVersion} (any version when that is -1: SQLite re-prepares a statement by
+     * itself when the schema changes; only the shape tandem read could be stale), else a new one,
+     * cached unless another user holds the cached one.
+     */
+    synchronized Cached statement(String sql, long schemaVersion) throws SQLException {
         Cached cached = statements.get(sql);
         if (cached != null && !cached.inUse) {
-            if (cached.generation == generation) {
+            if (schemaVersion < 0 || cached.generation == schemaVersion) {
                 cached.inUse = true;
                 return cached;
             }
@@ -155,7 +175,7 @@ final class ConnectionState {
         PreparedStatement ps = connection.prepareStatement(sql);
         Cached fresh;
         try {
-            fresh = new Cached(sql, ps, StatementShape.of(ps), generation);
+            fresh = new Cached(sql, ps, StatementShape.of(ps), schemaVersion);
         } catch (SQLException | RuntimeException e) {
             ps.close();
             throw e;

@@ -383,7 +383,7 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
         });
         List<PgType> parameterTypes = ParameterInference.infer(t, declared, context);
         String sqliteSql = coerceToColumns(t, context, parameterTypes);
-        ConnectionState.Cached cached = state.statement(sqliteSql, store.schemaGeneration());
+        ConnectionState.Cached cached = state.statement(sqliteSql, state.schemaVersion());
         StatementShape shape;
         try {
             shape = cached.shape;
@@ -546,7 +546,7 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
         ConnectionState state = on.state;
         ConnectionState.Cached cached;
         try {
-            cached = state.statement(statement.sqliteSql, store.schemaGeneration());
+            cached = state.statement(statement.sqliteSql, -1);
         } catch (SQLException e) {
             throw SqliteErrors.map(e, state.takeFunctionError(), false, statement.sql, statement.sqliteSql);
         }
@@ -559,17 +559,19 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
                 ParameterBinder.bind(ps, i, i <= values.size() ? values.get(i - 1) : null);
             }
             token = startRunning(state);
-            if (cached.shape.columnCount() > 0) {
+            if (cached.shape.columnCount() > 0 || !statement.columns.isEmpty()) {
                 ResultSet rs = ps.executeQuery();
+                if (rs.getMetaData().getColumnCount() != statement.columns.size()) {
+                    rs.close();
+                    throw new ProxyException(SqlState.FEATURE_NOT_SUPPORTED, "cached plan must not change result type",
+                            null, "the table changed since the statement was prepared; prepare it again");
+                }
                 RowsCursor cursor = new RowsCursor(this, on, cached, rs, statement, token);
                 cursors.add(cursor);
                 keepCached = true;
                 return cursor;
             }
             long changed = ps.executeLargeUpdate();
-            if (statement.classification.kind() == StatementKind.DDL) {
-                store.schemaChanged();
-            }
             return FixedCursor.command(tag(statement.command(), changed));
         } catch (SQLException e) {
             throw SqliteErrors.map(e, state.takeFunctionError(), timedOut, statement.sql, statement.sqliteSql);

@@ -19,7 +19,6 @@ import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,8 +73,11 @@ public final class SqliteStore implements Store {
     private final SqliteTranslator translator = new SqliteTranslator(10_000);
     private final ClassificationCache classifier = new ClassificationCache();
     private final ScheduledExecutorService timer;
-    private final AtomicLong schemaGeneration = new AtomicLong();
-    private final Map<String, List<TableColumn>> tableColumns = new ConcurrentHashMap<>();
+    private final Map<String, Columns> tableColumns = new ConcurrentHashMap<>();
+
+    /** A table's columns as read under one schema_version. */
+    private record Columns(long schemaVersion, List<TableColumn> columns) {
+    }
 
     /** A column as {@code PRAGMA table_info} lists it, for parameter type inference. */
     record TableColumn(String name, String declaredType) {
@@ -308,16 +310,6 @@ public final class SqliteStore implements Store {
         return readers != null;
     }
 
-    long schemaGeneration() {
-        return schemaGeneration.get();
-    }
-
-    /** A schema statement ran: cached statement shapes and column lists may be stale. */
-    void schemaChanged() {
-        schemaGeneration.incrementAndGet();
-        tableColumns.clear();
-    }
-
     /**
      * Takes the writer or a reader. Waiting is bounded: for the writer by busy_timeout, for a
      * reader by the pool's acquire timeout; then the wait fails with 55P03 or 53300 and says why.
@@ -354,27 +346,33 @@ public final class SqliteStore implements Store {
         }
     }
 
-    /** The columns of a table, as declared; empty when there is no such table. */
+    /** The columns of a table, as declared, as {@code on} sees the schema; empty when there is no such table. */
     List<TableColumn> columns(ConnectionState on, String table) {
         String key = table.toLowerCase(Locale.ROOT);
-        List<TableColumn> known = tableColumns.get(key);
-        if (known != null) {
-            return known;
-        }
-        List<TableColumn> columns = new ArrayList<>();
-        try (var ps = on.connection.prepareStatement("SELECT name, type FROM pragma_table_info(?)")) {
-            ps.setString(1, table);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(new TableColumn(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2)));
+        try {
+            long version = on.schemaVersion();
+            Columns known = tableColumns.get(key);
+            if (known != null && known.schemaVersion() == version) {
+                return known.columns();
+            }
+            List<TableColumn> columns = new ArrayList<>();
+            try (var ps = on.connection.prepareStatement("SELECT name, type FROM pragma_table_info(?)")) {
+                ps.setString(1, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        columns.add(new TableColumn(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2)));
+                    }
                 }
             }
+            List<TableColumn> result = List.copyOf(columns);
+            if (tableColumns.size() > 10_000) {
+                tableColumns.clear();
+            }
+            tableColumns.put(key, new Columns(version, result));
+            return result;
         } catch (SQLException e) {
-            return List.of(); // inference is best effort; the statement itself reports real problems
+            return List.of(); // typing by context is best effort; the statement itself reports real problems
         }
-        List<TableColumn> result = List.copyOf(columns);
-        tableColumns.put(key, result);
-        return result;
     }
 
     @Override

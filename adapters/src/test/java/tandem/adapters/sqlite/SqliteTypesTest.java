@@ -173,6 +173,48 @@ class SqliteTypesTest {
     }
 
     @Test
+    void givesLiteralsTheTypeOfTheColumnTheyMeetAsPostgresDoes() {
+        one(session, "INSERT INTO everything (flag, u, at, atz, day, b) VALUES ('yes', "
+                + "'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', '2024-01-15T10:30:00.000Z', '2024-01-15 12:30:00+02', "
+                + "'2024-1-5', '\\x0102')");
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + fixture.file);
+                var s = c.createStatement();
+                var rs = s.executeQuery("SELECT flag, u, at, atz, day, hex(b) FROM everything")) {
+            rs.next();
+            assertThat(rs.getObject(1)).isEqualTo(1);
+            assertThat(rs.getString(2)).isEqualTo("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+            assertThat(rs.getString(3)).isEqualTo("2024-01-15 10:30:00");
+            assertThat(rs.getString(4)).isEqualTo("2024-01-15 10:30:00");
+            assertThat(rs.getString(5)).isEqualTo("2024-01-05");
+            assertThat(rs.getString(6)).isEqualTo("0102");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(one(session, "SELECT count(*) FROM everything WHERE u = 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' "
+                + "AND flag = 'true' AND day = '2024-01-05' AND atz = '2024-01-15 05:30:00-05'").value()).isEqualTo("1");
+        assertFails("INSERT INTO everything (flag) VALUES ('perhaps')", SqlState.INVALID_TEXT_REPRESENTATION, "boolean");
+        assertFails("UPDATE everything SET i = 'many'", SqlState.INVALID_TEXT_REPRESENTATION, "bigint");
+    }
+
+    @Test
+    void coercesParametersTheClientSentAsTextToTheirColumnsType() {
+        one(session, "INSERT INTO everything (u, flag) VALUES ($1, $2)", List.of(PgType.VARCHAR, PgType.TEXT),
+                "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "t");
+        assertThat(one(session, "SELECT u, flag FROM everything").rows().get(0))
+                .containsExactly("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "t");
+    }
+
+    @Test
+    void aSchemaChangeCommittedByAnotherSessionIsSeenByStatementsPreparedMeanwhile() {
+        try (SqlSession other = fixture.session()) {
+            query(other, "BEGIN", "ALTER TABLE everything ADD COLUMN extra TEXT");
+            one(session, "SELECT * FROM everything"); // prepared before the change commits
+            query(other, "COMMIT");
+            assertThat(one(session, "SELECT * FROM everything").columns()).contains("extra");
+        }
+    }
+
+    @Test
     void typesExpressionColumnsByTheirFirstValue() {
         SqliteFixture.Result r = one(session, "SELECT 1, 1.5, 'x', '\\x01'::bytea, NULL, 1 + 1 AS two");
         assertThat(r.types()).containsExactly(PgType.INT8, PgType.FLOAT8, PgType.TEXT, PgType.BYTEA, PgType.TEXT,
