@@ -8,7 +8,6 @@ import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.sql.SqlLexer;
 import tandem.core.sql.Token;
-import tandem.core.sql.TokenType;
 
 /** Reads and prints run-time parameter values the way PostgreSQL's GUC code does. */
 final class SettingValues {

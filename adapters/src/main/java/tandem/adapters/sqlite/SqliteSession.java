@@ -3,17 +3,13 @@ package tandem.adapters.sqlite;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +19,8 @@ import tandem.core.error.SqlState;
 import tandem.core.session.TransactionStatus;
 import tandem.core.sql.Classification;
 import tandem.core.sql.SetCommand;
-import tandem.core.sql.SqlLexer;
 import tandem.core.sql.StatementKind;
 import tandem.core.sql.TableRef;
-import tandem.core.sql.Token;
 import tandem.core.sql.TransactionControl;
 import tandem.core.store.SessionSettings;
 import tandem.core.store.SqlSession;
@@ -89,6 +83,7 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
     }
 
     private final SqliteStore store;
+    private final StatementPreparer preparer;
     private final SessionSettings settings;
     private final SessionParameters parameters;
 
@@ -107,18 +102,12 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
     private Instant transactionStart;
     private Instant statementStart;
 
-    // cancel and statement_timeout arrive on other threads
-    private final Object running = new Object();
-    private ConnectionState runningOn;
-    /** Identifies the statement runningOn belongs to: a later one replaces it, an earlier one's end must not clear it. */
-    private Object runningToken;
-    private Thread waitingThread;
-    private boolean cancelRequested;
-    private boolean timedOut;
-    private ScheduledFuture<?> timeout;
+    private final StatementInterrupts interrupts;
 
     SqliteSession(SqliteStore store, SessionSettings settings) {
         this.store = store;
+        this.preparer = new StatementPreparer(store);
+        this.interrupts = new StatementInterrupts(store.timer());
         this.settings = settings;
         this.parameters = new SessionParameters(settings.user(), store.serverVersion(), settings.parameters());
         this.transactionStart = store.clock().instant();
@@ -134,12 +123,12 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
             throw aborted();
         }
         try {
-            return switch (c.kind()) {
-                case EMPTY -> SqliteStatement.emulated(sql, c, SqliteStatement.Kind.EMPTY, null, List.of());
-                case TRANSACTION -> transactionStatement(sql, c);
-                case SESSION -> sessionStatement(sql, c);
-                default -> storeStatement(sql, c, declared);
-            };
+            SqliteStatement emulated = preparer.emulated(sql, c);
+            if (emulated != null) {
+                return emulated;
+            }
+            Translation translation = preparer.translate(sql, c, declared);
+            return withConnection(state -> preparer.describe(sql, c, translation, declared, state));
         } catch (ProxyException e) {
             throw failed(e);
         }
@@ -235,21 +224,13 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
 
     @Override
     public void cancel() {
-        synchronized (running) {
-            if (runningOn != null) {
-                cancelRequested = true;
-                interrupt(runningOn);
-            } else if (waitingThread != null) {
-                cancelRequested = true;
-                waitingThread.interrupt();
-            }
-        }
+        interrupts.cancel();
     }
 
     @Override
     public void close() {
         try {
-            stopRunning(runningToken);
+            interrupts.stopAll();
             closeCursors();
             if (lease != null) {
                 lease.rollbackQuietly();
@@ -299,217 +280,6 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
 
     // ---- preparing ----
 
-    private SqliteStatement transactionStatement(String sql, Classification c) {
-        TransactionControl tc = c.transaction();
-        switch (tc.command()) {
-            case PREPARE_TRANSACTION, COMMIT_PREPARED, ROLLBACK_PREPARED -> throw Refusals.twoPhaseCommit();
-            default -> {
-                return SqliteStatement.emulated(sql, c, SqliteStatement.Kind.TRANSACTION, null, List.of());
-            }
-        }
-    }
-
-    private SqliteStatement sessionStatement(String sql, Classification c) {
-        String command = c.command();
-        switch (command) {
-            case "SET", "RESET" -> {
-                if (c.set() == null) {
-                    throw new ProxyException(SqlState.SYNTAX_ERROR, "syntax error in " + command + " statement");
-                }
-                if (!c.set().resetAll() && !c.set().reset() && !c.set().isDefault() && c.set().value() == null) {
-                    throw Refusals.of("SET ... FROM CURRENT", "give the value: SET name = value");
-                }
-                return SqliteStatement.emulated(sql, c, SqliteStatement.Kind.SET, null, List.of());
-            }
-            case "SHOW" -> {
-                String name = showName(sql);
-                if (name.equals("all")) {
-                    return SqliteStatement.emulated(sql, c, SqliteStatement.Kind.SHOW_ALL, null, List.of(
-                            new Column("name", PgType.TEXT, 0, (short) 0), new Column("setting", PgType.TEXT, 0, (short) 0),
-                            new Column("description", PgType.TEXT, 0, (short) 0)));
-                }
-                return SqliteStatement.emulated(sql, c, SqliteStatement.Kind.SHOW, name,
-                        List.of(new Column(SessionParameters.canonicalName(name), PgType.TEXT, 0, (short) 0)));
-            }
-            case "SET CONSTRAINTS" -> {
-                return SqliteStatement.emulated(sql, c, SqliteStatement.Kind.SET_CONSTRAINTS, constraintsMode(sql),
-                        List.of());
-            }
-            case "DISCARD ALL" -> {
-                return SqliteStatement.emulated(sql, c, SqliteStatement.Kind.DISCARD_ALL, null, List.of());
-            }
-            case "DISCARD PLANS", "DISCARD SEQUENCES", "DISCARD TEMP", "DEALLOCATE ALL" -> {
-                return SqliteStatement.emulated(sql, c, SqliteStatement.Kind.NOTHING, null, List.of());
-            }
-            case "DEALLOCATE" -> throw new ProxyException(SqlState.INVALID_SQL_STATEMENT_NAME,
-                    "prepared statement does not exist", null, "SQL-level PREPARE is not emulated on SQLite stores");
-            case "LISTEN", "UNLISTEN", "NOTIFY" -> throw Refusals.notifications(command);
-            case "PREPARE", "EXECUTE" -> throw Refusals.sqlPreparedStatements(command);
-            case "DECLARE CURSOR", "CLOSE CURSOR", "CLOSE" -> throw Refusals.sqlCursors(command);
-            default -> throw Refusals.of(command.isEmpty() ? "this statement" : command,
-                    "SQLite stores emulate SET, RESET, SHOW and DISCARD ALL of PostgreSQL's session commands");
-        }
-    }
-
-    private SqliteStatement storeStatement(String sql, Classification c, List<PgType> declared) {
-        if (c.command().equals("LOCK TABLE")) {
-            return SqliteStatement.emulated(sql, c, SqliteStatement.Kind.LOCK, null, List.of());
-        }
-        if (c.command().equals("TRUNCATE TABLE")) {
-            checkTruncate(sql);
-            return SqliteStatement.emulated(sql, c, SqliteStatement.Kind.TRUNCATE, null, List.of());
-        }
-        for (PgType type : declared) {
-            if (type != null && type.isArray()) {
-                throw Refusals.arrays("a parameter of type " + type.sqlName());
-            }
-        }
-        Translation translation = store.translator().translate(sql, c);
-        return withConnection(state -> describe(sql, c, translation, declared, state));
-    }
-
-    /**
-     * Prepares the translated statement on a connection to learn its columns and parameters, after
-     * giving untyped literals and parameters the types of the columns they meet.
-     */
-    private SqliteStatement describe(String sql, Classification c, Translation t, List<PgType> declared,
-            ConnectionState state) throws SQLException {
-        ColumnContext context = new ColumnContext(t, c, table -> {
-            Map<String, String> out = new java.util.LinkedHashMap<>();
-            for (SqliteStore.TableColumn column : store.columns(state, table)) {
-                out.put(column.name(), column.declaredType());
-            }
-            return out;
-        });
-        List<PgType> parameterTypes = ParameterInference.infer(t, declared, context);
-        String sqliteSql = coerceToColumns(t, context, parameterTypes);
-        ConnectionState.Cached cached = state.statement(sqliteSql, state.schemaVersion());
-        StatementShape shape;
-        try {
-            shape = cached.shape;
-        } finally {
-            state.release(cached);
-        }
-        int n = shape.columnCount();
-        List<Translation.SelectItem> items = alignItems(t.items(), n);
-        List<Column> columns = new ArrayList<>(n);
-        List<ColumnType> types = new ArrayList<>(n);
-        List<String> tables = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            Translation.SelectItem item = items == null ? null : items.get(i);
-            ColumnType declaredType = TypeNames.declared(shape.declaredTypes()[i]);
-            ColumnType type;
-            if (item != null && item.type() != null && item.type().basis() == ColumnType.Basis.EXPRESSION) {
-                type = item.type();
-            } else if (declaredType.basis() == ColumnType.Basis.DECLARED) {
-                type = declaredType;
-            } else if (item != null && item.parameter() > 0 && item.parameter() <= parameterTypes.size()) {
-                type = ColumnType.expression(parameterTypes.get(item.parameter() - 1));
-            } else if (item != null && item.type() != null) {
-                type = item.type();
-            } else {
-                type = ColumnType.UNKNOWN;
-            }
-            String name = item != null && item.name() != null ? item.name()
-                    : fallbackName(shape.names()[i], shape.tables()[i]);
-            columns.add(new Column(name, type.type(), 0, (short) 0));
-            types.add(type);
-            tables.add(shape.tables()[i]);
-        }
-        return new SqliteStatement(sql, c, SqliteStatement.Kind.SQLITE, t, sqliteSql, parameterTypes, columns, types,
-                tables, null);
-    }
-
-    /**
-     * PostgreSQL gives an untyped literal the type of the column it meets: {@code ref = 'B0EE...'}
-     * compares uuids, {@code active = 'true'} booleans, and {@code INSERT ... VALUES ('2024-01-15T10:30Z')}
-     * into a timestamp column stores a timestamp. SQLite would compare and store the text as written,
-     * so such literals, and parameters the client sent as text, are cast to the column's type.
-     */
-    private static String coerceToColumns(Translation t, ColumnContext context, List<PgType> parameterTypes) {
-        Map<Integer, String> casts = new HashMap<>();
-        List<Token> tokens = t.tokens();
-        for (int i = 0; i < tokens.size(); i++) {
-            Token token = tokens.get(i);
-            boolean candidate;
-            if (token.type().isString()) {
-                candidate = true;
-            } else if (token.type() == tandem.core.sql.TokenType.PARAMETER && token.raw(t.source()).startsWith("$")) {
-                int n = Integer.parseInt(token.raw(t.source()).substring(1));
-                PgType type = n <= parameterTypes.size() ? parameterTypes.get(n - 1) : PgType.TEXT;
-                candidate = type == PgType.TEXT || type == PgType.VARCHAR || type == PgType.BPCHAR
-                        || type == PgType.UNKNOWN;
-            } else {
-                candidate = false;
-            }
-            if (!candidate || isCastOperand(tokens, i) || t.template().castsToken(i)) {
-                continue;
-            }
-            CastTarget target = TypeNames.coercion(context.declaredTypeAt(i));
-            if (target != null) {
-                casts.put(i, target.function() + "(" + target.extraArguments() + ")");
-            }
-        }
-        return casts.isEmpty() ? t.sql() : t.template().render(casts);
-    }
-
-    /** {@code 'x'::type} and {@code CAST('x' AS type)}: the client typed the value already. */
-    private static boolean isCastOperand(List<Token> tokens, int i) {
-        boolean castAfter = i + 1 < tokens.size() && tokens.get(i + 1).type() == tandem.core.sql.TokenType.CAST;
-        boolean castCall = i >= 2 && i + 1 < tokens.size() && tokens.get(i + 1).isKeyword("as")
-                && tokens.get(i - 1).type() == tandem.core.sql.TokenType.LEFT_PAREN && tokens.get(i - 2).isKeyword("cast");
-        return castAfter || castCall;
-    }
-
-    /**
-     * The select items, one per result column: a single {@code *} stands for however many columns
-     * the statement has beyond the other items; with more than one the columns cannot be told apart.
-     */
-    private static List<Translation.SelectItem> alignItems(List<Translation.SelectItem> items, int columns) {
-        if (items == null) {
-            return null;
-        }
-        long stars = items.stream().filter(i -> i == SelectItems.STAR).count();
-        if (stars == 0) {
-            return items.size() == columns ? items : null;
-        }
-        int expanded = columns - (items.size() - 1);
-        if (stars > 1 || expanded < 0) {
-            return null;
-        }
-        List<Translation.SelectItem> aligned = new ArrayList<>(columns);
-        for (Translation.SelectItem item : items) {
-            if (item == SelectItems.STAR) {
-                for (int k = 0; k < expanded; k++) {
-                    aligned.add(SelectItems.STAR);
-                }
-            } else {
-                aligned.add(item);
-            }
-        }
-        return aligned;
-    }
-
-    /**
-     * SQLite's name for a column the text could not name: a table column's name, or for an
-     * expression its text, which would show tandem's translation; PostgreSQL says ?column?.
-     */
-    private static String fallbackName(String sqliteName, String table) {
-        if (sqliteName == null) {
-            return "?column?";
-        }
-        if (table != null && !table.isEmpty()) {
-            return sqliteName;
-        }
-        for (int i = 0; i < sqliteName.length(); i++) {
-            char c = sqliteName.charAt(i);
-            if (!Character.isLetterOrDigit(c) && c != '_' && c != '$') {
-                return "?column?";
-            }
-        }
-        return sqliteName;
-    }
-
     @FunctionalInterface
     private interface OnConnection<T> {
         T apply(ConnectionState state) throws SQLException;
@@ -554,11 +324,11 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
         boolean keepCached = false;
         Object token = null;
         try {
-            int parameters = cached.shape.parameterCount();
-            for (int i = 1; i <= parameters; i++) {
+            int count = cached.shape.parameterCount();
+            for (int i = 1; i <= count; i++) {
                 ParameterBinder.bind(ps, i, i <= values.size() ? values.get(i - 1) : null);
             }
-            token = startRunning(state);
+            token = interrupts.start(state, parameters.statementTimeout());
             if (cached.shape.columnCount() > 0 || !statement.columns.isEmpty()) {
                 ResultSet rs = ps.executeQuery();
                 if (rs.getMetaData().getColumnCount() != statement.columns.size()) {
@@ -574,10 +344,10 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
             long changed = ps.executeLargeUpdate();
             return FixedCursor.command(tag(statement.command(), changed));
         } catch (SQLException e) {
-            throw SqliteErrors.map(e, state.takeFunctionError(), timedOut, statement.sql, statement.sqliteSql);
+            throw SqliteErrors.map(e, state.takeFunctionError(), interrupts.timedOut(), statement.sql, statement.sqliteSql);
         } finally {
             if (!keepCached) {
-                stopRunning(token);
+                interrupts.stop(token);
                 state.release(cached);
             }
         }
@@ -639,73 +409,12 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
 
     /** Waits for a connection; cancel() interrupts the wait. */
     private Lease acquire(boolean writer) {
-        synchronized (running) {
-            waitingThread = Thread.currentThread();
-            cancelRequested = false;
-        }
-        try {
-            return store.acquire(writer);
-        } finally {
-            synchronized (running) {
-                waitingThread = null;
-                Thread.interrupted(); // a cancel that arrived just after the wait ended must not linger
-            }
-        }
-    }
-
-    /** Arms statement_timeout and makes the statement cancellable; returns its token. */
-    private Object startRunning(ConnectionState state) {
-        Duration limit = parameters.statementTimeout();
-        Object token = new Object();
-        synchronized (running) {
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
-            runningOn = state;
-            runningToken = token;
-            cancelRequested = false;
-            timedOut = false;
-            timeout = limit == null ? null
-                    : store.timer().schedule(() -> timeUp(token), limit.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        return token;
-    }
-
-    private void stopRunning(Object token) {
-        synchronized (running) {
-            if (token == null || token != runningToken) {
-                return;
-            }
-            runningOn = null;
-            runningToken = null;
-            if (timeout != null) {
-                timeout.cancel(false);
-                timeout = null;
-            }
-        }
-    }
-
-    private void timeUp(Object token) {
-        synchronized (running) {
-            if (runningToken == token && runningOn != null) {
-                ConnectionState state = runningOn;
-                timedOut = true;
-                interrupt(state);
-            }
-        }
-    }
-
-    private static void interrupt(ConnectionState state) {
-        try {
-            state.connection.getDatabase().interrupt();
-        } catch (SQLException e) {
-            log.debug("could not interrupt a SQLite statement", e);
-        }
+        return interrupts.waiting(() -> store.acquire(writer));
     }
 
     /** A cursor's statement failed while stepping: the error, mapped, with the cursor closed. */
     ProxyException statementFailed(RowsCursor cursor, SQLException e) {
-        ProxyException mapped = SqliteErrors.map(e, cursor.lease.state.takeFunctionError(), timedOut,
+        ProxyException mapped = SqliteErrors.map(e, cursor.lease.state.takeFunctionError(), interrupts.timedOut(),
                 cursor.cached.sql, cursor.cached.sql);
         cursor.finish();
         return failed(mapped);
@@ -713,7 +422,7 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
 
     void cursorFinished(RowsCursor cursor) {
         if (cursors.remove(cursor)) {
-            stopRunning(cursor.token);
+            interrupts.stop(cursor.token);
             cursor.lease.state.release(cursor.cached);
         }
     }
@@ -1020,7 +729,7 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
     private Cursor truncate(SqliteStatement statement) {
         Lease on = connectionFor(true);
         boolean restart = statement.sql.toLowerCase(Locale.ROOT).contains("restart identity");
-        Object token = startRunning(on.state);
+        Object token = interrupts.start(on.state, parameters.statementTimeout());
         try {
             for (TableRef table : statement.classification.writeTables()) {
                 on.execute("DELETE FROM " + quoteIdentifier(table.name()));
@@ -1030,9 +739,9 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
                 }
             }
         } catch (SQLException e) {
-            throw SqliteErrors.map(e, on.state.takeFunctionError(), timedOut, statement.sql, statement.sql);
+            throw SqliteErrors.map(e, on.state.takeFunctionError(), interrupts.timedOut(), statement.sql, statement.sql);
         } finally {
-            stopRunning(token);
+            interrupts.stop(token);
         }
         return FixedCursor.command("TRUNCATE TABLE");
     }
@@ -1055,49 +764,6 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
             case "UPDATE", "DELETE", "SELECT", "MERGE", "MOVE", "FETCH", "COPY" -> command + " " + n;
             default -> command;
         };
-    }
-
-    /** SHOW name, SHOW TIME ZONE, SHOW TRANSACTION ISOLATION LEVEL, SHOW ALL: the parameter, lower case. */
-    private static String showName(String sql) {
-        List<Token> tokens = SqlLexer.tokenize(sql);
-        StringBuilder words = new StringBuilder();
-        for (int i = 1; i < tokens.size(); i++) {
-            Token t = tokens.get(i);
-            switch (t.type()) {
-                case IDENTIFIER, QUOTED_IDENTIFIER -> words.append(words.isEmpty() ? "" : " ").append(t.text());
-                case DOT -> words.append('.');
-                case SEMICOLON -> {
-                }
-                default -> throw new ProxyException(SqlState.SYNTAX_ERROR, "syntax error at or near \"" + t.raw(sql)
-                        + "\"");
-            }
-        }
-        String name = words.toString().replace(" .", ".").replace(". ", ".");
-        return switch (name) {
-            case "" -> throw new ProxyException(SqlState.SYNTAX_ERROR, "syntax error at end of input");
-            case "time zone" -> "timezone";
-            case "transaction isolation level" -> "transaction_isolation";
-            case "session authorization" -> "session_authorization";
-            default -> name.toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private static String constraintsMode(String sql) {
-        List<Token> tokens = SqlLexer.tokenize(sql);
-        if (tokens.size() == 4 && tokens.get(2).isKeyword("all")
-                && (tokens.get(3).isKeyword("deferred") || tokens.get(3).isKeyword("immediate"))) {
-            return tokens.get(3).text();
-        }
-        throw Refusals.of("SET CONSTRAINTS for named constraints", "SQLite defers all foreign keys or none: SET "
-                + "CONSTRAINTS ALL DEFERRED");
-    }
-
-    private static void checkTruncate(String sql) {
-        String lower = sql.toLowerCase(Locale.ROOT);
-        if (lower.contains("cascade")) {
-            throw Refusals.of("TRUNCATE ... CASCADE", "truncate the referencing tables first, or declare the foreign "
-                    + "keys ON DELETE CASCADE and use DELETE");
-        }
     }
 
     static String quoteIdentifier(String name) {
