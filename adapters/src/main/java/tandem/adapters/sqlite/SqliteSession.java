@@ -11,9 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.session.TransactionStatus;
@@ -59,8 +56,6 @@ import tandem.core.type.PgType;
  * <p>Not thread-safe, except {@link #cancel()}: the protocol half calls it from one thread at a time.
  */
 final class SqliteSession implements SqlSession, ConnectionState.Session {
-
-    private static final Logger log = LoggerFactory.getLogger(SqliteSession.class);
 
     private enum Mode {
         /** Between batches, no transaction. */

@@ -346,11 +346,13 @@ public final class SqliteStore implements Store {
         }
     }
 
-    /** The columns of a table, as declared, as {@code on} sees the schema; empty when there is no such table. */
-    List<TableColumn> columns(ConnectionState on, String table) {
+    /**
+     * The columns of a table, as declared, as {@code on} sees the schema at {@code version}; empty
+     * when there is no such table.
+     */
+    List<TableColumn> columns(ConnectionState on, long version, String table) {
         String key = table.toLowerCase(Locale.ROOT);
         try {
-            long version = on.schemaVersion();
             Columns known = tableColumns.get(key);
             if (known != null && known.schemaVersion() == version) {
                 return known.columns();

@@ -119,16 +119,17 @@ final class StatementPreparer {
      */
     SqliteStatement describe(String sql, Classification c, Translation t, List<PgType> declared,
             ConnectionState state) throws SQLException {
+        long schemaVersion = state.schemaVersion();
         ColumnContext context = new ColumnContext(t, c, table -> {
             Map<String, String> out = new java.util.LinkedHashMap<>();
-            for (SqliteStore.TableColumn column : store.columns(state, table)) {
+            for (SqliteStore.TableColumn column : store.columns(state, schemaVersion, table)) {
                 out.put(column.name(), column.declaredType());
             }
             return out;
         });
         List<PgType> parameterTypes = ParameterInference.infer(t, declared, context);
         String sqliteSql = coerceToColumns(t, context, parameterTypes);
-        ConnectionState.Cached cached = state.statement(sqliteSql, state.schemaVersion());
+        ConnectionState.Cached cached = state.statement(sqliteSql, schemaVersion);
         StatementShape shape;
         try {
             shape = cached.shape;
