@@ -16,14 +16,15 @@ import tandem.core.sql.TokenType;
  * Finds the column a value in a statement meets, as PostgreSQL's parser does when it gives an
  * untyped literal or parameter the type of its context: the column it is compared with
  * ({@code col = $1}, {@code 'x' < t.col}, {@code col IN ('a', 'b')}, {@code col BETWEEN $1 AND $2}),
- * or assigned to ({@code INSERT INTO t (col) VALUES ($1)}, {@code SET col = 'x'}).
+ * or assigned to ({@code INSERT INTO t (col) VALUES ($1)}, {@code SET col = 'x'}); the same for
+ * the keyword DEFAULT in those places.
  */
 final class ColumnContext {
 
     /** The declared columns of the store's tables. */
     interface Schema {
-        /** Column name (lower case) → declared type, in declaration order; empty for an unknown table. */
-        Map<String, String> columns(String table);
+        /** Column name (lower case) → column, in declaration order; empty for an unknown table. */
+        Map<String, SqliteStore.TableColumn> columns(String table);
     }
 
     private static final Set<String> COMPARISONS = Set.of("=", "<", ">", "<=", ">=", "<>", "!=");
@@ -34,8 +35,8 @@ final class ColumnContext {
     private final List<String> tables = new ArrayList<>();
     private final Map<String, String> aliases = new HashMap<>();
     private final int[] match;
-    /** Token index of a value in INSERT ... VALUES → the declared type of its column. */
-    private final Map<Integer, String> insertTargets = new HashMap<>();
+    /** Token index of a value in INSERT ... VALUES → its column. */
+    private final Map<Integer, SqliteStore.TableColumn> insertTargets = new HashMap<>();
 
     ColumnContext(Translation t, Classification c, Schema schema) {
         this.tokens = t.tokens();
@@ -56,18 +57,24 @@ final class ColumnContext {
 
     /** The declared type of the column the value at token {@code p} meets, or null when there is none. */
     String declaredTypeAt(int p) {
-        String insert = insertTargets.get(p);
+        SqliteStore.TableColumn column = columnAt(p);
+        return column == null ? null : column.declaredType();
+    }
+
+    /** The column the value at token {@code p} is compared with or assigned to, or null. */
+    SqliteStore.TableColumn columnAt(int p) {
+        SqliteStore.TableColumn insert = insertTargets.get(p);
         if (insert != null) {
             return insert;
         }
         if (isComparison(p - 1)) {
-            String left = columnEndingAt(p - 2);
+            SqliteStore.TableColumn left = columnEndingAt(p - 2);
             if (left != null) {
                 return left;
             }
         }
         if (isComparison(p + 1)) {
-            String right = columnStartingAt(p + 2);
+            SqliteStore.TableColumn right = columnStartingAt(p + 2);
             if (right != null) {
                 return right;
             }
@@ -114,7 +121,7 @@ final class ColumnContext {
         if (isKeyword(j, "as")) {
             j += 2;
         }
-        Map<String, String> declared = schema.columns(table);
+        Map<String, SqliteStore.TableColumn> declared = schema.columns(table);
         List<String> columns = new ArrayList<>();
         if (is(j, TokenType.LEFT_PAREN)) {
             int close = match[j];
@@ -143,9 +150,9 @@ final class ColumnContext {
                 }
                 if (t.type() == TokenType.COMMA || k == close) {
                     if (k - itemStart == 1 && position < columns.size()) {
-                        String type = declared.get(columns.get(position));
-                        if (type != null) {
-                            insertTargets.put(itemStart, type);
+                        SqliteStore.TableColumn column = declared.get(columns.get(position));
+                        if (column != null) {
+                            insertTargets.put(itemStart, column);
                         }
                     }
                     position++;
@@ -160,8 +167,8 @@ final class ColumnContext {
         }
     }
 
-    /** The declared type of the (qualified) column whose last token is at k. */
-    private String columnEndingAt(int k) {
+    /** The (qualified) column whose last token is at k. */
+    private SqliteStore.TableColumn columnEndingAt(int k) {
         if (k < 0 || !tokens.get(k).type().isName() || is(k + 1, TokenType.LEFT_PAREN)) {
             return null;
         }
@@ -170,7 +177,7 @@ final class ColumnContext {
         return column(qualifier, tokens.get(k).text());
     }
 
-    private String columnStartingAt(int k) {
+    private SqliteStore.TableColumn columnStartingAt(int k) {
         if (k >= tokens.size() || !tokens.get(k).type().isName()) {
             return null;
         }
@@ -183,14 +190,14 @@ final class ColumnContext {
         return column(null, tokens.get(k).text());
     }
 
-    private String column(String qualifier, String column) {
+    private SqliteStore.TableColumn column(String qualifier, String column) {
         String name = column.toLowerCase(Locale.ROOT);
         if (qualifier != null) {
             return schema.columns(aliases.getOrDefault(qualifier, qualifier)).get(name);
         }
-        String found = null;
+        SqliteStore.TableColumn found = null;
         for (String table : tables) {
-            String declared = schema.columns(table).get(name);
+            SqliteStore.TableColumn declared = schema.columns(table).get(name);
             if (declared != null) {
                 if (found != null) {
                     return null; // ambiguous: PostgreSQL would say so, SQLite will

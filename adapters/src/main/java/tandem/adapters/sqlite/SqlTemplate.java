@@ -50,9 +50,17 @@ final class SqlTemplate {
         return true;
     }
 
-    /** The statement with its edits, plus {@code extra} function calls around single tokens (index → function). */
-    String render(Map<Integer, String> extra) {
-        if (isUnchanged() && extra.isEmpty()) {
+    /** The statement with its edits. */
+    String render() {
+        return render(Map.of(), Map.of());
+    }
+
+    /**
+     * The statement with its edits, plus {@code extra} function calls around single tokens (index →
+     * {@code function(, arguments)}) and tokens {@code replaced} (index → text).
+     */
+    String render(Map<Integer, String> extra, Map<Integer, String> replaced) {
+        if (isUnchanged() && extra.isEmpty() && replaced.isEmpty()) {
             return source;
         }
         int n = tokens.size();
@@ -74,11 +82,12 @@ final class SqlTemplate {
         int position = 0;
         for (int i = 0; i < n; i++) {
             Token t = tokens.get(i);
-            if (!"".equals(replace[i]) || !starting.get(i).isEmpty()) {
+            String text = replaced.containsKey(i) ? replaced.get(i) : replace[i];
+            if (!"".equals(text) || !starting.get(i).isEmpty()) {
                 out.append(source, position, t.start()); // a removed token takes the blank before it along
             }
             starting.get(i).stream().sorted(OPENING).forEach(w -> out.append(w.prefix()));
-            out.append(replace[i] != null ? replace[i] : source.substring(t.start(), t.end()));
+            out.append(text != null ? text : source.substring(t.start(), t.end()));
             ending.get(i).stream().sorted(CLOSING).forEach(w -> out.append(w.suffix()));
             position = t.end();
         }

@@ -79,8 +79,13 @@ public final class SqliteStore implements Store {
     private record Columns(long schemaVersion, List<TableColumn> columns) {
     }
 
-    /** A column as {@code PRAGMA table_info} lists it, for parameter type inference. */
-    record TableColumn(String name, String declaredType) {
+    /**
+     * A column as {@code PRAGMA table_info} lists it: for typing the values a statement gives it,
+     * and for DEFAULT in INSERT and UPDATE.
+     *
+     * @param defaultValue the DEFAULT expression as SQLite keeps its text, or null for none
+     */
+    record TableColumn(String name, String declaredType, String defaultValue) {
     }
 
     private SqliteStore(String name, Path file, SqliteConfig config, Clock clock, String sqliteVersion,
@@ -358,11 +363,12 @@ public final class SqliteStore implements Store {
                 return known.columns();
             }
             List<TableColumn> columns = new ArrayList<>();
-            try (var ps = on.connection.prepareStatement("SELECT name, type FROM pragma_table_info(?)")) {
+            try (var ps = on.connection.prepareStatement("SELECT name, type, dflt_value FROM pragma_table_info(?)")) {
                 ps.setString(1, table);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        columns.add(new TableColumn(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2)));
+                        columns.add(new TableColumn(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2),
+                                rs.getString(3)));
                     }
                 }
             }

@@ -115,7 +115,7 @@ final class SqliteTranslator {
             List<Translation.SelectItem> items = SelectItems.of(tokens, sql, classification, this::castCovering,
                     operands);
             SqlTemplate template = new SqlTemplate(sql, tokens, replace, wraps);
-            return new Translation(template.render(Map.of()), parameterCount, Map.copyOf(castParameters), items, tokens,
+            return new Translation(template.render(), parameterCount, Map.copyOf(castParameters), items, tokens,
                     sql, template);
         }
 

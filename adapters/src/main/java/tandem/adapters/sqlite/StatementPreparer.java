@@ -121,14 +121,14 @@ final class StatementPreparer {
             ConnectionState state) throws SQLException {
         long schemaVersion = state.schemaVersion();
         ColumnContext context = new ColumnContext(t, c, table -> {
-            Map<String, String> out = new java.util.LinkedHashMap<>();
+            Map<String, SqliteStore.TableColumn> out = new java.util.LinkedHashMap<>();
             for (SqliteStore.TableColumn column : store.columns(state, schemaVersion, table)) {
-                out.put(column.name(), column.declaredType());
+                out.put(column.name(), column);
             }
             return out;
         });
         List<PgType> parameterTypes = ParameterInference.infer(t, declared, context);
-        String sqliteSql = coerceToColumns(t, context, parameterTypes);
+        String sqliteSql = coerceToColumns(t, c, context, parameterTypes);
         ConnectionState.Cached cached = state.statement(sqliteSql, schemaVersion);
         StatementShape shape;
         try {
@@ -167,16 +167,34 @@ final class StatementPreparer {
     }
 
     /**
-     * PostgreSQL gives an untyped literal the type of the column it meets: {@code ref = 'B0EE...'}
-     * compares uuids, {@code active = 'true'} booleans, and {@code INSERT ... VALUES ('2024-01-15T10:30Z')}
-     * into a timestamp column stores a timestamp. SQLite would compare and store the text as written,
-     * so such literals, and parameters the client sent as text, are cast to the column's type.
+     * What PostgreSQL does with a value's context that SQLite would not:
+     * <ul>
+     * <li>an untyped literal takes the type of the column it meets: {@code ref = 'B0EE...'} compares
+     *     uuids, {@code active = 'true'} booleans, {@code INSERT ... VALUES ('2024-01-15T10:30Z')}
+     *     into a timestamp column stores a timestamp; SQLite would compare and store the text as
+     *     written, so such literals, and parameters the client sent as text, are cast to the column's type;
+     * <li>DEFAULT in {@code INSERT ... VALUES} and {@code UPDATE ... SET} (Drizzle writes it for
+     *     every column it leaves out), which SQLite does not know, becomes the column's DEFAULT
+     *     expression, or NULL.
+     * </ul>
      */
-    private static String coerceToColumns(Translation t, ColumnContext context, List<PgType> parameterTypes) {
+    private static String coerceToColumns(Translation t, Classification c, ColumnContext context,
+            List<PgType> parameterTypes) {
+        if (c.kind() == tandem.core.sql.StatementKind.DDL) {
+            return t.sql();
+        }
         Map<Integer, String> casts = new HashMap<>();
+        Map<Integer, String> defaults = new HashMap<>();
         List<Token> tokens = t.tokens();
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
+            if (token.isKeyword("default")) {
+                SqliteStore.TableColumn column = context.columnAt(i);
+                if (column != null) {
+                    defaults.put(i, column.defaultValue() == null ? "NULL" : "(" + column.defaultValue() + ")");
+                }
+                continue;
+            }
             boolean candidate;
             if (token.type().isString()) {
                 candidate = true;
@@ -196,7 +214,7 @@ final class StatementPreparer {
                 casts.put(i, target.function() + "(" + target.extraArguments() + ")");
             }
         }
-        return casts.isEmpty() ? t.sql() : t.template().render(casts);
+        return casts.isEmpty() && defaults.isEmpty() ? t.sql() : t.template().render(casts, defaults);
     }
 
     /** {@code 'x'::type} and {@code CAST('x' AS type)}: the client typed the value already. */

@@ -41,15 +41,15 @@ import tandem.core.store.SqlSession;
 class SqliteEmulationIT {
 
     private static final String[] POSTGRES_SCHEMA = {
-        "CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL UNIQUE, qty integer, price numeric(10,2), "
-                + "weight double precision, active boolean, created timestamp, seen timestamptz, day date, ref uuid, "
-                + "data bytea, note text, doc json)",
+        "CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL UNIQUE, qty integer DEFAULT 1, "
+                + "price numeric(10,2), weight double precision, active boolean, created timestamp, seen timestamptz, "
+                + "day date, ref uuid, data bytea, note text DEFAULT 'none', doc json)",
         "CREATE TABLE tags (item_id bigint NOT NULL REFERENCES items(id), tag text NOT NULL)",
     };
     private static final String[] SQLITE_SCHEMA = {
-        "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, qty INTEGER, price NUMERIC(10,2), "
-                + "weight DOUBLE PRECISION, active BOOLEAN, created TIMESTAMP, seen TIMESTAMPTZ, day DATE, ref UUID, "
-                + "data BLOB, note TEXT, doc JSON)",
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, qty INTEGER DEFAULT 1, "
+                + "price NUMERIC(10,2), weight DOUBLE PRECISION, active BOOLEAN, created TIMESTAMP, seen TIMESTAMPTZ, "
+                + "day DATE, ref UUID, data BLOB, note TEXT DEFAULT 'none', doc JSON)",
         "CREATE TABLE tags (item_id INTEGER NOT NULL REFERENCES items(id), tag TEXT NOT NULL)",
     };
     /** Written in PostgreSQL's dialect; the SQLite side receives them through the emulation. */
@@ -306,6 +306,16 @@ class SqliteEmulationIT {
         agree("UPDATE items SET active = 'off', day = '2024-03-02' WHERE id = 30");
         agree("SELECT active, day FROM items WHERE id = 30");
         agree("DELETE FROM items WHERE id = 30");
+    }
+
+    @Test
+    void fillsDefaultInValuesAndSetAsPostgresDoes() {
+        agree("INSERT INTO items (id, name, qty, note, active) VALUES (40, 'lime', DEFAULT, 'sour', DEFAULT), "
+                + "(41, 'plum', 5, DEFAULT, true)");
+        agree("SELECT id, qty, note, active FROM items WHERE id >= 40 ORDER BY id");
+        agree("UPDATE items SET qty = DEFAULT, note = DEFAULT WHERE id = 40");
+        agree("SELECT id, qty, note FROM items WHERE id >= 40 ORDER BY id");
+        agree("DELETE FROM items WHERE id >= 40");
     }
 
     @Test

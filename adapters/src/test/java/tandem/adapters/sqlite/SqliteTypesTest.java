@@ -197,6 +197,19 @@ class SqliteTypesTest {
     }
 
     @Test
+    void defaultInValuesAndSetTakesTheColumnsDefaultAsInPostgres() {
+        one(session, "CREATE TABLE d (id INTEGER PRIMARY KEY, n INTEGER DEFAULT 7, at TIMESTAMP DEFAULT "
+                + "CURRENT_TIMESTAMP, t TEXT)");
+        one(session, "INSERT INTO d (id, n, at, t) VALUES (DEFAULT, DEFAULT, DEFAULT, $1), (DEFAULT, 1, "
+                + "'2024-01-01', DEFAULT)", "x");
+        SqliteFixture.Result r = one(session, "SELECT id, n, at IS NOT NULL, t FROM d ORDER BY id");
+        assertThat(r.rows()).containsExactly(List.of("1", "7", "t", "x"), Arrays.asList("2", "1", "t", null));
+        one(session, "UPDATE d SET n = DEFAULT WHERE id = 2");
+        assertThat(one(session, "SELECT n FROM d WHERE id = 2").value()).isEqualTo("7");
+        assertThat(one(session, "INSERT INTO d DEFAULT VALUES RETURNING n").value()).isEqualTo("7");
+    }
+
+    @Test
     void coercesParametersTheClientSentAsTextToTheirColumnsType() {
         one(session, "INSERT INTO everything (u, flag) VALUES ($1, $2)", List.of(PgType.VARCHAR, PgType.TEXT),
                 "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11", "t");
