@@ -116,20 +116,27 @@ public final class SqliteStore implements Store {
     public static SqliteStore open(String name, Path file, SqliteConfig sqlite, Duration acquireTimeout, Clock clock) {
         checkFile(name, file);
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
-        String sqliteVersion = prepareFile(name, file, url, sqlite);
+        String sqliteVersion = prepareFile(file, url, sqlite);
         String serverVersion = serverVersion(sqliteVersion);
         Map<SQLiteConnection, ConnectionState> states = Collections.synchronizedMap(new WeakHashMap<>());
-        HikariDataSource writer = pool(name + "-writer", new SqliteConnections(url, writerConfig(sqlite), true,
-                serverVersion, states), 1, sqlite.busyTimeout());
+        HikariDataSource writer = null;
         HikariDataSource readers = null;
         try {
+            writer = pool(name + "-writer", new SqliteConnections(url, writerConfig(sqlite), true, serverVersion,
+                    states), 1, sqlite.busyTimeout());
             if (sqlite.readers() > 0) {
                 readers = pool(name + "-readers", new SqliteConnections(url, readerConfig(sqlite), false, serverVersion,
                         states), sqlite.readers(), acquireTimeout);
             }
         } catch (RuntimeException e) {
-            writer.close();
-            throw e;
+            if (writer != null) {
+                writer.close();
+            }
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String why = cause instanceof SQLException se ? SqliteErrors.sqliteMessage(se) : cause.getMessage();
+            throw new ProxyException(SqlState.CONNECTION_FAILURE, "cannot open connections to SQLite database "
+                    + file.toAbsolutePath() + ": " + why, null, "check that tandem may read and write the file and its "
+                            + "directory (WAL keeps -wal and -shm files beside it)", false, e);
         }
         SqliteStore store = new SqliteStore(name, file, sqlite, clock, sqliteVersion, writer, readers, states);
         log.info("opened SQLite store {} at {} (SQLite {}, journal_mode=WAL, busy_timeout={}ms): writer pool {}; "
@@ -168,7 +175,7 @@ public final class SqliteStore implements Store {
     }
 
     /** Opens the file once, switches it to WAL (a persistent setting) and reads SQLite's version. */
-    private static String prepareFile(String name, Path file, String url, SqliteConfig sqlite) {
+    private static String prepareFile(Path file, String url, SqliteConfig sqlite) {
         try (Connection c = writerConfig(sqlite).createConnection(url); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT sqlite_version(), (SELECT count(*) FROM sqlite_schema)")) {
             rs.next();
