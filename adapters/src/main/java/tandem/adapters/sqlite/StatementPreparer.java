@@ -3,6 +3,7 @@ package tandem.adapters.sqlite;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -121,7 +122,7 @@ final class StatementPreparer {
             ConnectionState state) throws SQLException {
         long schemaVersion = state.schemaVersion();
         ColumnContext context = new ColumnContext(t, c, table -> {
-            Map<String, SqliteStore.TableColumn> out = new java.util.LinkedHashMap<>();
+            Map<String, SqliteStore.TableColumn> out = new LinkedHashMap<>();
             for (SqliteStore.TableColumn column : store.columns(state, schemaVersion, table)) {
                 out.put(column.name(), column);
             }

@@ -84,7 +84,6 @@ public enum SqlState {
     CANNOT_CONNECT_NOW("57P03"),
 
     IO_ERROR("58030"),
-    UNDEFINED_FILE("58P01"),
 
     RAISE_EXCEPTION("P0001"),
 
