@@ -1,6 +1,7 @@
 package tandem.adapters;
 
 import tandem.adapters.postgres.PostgresStore;
+import tandem.adapters.sqlite.SqliteStore;
 import tandem.config.StoreConfig;
 import tandem.core.store.Store;
 
@@ -18,6 +19,10 @@ public final class StoreFactory {
             return PostgresStore.open(config.role(), config.url(), config.user(), config.password(),
                     config.pool().connectTimeout(), WORK_POOL_SIZE);
         }
-        throw new UnsupportedOperationException("SQLite stores come with the SQLite adapter");
+        if (config.isSqlite()) {
+            return SqliteStore.open(config);
+        }
+        throw new IllegalArgumentException("stores." + config.role() + ".url is neither jdbc:sqlite: nor "
+                + "jdbc:postgresql: (" + config.url() + ")");
     }
 }

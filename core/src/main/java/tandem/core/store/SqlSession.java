@@ -30,7 +30,9 @@ public interface SqlSession extends AutoCloseable {
 
     /**
      * Starts a batch. {@code writes} says whether any statement in it may write (or begins a
-     * transaction that may), so that the session can take the store's writer for the whole batch.
+     * transaction that may). It is a hint: a session may take the store's writer for the whole
+     * batch, or (as the SQLite session does) take connections at the first statement that needs
+     * one and move to the writer at the first statement that writes.
      */
     void beginBatch(boolean writes);
 
@@ -92,6 +94,11 @@ public interface SqlSession extends AutoCloseable {
     /** The rows of one execution, read forward; a command's cursor has no rows. */
     interface Cursor extends AutoCloseable {
 
+        /**
+         * The result columns. For a statement that only reads, a type {@link PreparedSql#columns()}
+         * could not know may be decided here by the first row's value (the cursor reads ahead one
+         * row to say); for a statement that writes, these are the columns Describe reported.
+         */
         List<Column> columns();
 
         boolean next();

@@ -1,0 +1,397 @@
+package tandem.adapters.sqlite;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteOpenMode;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import tandem.config.SqliteConfig;
+import tandem.config.StoreConfig;
+import tandem.core.error.ProxyException;
+import tandem.core.error.SqlState;
+import tandem.core.sql.Classification;
+import tandem.core.sql.ClassificationCache;
+import tandem.core.store.SessionSettings;
+import tandem.core.store.SqlSession;
+import tandem.core.store.Store;
+import tandem.core.store.StoreKind;
+import tandem.core.store.WireEndpoint;
+
+/**
+ * A SQLite database file that tandem serves to PostgreSQL clients by emulating a PostgreSQL
+ * server over it ({@link SqliteSession}).
+ *
+ * <p>SQLite allows one writer at a time, and readers in WAL mode never block it, so the store
+ * keeps exactly one writer connection and a pool of read-only reader connections, both HikariCP.
+ * Sessions take the writer for a write transaction and give it back at its end, so many clients
+ * take turns on one writer; waiting for it is bounded by {@code busyTimeout}, after which the
+ * waiter fails with 55P03 rather than hang. Every connection runs with {@code journal_mode=WAL},
+ * {@code busy_timeout}, {@code foreign_keys=ON} and {@code case_sensitive_like=ON} (LIKE is
+ * case-sensitive in PostgreSQL), and has tandem's SQL functions registered.
+ *
+ * <p>A missing file is an error, never a new empty database.
+ */
+public final class SqliteStore implements Store {
+
+    private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
+
+    /** The PostgreSQL version tandem's emulation answers to; pgjdbc and others parse it. */
+    static final String POSTGRES_VERSION = "15.0";
+
+    private final String name;
+    private final Path file;
+    private final SqliteConfig config;
+    private final Clock clock;
+    private final String sqliteVersion;
+    private final HikariDataSource writer;
+    private final HikariDataSource readers;
+    private final Map<SQLiteConnection, ConnectionState> states;
+    private final SqliteTranslator translator = new SqliteTranslator(10_000);
+    private final ClassificationCache classifier = new ClassificationCache();
+    private final ScheduledExecutorService timer;
+    private final Map<String, Columns> tableColumns = new ConcurrentHashMap<>();
+
+    /** A table's columns as read under one schema_version. */
+    private record Columns(long schemaVersion, List<TableColumn> columns) {
+    }
+
+    /**
+     * A column as {@code PRAGMA table_info} lists it: for typing the values a statement gives it,
+     * and for DEFAULT in INSERT and UPDATE.
+     *
+     * @param defaultValue the DEFAULT expression as SQLite keeps its text, or null for none
+     */
+    record TableColumn(String name, String declaredType, String defaultValue) {
+    }
+
+    private SqliteStore(String name, Path file, SqliteConfig config, Clock clock, String sqliteVersion,
+            HikariDataSource writer, HikariDataSource readers, Map<SQLiteConnection, ConnectionState> states) {
+        this.name = name;
+        this.file = file;
+        this.config = config;
+        this.clock = clock;
+        this.sqliteVersion = sqliteVersion;
+        this.writer = writer;
+        this.readers = readers;
+        this.states = states;
+        this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tandem-" + name
+                + "-statement-timeout").factory());
+    }
+
+    /** Opens the store a config entry describes ({@code jdbc:sqlite:FILE}). */
+    public static SqliteStore open(StoreConfig store) {
+        String role = store.role() == null ? StoreConfig.OLD : store.role();
+        return open(role, fileOf(role, store.url()), store.sqlite(), store.pool().acquireTimeout(), Clock.systemUTC());
+    }
+
+    /**
+     * @param name the store's role, {@code old} or {@code new}: names it in logs and errors
+     * @param acquireTimeout how long a session waits for a reader connection
+     * @param clock where now() and the transaction times come from
+     */
+    public static SqliteStore open(String name, Path file, SqliteConfig sqlite, Duration acquireTimeout, Clock clock) {
+        checkFile(name, file);
+        String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        String sqliteVersion = prepareFile(file, url, sqlite);
+        String serverVersion = serverVersion(sqliteVersion);
+        Map<SQLiteConnection, ConnectionState> states = Collections.synchronizedMap(new WeakHashMap<>());
+        HikariDataSource writer = null;
+        HikariDataSource readers = null;
+        try {
+            writer = pool(name + "-writer", new SqliteConnections(url, writerConfig(sqlite), true, serverVersion,
+                    states), 1, sqlite.busyTimeout());
+            if (sqlite.readers() > 0) {
+                readers = pool(name + "-readers", new SqliteConnections(url, readerConfig(sqlite), false, serverVersion,
+                        states), sqlite.readers(), acquireTimeout);
+            }
+        } catch (RuntimeException e) {
+            if (writer != null) {
+                writer.close();
+            }
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String why = cause instanceof SQLException se ? SqliteErrors.sqliteMessage(se) : cause.getMessage();
+            throw new ProxyException(SqlState.CONNECTION_FAILURE, "cannot open connections to SQLite database "
+                    + file.toAbsolutePath() + ": " + why, null, "check that tandem may read and write the file and its "
+                            + "directory (WAL keeps -wal and -shm files beside it)", false, e);
+        }
+        SqliteStore store = new SqliteStore(name, file, sqlite, clock, sqliteVersion, writer, readers, states);
+        log.info("opened SQLite store {} at {} (SQLite {}, journal_mode=WAL, busy_timeout={}ms): writer pool {}; "
+                + "reader pool of {} {}", name, file, sqliteVersion, sqlite.busyTimeout().toMillis(), poolState(writer),
+                sqlite.readers(), readers == null ? "(reads use the writer)" : poolState(readers));
+        return store;
+    }
+
+    static Path fileOf(String role, String url) {
+        String rest = url.substring("jdbc:sqlite:".length());
+        int query = rest.indexOf('?');
+        if (query >= 0) {
+            rest = rest.substring(0, query);
+        }
+        if (rest.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        }
+        if (rest.isEmpty() || rest.equals(":memory:") || rest.contains("mode=memory")) {
+            throw new ProxyException(SqlState.CONNECTION_FAILURE, "stores." + role + ".url names an in-memory SQLite "
+                    + "database (" + url + ")", null, "every pooled connection would see a different empty database; "
+                            + "name a file: jdbc:sqlite:/path/to/app.db");
+        }
+        return Path.of(rest);
+    }
+
+    private static void checkFile(String name, Path file) {
+        if (Files.notExists(file)) {
+            throw new ProxyException(SqlState.CONNECTION_FAILURE, "SQLite database file " + file.toAbsolutePath()
+                    + " does not exist", null, "check stores." + name + ".url; tandem never creates an empty database "
+                            + "in place of a missing one");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ProxyException(SqlState.CONNECTION_FAILURE, "SQLite database file " + file.toAbsolutePath()
+                    + " is a directory", null, "stores." + name + ".url must name the database file itself");
+        }
+    }
+
+    /** Opens the file once, switches it to WAL (a persistent setting) and reads SQLite's version. */
+    private static String prepareFile(Path file, String url, SqliteConfig sqlite) {
+        try (Connection c = writerConfig(sqlite).createConnection(url); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT sqlite_version(), (SELECT count(*) FROM sqlite_schema)")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new ProxyException(SqlState.CONNECTION_FAILURE, "cannot open SQLite database " + file.toAbsolutePath()
+                    + ": " + SqliteErrors.sqliteMessage(e), null, "check that the file is a SQLite database and that "
+                            + "tandem may read and write it and its directory (WAL needs the -wal and -shm files beside it)",
+                    false, e);
+        }
+    }
+
+    private static SQLiteConfig writerConfig(SqliteConfig sqlite) {
+        SQLiteConfig c = commonConfig(sqlite);
+        c.resetOpenMode(SQLiteOpenMode.CREATE);
+        c.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // FULL syncs the WAL at every commit: a committed row survives a power cut, as in PostgreSQL
+        c.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        return c;
+    }
+
+    private static SQLiteConfig readerConfig(SqliteConfig sqlite) {
+        SQLiteConfig c = commonConfig(sqlite);
+        c.resetOpenMode(SQLiteOpenMode.CREATE);
+        c.setReadOnly(true);
+        return c;
+    }
+
+    private static SQLiteConfig commonConfig(SqliteConfig sqlite) {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, sqlite.busyTimeout().toMillis()));
+        c.enforceForeignKeys(true);
+        c.enableCaseSensitiveLike(true);
+        return c;
+    }
+
+    private static HikariDataSource pool(String poolName, SqliteConnections connections, int size, Duration timeout) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("tandem-" + poolName);
+        hikari.setDataSource(connections);
+        hikari.setMaximumPoolSize(size);
+        hikari.setMinimumIdle(size);
+        // HikariCP's floor is 250ms; the wait for the writer is SQLite's busy_timeout in spirit
+        hikari.setConnectionTimeout(Math.max(250, timeout.toMillis()));
+        // connections to a local file cost nothing to keep and hold the statement caches
+        hikari.setIdleTimeout(0);
+        hikari.setMaxLifetime(0);
+        hikari.setInitializationFailTimeout(1);
+        hikari.setAutoCommit(true);
+        // HikariCP sets the flag on every new connection; sqlite-jdbc fixes it when it opens the file
+        hikari.setReadOnly(!connections.isWriter());
+        return new HikariDataSource(hikari);
+    }
+
+    static String serverVersion(String sqliteVersion) {
+        return POSTGRES_VERSION + " (tandem, SQLite " + sqliteVersion + ")";
+    }
+
+    private static String poolState(HikariDataSource pool) {
+        var bean = pool.getHikariPoolMXBean();
+        return bean == null ? "closed" : "total=" + bean.getTotalConnections() + ", active=" + bean.getActiveConnections()
+                + ", idle=" + bean.getIdleConnections() + ", waiting=" + bean.getThreadsAwaitingConnection();
+    }
+
+    // ---- Store ----
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public StoreKind kind() {
+        return StoreKind.SQLITE;
+    }
+
+    @Override
+    public String serverVersion() {
+        return serverVersion(sqliteVersion);
+    }
+
+    /** Opens the file read-only beside the pools and reads its schema: a busy writer does not fail it. */
+    @Override
+    public void ping() {
+        try {
+            checkFile(name, file);
+            SQLiteConfig c = readerConfig(config);
+            c.setBusyTimeout(2000);
+            try (Connection connection = c.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+                    Statement s = connection.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM sqlite_schema")) {
+                rs.next();
+            }
+        } catch (SQLException | ProxyException e) {
+            String why = e instanceof SQLException se ? SqliteErrors.sqliteMessage(se) : e.getMessage();
+            throw new ProxyException(SqlState.CONNECTION_FAILURE, "SQLite store \"" + name + "\" at " + file
+                    + " does not answer: " + why, null, "check that the file exists and that tandem may read it", false, e);
+        }
+    }
+
+    @Override
+    public Optional<WireEndpoint> wireEndpoint() {
+        return Optional.empty();
+    }
+
+    @Override
+    public SqlSession openSession(SessionSettings settings) {
+        return new SqliteSession(this, settings);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        if (readers != null) {
+            readers.close();
+        }
+        writer.close();
+        log.info("closed SQLite store {} at {}", name, file);
+    }
+
+    // ---- for sessions ----
+
+    Path file() {
+        return file;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    SqliteTranslator translator() {
+        return translator;
+    }
+
+    Classification classify(String sql) {
+        return classifier.classify(sql);
+    }
+
+    boolean hasReaders() {
+        return readers != null;
+    }
+
+    /**
+     * Takes the writer or a reader. Waiting is bounded: for the writer by busy_timeout, for a
+     * reader by the pool's acquire timeout; then the wait fails with 55P03 or 53300 and says why.
+     */
+    Lease acquire(boolean wantWriter) {
+        HikariDataSource pool = wantWriter || readers == null ? writer : readers;
+        boolean isWriter = pool == writer;
+        try {
+            Connection c = pool.getConnection();
+            ConnectionState state = states.get(c.unwrap(SQLiteConnection.class));
+            if (state == null) {
+                c.close();
+                throw new IllegalStateException("a pooled connection without tandem's state");
+            }
+            return new Lease(c, state);
+        } catch (SQLTransientConnectionException e) {
+            if (isWriter) {
+                throw new ProxyException(SqlState.LOCK_NOT_AVAILABLE, "the SQLite store's writer is busy: another "
+                        + "session held it for longer than busy_timeout (" + config.busyTimeout().toMillis() + " ms)",
+                        "writer pool: " + poolState(writer), "SQLite runs one write transaction at a time; keep write "
+                                + "transactions short, or raise stores." + name + ".sqlite.busyTimeout", false, e);
+            }
+            throw new ProxyException(SqlState.TOO_MANY_CONNECTIONS, "all " + config.readers() + " reader connections "
+                    + "of the SQLite store are busy", "reader pool: " + poolState(readers), "raise stores." + name
+                            + ".sqlite.readers, or end idle read transactions sooner", false, e);
+        } catch (SQLException e) {
+            if (e.getCause() instanceof InterruptedException || Thread.interrupted()) {
+                Thread.interrupted();
+                throw SqliteErrors.canceled(false);
+            }
+            throw new ProxyException(SqlState.CONNECTION_FAILURE, "cannot open a connection to the SQLite store at "
+                    + file + ": " + SqliteErrors.sqliteMessage(e), null, "check that the file still exists and is "
+                            + "readable", false, e);
+        }
+    }
+
+    /**
+     * The columns of a table, as declared, as {@code on} sees the schema at {@code version}; empty
+     * when there is no such table.
+     */
+    List<TableColumn> columns(ConnectionState on, long version, String table) {
+        String key = table.toLowerCase(Locale.ROOT);
+        try {
+            Columns known = tableColumns.get(key);
+            if (known != null && known.schemaVersion() == version) {
+                return known.columns();
+            }
+            List<TableColumn> columns = new ArrayList<>();
+            try (var ps = on.connection.prepareStatement("SELECT name, type, dflt_value FROM pragma_table_info(?)")) {
+                ps.setString(1, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        columns.add(new TableColumn(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2),
+                                rs.getString(3)));
+                    }
+                }
+            }
+            List<TableColumn> result = List.copyOf(columns);
+            if (tableColumns.size() > 10_000) {
+                tableColumns.clear();
+            }
+            tableColumns.put(key, new Columns(version, result));
+            return result;
+        } catch (SQLException e) {
+            return List.of(); // typing by context is best effort; the statement itself reports real problems
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteStore[" + name + " at " + file + "]";
+    }
+}
