@@ -49,11 +49,12 @@ public final class ConfigLoader {
         List<UserConfig> users = users(root.sections("users"));
         StoresConfig stores = stores(root.section("stores"));
         LimitsConfig limits = limits(root.section("limits"));
+        int ioThreads = root.integer("ioThreads", 0);
         root.finish();
 
         TandemConfig config = null;
         try {
-            config = new TandemConfig(listen, database, admin, users, stores, limits);
+            config = new TandemConfig(listen, database, admin, users, stores, limits, ioThreads);
         } catch (ConfigException e) {
             // a value that failed to bind took its default or null; don't also report what follows from that
             List<ConfigProblem> ruleProblems = e.problems().stream()

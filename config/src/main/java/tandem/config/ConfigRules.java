@@ -19,7 +19,7 @@ final class ConfigRules {
     }
 
     static List<ConfigProblem> check(HostPort listen, String database, AdminConfig admin, List<UserConfig> users,
-            StoresConfig stores, LimitsConfig limits) {
+            StoresConfig stores, LimitsConfig limits, int ioThreads) {
         ConfigRules rules = new ConfigRules();
         rules.database(database, stores.oldStore());
         rules.admin(admin, listen);
@@ -28,6 +28,7 @@ final class ConfigRules {
         rules.store(StoreConfig.NEW, stores.newStore());
         rules.distinct(stores);
         rules.limits(limits);
+        rules.atLeast("ioThreads", ioThreads, 0);
         return rules.problems;
     }
 

@@ -23,7 +23,8 @@ public record TandemConfig(
         AdminConfig admin,
         List<UserConfig> users,
         StoresConfig stores,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        int ioThreads) {
 
     public static final HostPort DEFAULT_LISTEN = HostPort.loopback(6432);
 
@@ -36,7 +37,7 @@ public record TandemConfig(
         if (database == null && stores.oldStore() != null) {
             database = stores.oldStore().databaseName();
         }
-        List<ConfigProblem> problems = ConfigRules.check(listen, database, admin, users, stores, limits);
+        List<ConfigProblem> problems = ConfigRules.check(listen, database, admin, users, stores, limits, ioThreads);
         if (!problems.isEmpty()) {
             throw new ConfigException(null, problems);
         }
@@ -44,6 +45,16 @@ public record TandemConfig(
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Event loop threads for client and store connections: {@code ioThreads}, or with 0 (the
+     * default) half the machine's cores and at least one. A proxy shares its machine with clients
+     * or a database more often than not, and on few cores one thread handling many sessions beats
+     * several threads waking each other.
+     */
+    public int effectiveIoThreads() {
+        return ioThreads > 0 ? ioThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     /** Whether clients connect without a password (no users configured). */
@@ -70,6 +81,7 @@ public record TandemConfig(
         private StoreConfig oldStore;
         private StoreConfig newStore;
         private LimitsConfig limits;
+        private int ioThreads;
 
         private Builder() {
         }
@@ -111,9 +123,16 @@ public record TandemConfig(
             return this;
         }
 
+        /** 0 picks a number from the machine's cores. */
+        public Builder ioThreads(int ioThreads) {
+            this.ioThreads = ioThreads;
+            return this;
+        }
+
         /** @throws ConfigException listing every problem */
         public TandemConfig build() {
-            return new TandemConfig(listen, database, admin, users, new StoresConfig(oldStore, newStore), limits);
+            return new TandemConfig(listen, database, admin, users, new StoresConfig(oldStore, newStore), limits,
+                    ioThreads);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.timeout.IdleStateHandler;
 import tandem.adapters.StoreFactory;
 import tandem.config.PoolConfig;
 import tandem.config.PoolMode;
@@ -87,7 +88,7 @@ public final class TandemServer implements AutoCloseable {
                     log.warn("new store is not reachable yet: {}", e.getMessage());
                 }
             }
-            group = NettyTransport.newGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), "tandem-io");
+            group = NettyTransport.newGroup(config.effectiveIoThreads(), "tandem-io");
             int maxMessageSize = (int) Math.min(Integer.MAX_VALUE, config.limits().maxMessageSize());
             BackendFactory backends;
             if (oldStore.kind() == StoreKind.POSTGRES) {
@@ -107,6 +108,7 @@ public final class TandemServer implements AutoCloseable {
                 ClassificationCache classifier = new ClassificationCache();
                 backends = session -> new EmulatedBackend(session, store, classifier);
             }
+            long idleTimeoutMillis = config.limits().clientIdleTimeout().toMillis();
             SessionContext context = new SessionContext(config.database(), credentials(config.users()),
                     config.limits().maxClientConnections(), new AtomicInteger(), new CancelRegistry(), backends);
             Channel listener = new ServerBootstrap()
@@ -119,6 +121,10 @@ public final class TandemServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (idleTimeoutMillis > 0) {
+                                ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeoutMillis,
+                                        java.util.concurrent.TimeUnit.MILLISECONDS));
+                            }
                             ch.pipeline().addLast("decoder", new FrontendDecoder(maxMessageSize));
                             ch.pipeline().addLast("startup", new StartupHandler(context));
                         }
@@ -129,13 +135,15 @@ public final class TandemServer implements AutoCloseable {
             AdminServer admin = AdminServer.start(config.admin().listen().host(), config.admin().listen().port(),
                     routes, config.admin().token(), group);
             InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
-            log.info("tandem listening on {}:{} for database \"{}\" ({}; {}; {} authentication)", bound.getHostString(),
+            log.info("tandem listening on {}:{} for database \"{}\" ({}; {}; {} authentication; {} I/O threads, {})",
+                    bound.getHostString(),
                     bound.getPort(), config.database(),
                     newStore == null ? "pass-through to the old store" : "serving the old store; new store configured",
                     oldStore.kind() == StoreKind.POSTGRES ? config.oldStore().pool().mode().name().toLowerCase()
                             + " pooling, up to " + config.oldStore().pool().maxSize() + " connections"
                             : "SQLite: one writer, " + config.oldStore().sqlite().readers() + " readers",
-                    config.trustsClients() ? "trust" : "SCRAM-SHA-256");
+                    config.trustsClients() ? "trust" : "SCRAM-SHA-256", config.effectiveIoThreads(),
+                    NettyTransport.isNative() ? "epoll" : "NIO");
             return new TandemServer(config, group, oldStore, newStore, pool, listener, admin);
         } catch (RuntimeException | InterruptedException e) {
             if (pool != null) {

@@ -70,7 +70,8 @@ public final class BackendPool implements AutoCloseable {
             if (closed) {
                 return promise.setFailure(new ProxyException(SqlState.ADMIN_SHUTDOWN, "tandem is shutting down"));
             }
-            found = takeIdle(loop);
+            // a connection on the caller's loop, else a new one there while the pool has room, else any
+            found = takeIdle(loop, total < settings.maxSize());
             if (found != null) {
                 found.poolState = PoolState.ACTIVE;
                 active++;
@@ -190,7 +191,11 @@ public final class BackendPool implements AutoCloseable {
         return settings.maxSize();
     }
 
-    private BackendConnection takeIdle(EventLoop loop) {
+    /**
+     * An idle connection on {@code loop}, or, unless {@code localOnly}, on any loop. A connection on
+     * another loop works, but every message between it and the client then crosses threads.
+     */
+    private BackendConnection takeIdle(EventLoop loop, boolean localOnly) {
         for (Iterator<BackendConnection> it = idle.iterator(); it.hasNext();) {
             BackendConnection candidate = it.next();
             if (candidate.loop() == loop) {
@@ -198,7 +203,7 @@ public final class BackendPool implements AutoCloseable {
                 return candidate;
             }
         }
-        return idle.poll();
+        return localOnly ? null : idle.poll();
     }
 
     private void open(EventLoop loop, Promise<BackendConnection> promise) {

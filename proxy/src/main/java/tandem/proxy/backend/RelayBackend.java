@@ -890,6 +890,12 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     @Override
+    public boolean isIdle() {
+        return expected.isEmpty() && waiting.isEmpty() && !acquiring && opening == null && !sentSinceSync
+                && status == TransactionStatus.IDLE;
+    }
+
+    @Override
     public void cancel() {
         out.loop().execute(() -> {
             if (backend != null && !expected.isEmpty()) {

@@ -63,15 +63,20 @@ import tandem.proxy.wire.frontend.Sync;
  * half (statements, portals, formats, row limits, skip-until-Sync, ReadyForQuery) over the
  * statement half a {@link SqlSession} provides.
  *
- * <p>Store calls block, so the client's messages run on a virtual thread, a batch (up to Sync,
+ * <p>Store calls block, so the client's messages run on a worker thread, a batch (up to Sync,
  * Flush or a Query) at a time; the client's channel stops reading meanwhile, as a PostgreSQL
  * backend reads nothing while it executes. Results stream back in chunks.
  */
 public final class EmulatedBackend implements Backend {
 
     private static final Logger log = LoggerFactory.getLogger(EmulatedBackend.class);
+    /**
+     * Platform threads, not virtual ones: SQLite runs in native code, which pins a virtual thread to
+     * its carrier, and on a small machine a few long queries would stall every virtual thread in
+     * the process. Idle threads end after a minute.
+     */
     private static final ExecutorService WORKERS =
-            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sqlite-session-", 0).factory());
+            Executors.newCachedThreadPool(Thread.ofPlatform().name("sqlite-session-", 0).daemon(true).factory());
     /** A client that never sends Sync still gets its messages run, a bounded number at a time. */
     private static final int MAX_PENDING = 1000;
 
@@ -85,6 +90,8 @@ public final class EmulatedBackend implements Backend {
     private final List<FrontendMessage> pending = new ArrayList<>();
     private boolean running;
     private boolean closed;
+    /** As the last ReadyForQuery said; written by the worker, read on the event loop. */
+    private volatile TransactionStatus reported = TransactionStatus.IDLE;
 
     // worker side: one batch runs at a time, handed over through the executor and the event loop
     private SqlSession sql;
@@ -178,6 +185,11 @@ public final class EmulatedBackend implements Backend {
     }
 
     @Override
+    public boolean isIdle() {
+        return !running && pending.isEmpty() && reported == TransactionStatus.IDLE;
+    }
+
+    @Override
     public void cancel() {
         SqlSession current = sql;
         if (current != null) {
@@ -249,7 +261,7 @@ public final class EmulatedBackend implements Backend {
         if (message instanceof FunctionCall) {
             error(new ProxyException(SqlState.FEATURE_NOT_SUPPORTED, "function calls (fastpath) are not supported on "
                     + "SQLite stores"));
-            output.write(new ReadyForQuery(sql.status()));
+            ready(sql.status());
             return;
         }
         if (message instanceof CopyData || message instanceof CopyDone || message instanceof CopyFail) {
@@ -280,7 +292,7 @@ public final class EmulatedBackend implements Backend {
         List<String> statementsInQuery = StatementSplitter.split(query.sql());
         if (statementsInQuery.isEmpty()) {
             output.write(EmptyQueryResponse.INSTANCE);
-            output.write(new ReadyForQuery(sql.status()));
+            ready(sql.status());
             return;
         }
         boolean failed = false;
@@ -305,7 +317,7 @@ public final class EmulatedBackend implements Backend {
             error(e);
             failed = true;
         }
-        output.write(new ReadyForQuery(endBatch(failed)));
+        ready(endBatch(failed));
     }
 
     private TransactionStatus endBatch(boolean failed) {
@@ -465,6 +477,11 @@ public final class EmulatedBackend implements Backend {
         TransactionStatus status = endBatch(batchFailed);
         batchFailed = false;
         skipping = false;
+        ready(status);
+    }
+
+    private void ready(TransactionStatus status) {
+        reported = status;
         output.write(new ReadyForQuery(status));
     }
 

@@ -27,6 +27,9 @@ public interface Backend {
     /** The client's socket filled up or drained. */
     void clientWritabilityChanged(boolean writable);
 
+    /** Nothing runs or is owed and no transaction is open: the client may be let go when idle too long. */
+    boolean isIdle();
+
     /** Cancels the statement running for this client, if any. Called from any thread. */
     void cancel();
 

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
@@ -47,6 +48,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         backend.clientWritabilityChanged(ctx.channel().isWritable());
         ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent && backend.isIdle()) {
+            log.debug("session {} idle beyond limits.clientIdleTimeout; closing it", session.processId());
+            session.output().fail(new ProxyException(SqlState.IDLE_SESSION_TIMEOUT,
+                    "terminating connection due to idle-session timeout", null,
+                    "tandem closes sessions idle outside a transaction for limits.clientIdleTimeout", true, null));
+            end();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

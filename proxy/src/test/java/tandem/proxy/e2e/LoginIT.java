@@ -137,6 +137,29 @@ class LoginIT {
         }
     }
 
+    @Test
+    void sessionsIdleOutsideATransactionBeyondTheTimeoutAreClosedWith57P05(TestDatabase db) throws Exception {
+        var limits = new LimitsConfig(100, LimitsConfig.defaults().maxMessageSize(), java.time.Duration.ofMillis(400));
+        try (Proxy proxy = Proxy.postgres(db, PoolMode.TRANSACTION, 2, TandemConfig.builder().limits(limits));
+                Connection idle = proxy.connect(); Connection inTransaction = proxy.connect()) {
+            inTransaction.setAutoCommit(false);
+            try (var s = inTransaction.createStatement()) {
+                s.execute("SELECT 1");
+            }
+            try (var s = idle.createStatement()) {
+                s.execute("SELECT 1");
+            }
+            Thread.sleep(1200);
+            assertThatThrownBy(() -> idle.createStatement().execute("SELECT 1")).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).isEqualTo("57P05"));
+            try (var s = inTransaction.createStatement(); ResultSet rs = s.executeQuery("SELECT 2")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+            inTransaction.commit();
+        }
+    }
+
     static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
