@@ -191,6 +191,11 @@ public final class BackendPool implements AutoCloseable {
         return settings.maxSize();
     }
 
+    /** How long a reset of a returned connection may take before the connection is closed instead. */
+    long resetTimeoutMillis() {
+        return Math.max(1000, settings.connectTimeout().toMillis());
+    }
+
     /**
      * An idle connection on {@code loop}, or, unless {@code localOnly}, on any loop. A connection on
      * another loop works, but every message between it and the client then crosses threads.

@@ -109,7 +109,9 @@ public final class RelayBackend implements Backend, BackendListener {
         this.settings = session.settings();
         this.pool = pool;
         this.poolByTransaction = poolByTransaction;
+        // a session-pooled client keeps its connection; it is reset with DISCARD ALL when the client leaves
         this.pinned = !poolByTransaction;
+        this.dirty = !poolByTransaction;
         this.names = names;
         this.classifier = classifier;
     }
@@ -214,8 +216,9 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         syncSettings();
         Expectation e = Expectation.of(Kind.QUERY);
-        // classifying costs more than relaying; only what may touch the session needs it
-        if (settings.hasTentative() || !SessionEffects.certainlyNone(query.sql())) {
+        // classifying costs more than relaying; only transaction pooling follows the session, and
+        // only what may touch the session needs it
+        if (poolByTransaction && (settings.hasTentative() || !SessionEffects.certainlyNone(query.sql()))) {
             List<Classification> classified = StatementSplitter.split(query.sql()).stream().map(classifier::classify)
                     .toList();
             classified.forEach(this::notePinning);
@@ -234,8 +237,10 @@ public final class RelayBackend implements Backend, BackendListener {
         if (!haveBackend(parse)) {
             return;
         }
-        Classification classification = classifier.classify(parse.sql());
-        notePinning(classification);
+        Classification classification = poolByTransaction ? classifier.classify(parse.sql()) : null;
+        if (classification != null) {
+            notePinning(classification);
+        }
         syncSettings();
         if (name.isEmpty()) {
             unnamed = new ClientStatement(parse.sql(), parse.parameterTypes(), "", classification);
@@ -293,7 +298,7 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         Expectation e = Expectation.of(Kind.EXECUTE);
         ClientStatement statement = portals.get(execute.portal());
-        if (statement != null) {
+        if (statement != null && statement.classification() != null) {
             e.statements = List.of(statement.classification());
         }
         send(execute, e);
@@ -915,7 +920,7 @@ public final class RelayBackend implements Backend, BackendListener {
         for (Expectation e : expected) {
             ReferenceCountUtil.release(e.local);
         }
-        boolean clean = expected.isEmpty() && status == TransactionStatus.IDLE && !dirty && !sentSinceSync;
+        boolean between = expected.isEmpty() && status == TransactionStatus.IDLE && !sentSinceSync && waiting.isEmpty();
         expected.clear();
         if (toServer != null) {
             toServer.release();
@@ -925,10 +930,14 @@ public final class RelayBackend implements Backend, BackendListener {
             BackendConnection connection = backend;
             backend = null;
             connection.channel().config().setAutoRead(true);
-            if (clean) {
-                pool.release(connection);
-            } else {
+            if (!between) {
+                // the client left mid-transaction or mid-batch: what the connection holds is unknowable
                 pool.discard(connection);
+            } else if (dirty) {
+                connection.detach();
+                ConnectionReset.start(connection, pool, pool.resetTimeoutMillis());
+            } else {
+                pool.release(connection);
             }
         }
         failOpening(new ProxyException(SqlState.CONNECTION_FAILURE, "client went away during startup"));
