@@ -135,7 +135,7 @@ public final class TandemServer implements AutoCloseable {
             AdminServer admin = AdminServer.start(config.admin().listen().host(), config.admin().listen().port(),
                     routes, config.admin().token(), group);
             InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
-            log.info("tandem listening on {}:{} for database \"{}\" ({}; {}; {} authentication; {} I/O threads, {})",
+            log.info("tandem listening on {}:{} for database \"{}\" ({}; {}; {} authentication; I/O threads: {}, {})",
                     bound.getHostString(),
                     bound.getPort(), config.database(),
                     newStore == null ? "pass-through to the old store" : "serving the old store; new store configured",
