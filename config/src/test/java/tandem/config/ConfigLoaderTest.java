@@ -225,7 +225,7 @@ class ConfigLoaderTest {
                 migration:
                   reads: 10
                 """)).containsExactly("migration: unknown key; known keys here: listen, database, admin, users,"
-                + " stores, limits");
+                + " stores, limits, ioThreads");
     }
 
     @Test
@@ -239,8 +239,8 @@ class ConfigLoaderTest {
                     sqlite:
                       busy_timeout: 1s
                 """)).containsExactly(
-                "lisen: unknown key (did you mean listen?); known keys here: listen, database, admin, users, stores, limits",
-                "user: unknown key (did you mean users?); known keys here: listen, database, admin, users, stores, limits",
+                "lisen: unknown key (did you mean listen?); known keys here: listen, database, admin, users, stores, limits, ioThreads",
+                "user: unknown key (did you mean users?); known keys here: listen, database, admin, users, stores, limits, ioThreads",
                 "stores.old.sqlite.busy_timeout: unknown key (did you mean busyTimeout?); known keys here: busyTimeout, readers");
     }
 
