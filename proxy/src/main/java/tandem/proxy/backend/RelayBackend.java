@@ -867,10 +867,56 @@ public final class RelayBackend implements Backend, BackendListener {
             failOpening(lost);
             return;
         }
+        if (poolByTransaction && !pinned && status == TransactionStatus.IDLE) {
+            survive(lost);
+            return;
+        }
         log.warn("client {} lost its connection to store \"{}\": {}", session.processId(), pool.storeName(),
                 cause == null ? "closed by the server" : cause.toString());
         out.fail(lost);
         close();
+    }
+
+    /**
+     * The connection died under a batch that began outside a transaction, with transaction pooling:
+     * the client keeps nothing on that connection tandem does not track, so it gets an error for
+     * the batch (whose outcome is unknown, as with any lost connection) and carries on with another.
+     */
+    private void survive(ProxyException lost) {
+        log.info("client {} lost its connection to store \"{}\" during a batch outside a transaction; its batch "
+                + "fails with 08006 and it goes on with another connection", session.processId(), pool.storeName());
+        int readyOwed = 0;
+        for (Expectation e : expected) {
+            ReferenceCountUtil.release(e.local);
+            if (e.kind.endsWithReady() && e.forward) {
+                readyOwed++;
+            }
+        }
+        expected.clear();
+        if (toServer != null) {
+            toServer.release();
+            toServer = null;
+        }
+        portals.clear();
+        unnamed = null;
+        settings.discardTentative();
+        out.write(encode(ErrorResponse.of(new ProxyException(SqlState.CONNECTION_FAILURE, lost.getMessage()
+                + "; the statements in flight may or may not have run", null,
+                "check whether they did before retrying them; the session goes on", false, null))));
+        if (readyOwed == 0) {
+            skippingToSync = sentSinceSync;
+        }
+        for (int i = 0; i < readyOwed; i++) {
+            out.write(encode(new ReadyForQuery(TransactionStatus.IDLE)));
+        }
+        sentSinceSync = false;
+        errorSinceReady = false;
+        if (heldForServer) {
+            heldForServer = false;
+            out.releaseReading();
+        }
+        out.flush();
+        drainWaiting();
     }
 
     @Override

@@ -72,6 +72,50 @@ class StoreFailureIT {
     }
 
     @Test
+    void underTransactionPoolingAConnectionLostMidStatementFailsOnlyThatStatementOutsideATransaction(TestDatabase db)
+            throws Exception {
+        try (TcpForwarder store = new TcpForwarder(db.host(), db.port());
+                Proxy proxy = Proxy.postgres(store.jdbcUrl(db.name()), db,
+                        pool(PoolMode.TRANSACTION, 2, Duration.ofSeconds(2)), TandemConfig.builder());
+                Connection client = proxy.connect()) {
+            java.util.concurrent.CompletableFuture<Throwable> sleeping = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    answerOf(client, "SELECT pg_sleep(5)::text");
+                    return null;
+                } catch (SQLException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(500);
+            store.cut();
+            Throwable failure = sleeping.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(failure)
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("08006");
+                        assertThat(e.getMessage()).contains("may or may not have run");
+                    });
+            store.restore();
+            assertThat(answer(client)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aConnectionLostInsideATransactionEndsTheClientsSession(TestDatabase db) throws Exception {
+        try (TcpForwarder store = new TcpForwarder(db.host(), db.port());
+                Proxy proxy = Proxy.postgres(store.jdbcUrl(db.name()), db,
+                        pool(PoolMode.TRANSACTION, 2, Duration.ofSeconds(2)), TandemConfig.builder());
+                Connection client = proxy.connect()) {
+            client.setAutoCommit(false);
+            assertThat(answer(client)).isEqualTo(1);
+            store.cut();
+            assertThatThrownBy(() -> answer(client)).isInstanceOfSatisfying(SQLException.class,
+                    e -> assertThat(e.getSQLState()).startsWith("08"));
+            store.restore();
+            assertThat(client.isValid(2)).isFalse();
+        }
+    }
+
+    @Test
     void aClientWaitingForAFullPoolGets53300WithThePoolsState(TestDatabase db) throws Exception {
         try (Proxy proxy = Proxy.postgres(db.jdbcUrl(), db, pool(PoolMode.SESSION, 1, Duration.ofMillis(300)),
                 TandemConfig.builder())) {
@@ -119,6 +163,13 @@ class StoreFailureIT {
     private static HttpResponse<String> get(HttpClient http, Proxy proxy, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.adminPort() + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String answerOf(Connection c, String sql) throws SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private static int answer(Connection c) throws SQLException {
