@@ -456,7 +456,9 @@ public final class EmulatedBackend implements Backend {
         if (sent == limit && limit != Integer.MAX_VALUE) {
             output.write(PortalSuspended.INSTANCE);
         } else {
-            output.write(new CommandComplete(cursor.commandTag()));
+            // PostgreSQL counts the rows of this Execute, not of the portal's whole life
+            String tag = cursor.commandTag();
+            output.write(new CommandComplete(tag.startsWith("SELECT ") ? "SELECT " + sent : tag));
             reportChangedParameters();
         }
     }

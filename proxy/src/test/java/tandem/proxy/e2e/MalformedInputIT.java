@@ -3,7 +3,6 @@ package tandem.proxy.e2e;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -12,7 +11,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -128,25 +126,7 @@ class MalformedInputIT {
 
     /** A raw connection past startup: StartupMessage sent, everything up to ReadyForQuery read. */
     private Socket loggedIn() throws IOException {
-        Socket socket = new Socket("127.0.0.1", proxy.port());
-        socket.setSoTimeout(10_000);
-        var parameters = new LinkedHashMap<String, String>();
-        parameters.put("user", "app");
-        parameters.put("database", proxy.database());
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        var data = new DataOutputStream(body);
-        data.writeInt(196608);
-        for (var p : parameters.entrySet()) {
-            data.write(cstring(p.getKey()));
-            data.write(cstring(p.getValue()));
-        }
-        data.writeByte(0);
-        var out = new DataOutputStream(socket.getOutputStream());
-        out.writeInt(body.size() + 4);
-        out.write(body.toByteArray());
-        out.flush();
-        readUntil(socket, 'Z');
-        return socket;
+        return RawClient.login("127.0.0.1", proxy.port(), "app", proxy.database()).socket();
     }
 
     private static void message(DataOutputStream out, char type, byte[]... parts) throws IOException {
@@ -162,10 +142,7 @@ class MalformedInputIT {
     }
 
     private static byte[] cstring(String s) {
-        byte[] bytes = s.getBytes(UTF_8);
-        byte[] result = new byte[bytes.length + 1];
-        System.arraycopy(bytes, 0, result, 0, bytes.length);
-        return result;
+        return RawClient.cstring(s);
     }
 
     private static byte[] readUntil(Socket socket, char wanted) throws IOException {
@@ -197,18 +174,7 @@ class MalformedInputIT {
     }
 
     private static Map<Character, String> fields(byte[] body) {
-        Map<Character, String> fields = new LinkedHashMap<>();
-        int i = 0;
-        while (i < body.length && body[i] != 0) {
-            char code = (char) body[i++];
-            int end = i;
-            while (body[end] != 0) {
-                end++;
-            }
-            fields.put(code, new String(body, i, end - i, UTF_8));
-            i = end + 1;
-        }
-        return fields;
+        return RawClient.fields(body);
     }
 
     private static boolean readsEndOfStream(Socket socket) throws IOException {
