@@ -121,20 +121,6 @@ class MalformedInputIT {
         return RawClient.login("127.0.0.1", proxy.port(), "app", proxy.database()).socket();
     }
 
-    private static byte[] readUntil(Socket socket, char wanted) throws IOException {
-        var in = new DataInputStream(socket.getInputStream());
-        while (true) {
-            char type = (char) in.readUnsignedByte();
-            byte[] body = new byte[in.readInt() - 4];
-            in.readFully(body);
-            if (type == wanted) {
-                return body;
-            }
-            if (type == 'E' && wanted != 'E') {
-                throw new AssertionError("unexpected error: " + fields(body));
-            }
-        }
-    }
 
 
     private static Map<Character, String> readError(Socket socket) throws IOException {
