@@ -163,6 +163,15 @@ public final class BackendConnection {
         channel.writeAndFlush(bytes, channel.voidPromise());
     }
 
+    /** Queues bytes toward the server without flushing; ownership passes to Netty. */
+    public void write(ByteBuf bytes) {
+        channel.write(bytes, channel.voidPromise());
+    }
+
+    public void flush() {
+        channel.flush();
+    }
+
     public void close() {
         channel.close();
     }

@@ -58,7 +58,7 @@ final class BackendConnector {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("frames", new BackendFrameSplitter(maxMessageSize));
+                        ch.pipeline().addLast("frames", new BackendReader(maxMessageSize));
                         ch.pipeline().addLast("startup", new BackendStartupHandler(BackendConnector.this, promise));
                     }
                 });

@@ -47,6 +47,7 @@ import tandem.proxy.wire.frontend.FrontendMessage;
 import tandem.proxy.wire.frontend.FunctionCall;
 import tandem.proxy.wire.frontend.Parse;
 import tandem.proxy.wire.frontend.Query;
+import tandem.proxy.wire.frontend.RawFrames;
 import tandem.proxy.wire.frontend.Sync;
 
 /**
@@ -88,6 +89,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private final ArrayDeque<FrontendMessage> waiting = new ArrayDeque<>();
     private final ArrayDeque<Expectation> expected = new ArrayDeque<>();
     private ByteBuf toServer;
+    private boolean unflushed;
 
     private final Map<String, ClientStatement> statements = new HashMap<>();
     private ClientStatement unnamed;
@@ -119,6 +121,21 @@ public final class RelayBackend implements Backend, BackendListener {
     @Override
     public EventLoop loop() {
         return out.loop();
+    }
+
+    /**
+     * Under session pooling nothing of the client's needs rewriting (the connection is its own until
+     * it is reset), so every message passes through undecoded; under transaction pooling only those
+     * that name nothing tandem renames or follows.
+     */
+    private static final java.util.Set<Character> SESSION_PASS_THROUGH = java.util.Set.of('Q', 'P', 'B', 'D', 'E', 'C',
+            'S', 'H', 'd', 'c', 'f', 'F');
+    private static final java.util.Set<Character> TRANSACTION_PASS_THROUGH = java.util.Set.of('S', 'H', 'd', 'c', 'f',
+            'F');
+
+    @Override
+    public java.util.Set<Character> passThroughTypes() {
+        return poolByTransaction ? TRANSACTION_PASS_THROUGH : SESSION_PASS_THROUGH;
     }
 
     // ---- startup ----------------------------------------------------------------------------------
@@ -179,6 +196,10 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     private void process(FrontendMessage message) {
+        if (message instanceof RawFrames raw) {
+            raw(raw);
+            return;
+        }
         if (skippingToSync) {
             if (message instanceof Sync) {
                 skippingToSync = false;
@@ -207,6 +228,88 @@ public final class RelayBackend implements Backend, BackendListener {
             }
             default -> throw new ProtocolException("unexpected " + message.getClass().getSimpleName()
                     + " message after startup");
+        }
+    }
+
+    /**
+     * Messages passed through undecoded. With a connection held and nothing to skip, the whole run
+     * goes to the server as it came, one expectation per message read off its type byte; otherwise
+     * message by message.
+     */
+    private void raw(RawFrames raw) {
+        ByteBuf frames = raw.frames();
+        if (backend == null || skippingToSync) {
+            int at = frames.readerIndex();
+            int end = frames.writerIndex();
+            try {
+                while (at < end && !acquiring) {
+                    int next = RawFrames.next(frames, at);
+                    rawFrame(new RawFrames(frames.retainedSlice(at, next - at)));
+                    at = next;
+                }
+                if (at < end) {
+                    waiting.add(new RawFrames(frames.retainedSlice(at, end - at)));
+                }
+            } finally {
+                frames.release();
+            }
+            return;
+        }
+        for (int at = frames.readerIndex(); at < frames.writerIndex(); at = RawFrames.next(frames, at)) {
+            expect(RawFrames.typeAt(frames, at), frames, at);
+        }
+        writeToServer(frames);
+    }
+
+    /** One message passed through undecoded, when no connection is held or the batch is being skipped. */
+    private void rawFrame(RawFrames frame) {
+        ByteBuf bytes = frame.frames();
+        char type = RawFrames.typeAt(bytes, bytes.readerIndex());
+        if (skippingToSync) {
+            if (type != Sync.TYPE) {
+                bytes.release();
+                return;
+            }
+            skippingToSync = false;
+        }
+        boolean needsServer = type != Sync.TYPE && type != Flush.TYPE && type != CopyData.TYPE
+                && type != CopyDone.TYPE && type != CopyFail.TYPE;
+        if (backend == null && !needsServer) {
+            bytes.release();
+            if (type == Sync.TYPE) {
+                enqueueLocal(Expectation.local(encode(new ReadyForQuery(status))));
+            }
+            return;
+        }
+        if (!haveBackend(frame)) {
+            return;
+        }
+        expect(type, bytes, bytes.readerIndex());
+        writeToServer(bytes);
+    }
+
+    /** Books what the server owes for a message forwarded undecoded. */
+    private void expect(char type, ByteBuf frames, int at) {
+        Expectation.Kind kind = switch (type) {
+            case Query.TYPE -> Kind.QUERY;
+            case Parse.TYPE -> Kind.PARSE;
+            case Bind.TYPE -> Kind.BIND;
+            case Describe.TYPE -> frames.getByte(RawFrames.bodyAt(at)) == Describe.STATEMENT ? Kind.DESCRIBE_STATEMENT
+                    : Kind.DESCRIBE_PORTAL;
+            case Execute.TYPE -> Kind.EXECUTE;
+            case Close.TYPE -> Kind.CLOSE;
+            case Sync.TYPE -> Kind.SYNC;
+            case FunctionCall.TYPE -> Kind.FUNCTION_CALL;
+            default -> null;
+        };
+        if (kind == null) {
+            return;
+        }
+        expected.add(Expectation.of(kind));
+        if (kind.isExtended()) {
+            sentSinceSync = true;
+        } else if (kind == Kind.SYNC) {
+            sentSinceSync = false;
         }
     }
 
@@ -515,11 +618,31 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     private void flushToServer() {
-        if (toServer != null && toServer.isReadable() && backend != null) {
+        if (backend == null) {
+            return;
+        }
+        writeEncoded();
+        if (unflushed) {
+            unflushed = false;
+            backend.flush();
+        }
+    }
+
+    /** Queues what was encoded so far, keeping it ahead of anything written after it. */
+    private void writeEncoded() {
+        if (toServer != null && toServer.isReadable()) {
             ByteBuf bytes = toServer;
             toServer = null;
-            backend.send(bytes);
+            backend.write(bytes);
+            unflushed = true;
         }
+    }
+
+    /** Queues bytes that go to the server as the client sent them; flushed at the end of the client's read. */
+    private void writeToServer(ByteBuf frames) {
+        writeEncoded();
+        backend.write(frames);
+        unflushed = true;
     }
 
     @Override
@@ -581,26 +704,32 @@ public final class RelayBackend implements Backend, BackendListener {
             connection.close();
             return;
         }
-        int run = frames.readerIndex();
+        int start = frames.readerIndex();
+        int end = frames.writerIndex();
+        int run = start;
         try {
-            while (frames.isReadable()) {
-                int at = frames.readerIndex();
+            for (int at = start; at < end;) {
                 char type = (char) frames.getByte(at);
                 int next = at + 1 + frames.getInt(at + 1);
-                frames.readerIndex(next);
                 Expectation head = expected.peek();
                 if (head != null && !head.forward) {
                     writeRun(frames, run, at);
                     run = next;
                 }
-                if (respond(type, frames.slice(at + 5, next - at - 5), head) && !expected.isEmpty()
+                if (respond(type, frames, at + 5, next - at - 5, head) && !expected.isEmpty()
                         && expected.peek().kind == Kind.LOCAL) {
                     writeRun(frames, run, next);
                     run = next;
                     drainLocal();
                 }
+                at = next;
             }
-            writeRun(frames, run, frames.readerIndex());
+            if (run == start) {
+                out.write(frames);     // everything goes to the client as it came: hand the buffer on
+                frames = null;
+            } else {
+                writeRun(frames, run, end);
+            }
         } catch (ProtocolException | IllegalStateException e) {
             log.error("lost track of {}'s responses; closing the client session", connection, e);
             out.fail(new ProxyException(SqlState.PROTOCOL_VIOLATION, "tandem lost track of the server's responses: "
@@ -608,7 +737,9 @@ public final class RelayBackend implements Backend, BackendListener {
             close();
             return;
         } finally {
-            frames.release();
+            if (frames != null) {
+                frames.release();
+            }
         }
         out.flush();
         if (backend != null && !out.isWritable()) {
@@ -627,13 +758,15 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     /**
-     * Follows one server message; returns whether it completed the request at the head of the line.
+     * Follows one server message whose body is {@code length} bytes at {@code body}; returns
+     * whether it completed the request at the head of the line. Only what the session must know is
+     * decoded: statuses always, tags when settings are followed, errors of injected requests.
      */
-    private boolean respond(char type, ByteBuf body, Expectation head) {
+    private boolean respond(char type, ByteBuf frames, int body, int length, Expectation head) {
         switch (type) {
             case 'Z' -> {
                 Expectation done = popUntilReady();
-                status = TransactionStatus.of(body.getByte(body.readerIndex()));
+                status = TransactionStatus.of(frames.getByte(body));
                 onReady();
                 complete(done);
                 return true;
@@ -644,7 +777,7 @@ public final class RelayBackend implements Backend, BackendListener {
                     return false;
                 }
                 if (!head.forward && head.failure == null) {
-                    head.failure = new ServerError(ErrorResponse.decode(body.duplicate()));
+                    head.failure = new ServerError(ErrorResponse.decode(frames.slice(body, length)));
                 }
                 if (head.kind.isExtended()) {
                     expected.poll();
@@ -681,22 +814,27 @@ public final class RelayBackend implements Backend, BackendListener {
             }
             case 'C' -> {
                 requireHead(head, type);
-                String tag = Wire.readCString(body.duplicate());
-                Classification statement = head.nextStatement();
-                head.completed++;
-                onCommandComplete(tag, statement);
+                if (head.statements != null || poolByTransaction) {
+                    Classification statement = head.nextStatement();
+                    if (head.statements != null) {
+                        head.completed++;
+                    }
+                    onCommandComplete(Wire.readUtf8(frames, body, length - 1), statement);
+                }
                 return head.kind == Kind.EXECUTE && pop(head, Kind.EXECUTE);
             }
             case 'I' -> {
                 requireHead(head, type);
-                head.completed++;
+                if (head.statements != null) {
+                    head.completed++;
+                }
                 return head.kind == Kind.EXECUTE && pop(head, Kind.EXECUTE);
             }
             case 's' -> {
                 return pop(head, Kind.EXECUTE);
             }
             case 'S' -> {
-                var parameter = ParameterStatus.decode(body.duplicate());
+                var parameter = ParameterStatus.decode(frames.slice(body, length));
                 backend.serverParameters().put(parameter.name(), parameter.value());
                 return false;
             }

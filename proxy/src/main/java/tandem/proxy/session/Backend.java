@@ -18,7 +18,15 @@ public interface Backend {
      */
     Future<Map<String, String>> open();
 
-    /** One message from the client. The backend owns it (and releases CopyData). */
+    /**
+     * Message types the backend wants handed on undecoded, as {@link tandem.proxy.wire.frontend.RawFrames}:
+     * those it forwards as they came.
+     */
+    default java.util.Set<Character> passThroughTypes() {
+        return java.util.Set.of();
+    }
+
+    /** One message from the client. The backend owns it (and releases CopyData and RawFrames). */
     void receive(FrontendMessage message);
 
     /** The client's read batch ended: flush what was gathered for the store. */

@@ -22,6 +22,7 @@ import tandem.core.error.SqlState;
 import tandem.core.session.TransactionStatus;
 import tandem.proxy.auth.ScramServer;
 import tandem.proxy.backend.ServerError;
+import tandem.proxy.wire.FrontendDecoder;
 import tandem.proxy.wire.ProtocolException;
 import tandem.proxy.wire.backend.Authentication;
 import tandem.proxy.wire.backend.BackendKeyData;
@@ -180,6 +181,10 @@ public final class StartupHandler extends ChannelInboundHandlerAdapter {
             write(ctx, new BackendKeyData(processId, secretKey));
             write(ctx, new ReadyForQuery(TransactionStatus.IDLE));
             context.cancels().register(processId, secretKey, backend);
+            FrontendDecoder decoder = ctx.pipeline().get(FrontendDecoder.class);
+            if (decoder != null) {
+                decoder.passThrough(backend.passThroughTypes());
+            }
             ctx.pipeline().replace(this, "session", new SessionHandler(session, backend, context));
             ctx.flush();
             ctx.channel().config().setAutoRead(true);

@@ -21,6 +21,7 @@ import tandem.proxy.wire.frontend.FrontendMessage;
 import tandem.proxy.wire.frontend.FunctionCall;
 import tandem.proxy.wire.frontend.GSSENCRequest;
 import tandem.proxy.wire.frontend.Parse;
+import tandem.proxy.wire.frontend.RawFrames;
 import tandem.proxy.wire.frontend.Query;
 import tandem.proxy.wire.frontend.SSLRequest;
 import tandem.proxy.wire.frontend.StartupMessage;
@@ -46,6 +47,8 @@ public final class FrontendDecoder extends ByteToMessageDecoder {
 
     private final int maxMessageSize;
     private State state = State.STARTUP;
+    /** Message types handed on undecoded, as {@link RawFrames}; indexed by type byte. */
+    private final boolean[] passThrough = new boolean[128];
 
     public FrontendDecoder() {
         this(Frames.DEFAULT_MAX_MESSAGE_SIZE);
@@ -53,6 +56,21 @@ public final class FrontendDecoder extends ByteToMessageDecoder {
 
     public FrontendDecoder(int maxMessageSize) {
         this.maxMessageSize = Frames.checkMaxMessageSize(maxMessageSize);
+    }
+
+    /**
+     * From now on, messages of these types are not decoded but handed on as they came, consecutive
+     * ones together: a relay that forwards them unchanged needs no records. Call on the channel's
+     * event loop. The frame headers are still checked (type, length limits).
+     */
+    public void passThrough(java.util.Set<Character> types) {
+        java.util.Arrays.fill(passThrough, false);
+        for (char type : types) {
+            if (type == Terminate.TYPE || type == AuthenticationResponse.TYPE || type >= passThrough.length) {
+                throw new IllegalArgumentException("cannot pass through messages of type '" + type + "'");
+            }
+            passThrough[type] = true;
+        }
     }
 
     @Override
@@ -122,8 +140,35 @@ public final class FrontendDecoder extends ByteToMessageDecoder {
         if (in.readableBytes() <= length) {
             return;
         }
+        if (type < passThrough.length && passThrough[type]) {
+            out.add(new RawFrames(in.readRetainedSlice(passThroughRun(in))));
+            return;
+        }
         in.skipBytes(Frames.HEADER_LENGTH);
         out.add(decode(type, in.readSlice(length - 4)));
+    }
+
+    /** The bytes of the complete pass-through messages at the start of {@code in}, checked like any other. */
+    private int passThroughRun(ByteBuf in) {
+        int start = in.readerIndex();
+        int at = start;
+        int end = in.writerIndex();
+        while (end - at >= Frames.HEADER_LENGTH) {
+            char type = (char) (in.getByte(at) & 0xFF);
+            if (type >= passThrough.length || !passThrough[type]) {
+                break;
+            }
+            int length = in.getInt(at + 1);
+            int limit = Math.min(maxMessageSize, limitFor(type));
+            if (length < 4 || length > limit) {
+                break; // the next decode call reports it
+            }
+            if (end - at - 1 < length) {
+                break;
+            }
+            at += 1 + length;
+        }
+        return at - start;
     }
 
     /** The size limit of each type; fails on a type that is not a frontend message. */

@@ -9,7 +9,7 @@ import io.netty.buffer.ByteBuf;
  */
 public sealed interface FrontendMessage
         permits StartupMessage, SSLRequest, GSSENCRequest, CancelRequest, AuthenticationResponse, Query, Parse, Bind,
-        Describe, Execute, Close, Sync, Flush, CopyData, CopyDone, CopyFail, FunctionCall, Terminate {
+        Describe, Execute, Close, Sync, Flush, CopyData, CopyDone, CopyFail, FunctionCall, Terminate, RawFrames {
 
     /** Writes the whole message, type byte and length included. */
     void encode(ByteBuf out);
