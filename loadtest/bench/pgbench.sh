@@ -118,7 +118,10 @@ declare -A tps lat
 for workload in select-only tpcb-like; do
   for protocol in simple extended; do
     for round in $(seq 1 "$rounds"); do
-      for t in "${targets[@]}"; do
+      # each target takes each place in the order equally often, so that no one always runs last
+      shift_by=$(( (round - 1) % ${#targets[@]} ))
+      order=("${targets[@]:shift_by}" "${targets[@]:0:shift_by}")
+      for t in "${order[@]}"; do
         read -r r l < <(run "$t" "$workload" "$protocol" "$duration")
         tps[$workload,$protocol,$t]+="$r "
         lat[$workload,$protocol,$t]+="$l "

@@ -143,7 +143,7 @@ public final class TandemServer implements AutoCloseable {
                             + " pooling, up to " + config.oldStore().pool().maxSize() + " connections"
                             : "SQLite: one writer, " + config.oldStore().sqlite().readers() + " readers",
                     config.trustsClients() ? "trust" : "SCRAM-SHA-256", config.effectiveIoThreads(),
-                    NettyTransport.isNative() ? "epoll" : "NIO");
+                    NettyTransport.name());
             return new TandemServer(config, group, oldStore, newStore, pool, listener, admin);
         } catch (RuntimeException | InterruptedException e) {
             if (pool != null) {

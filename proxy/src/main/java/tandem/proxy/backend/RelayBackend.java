@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,14 @@ public final class RelayBackend implements Backend, BackendListener {
     /** Describing a statement that does not exist fails the server's transaction exactly as an error of tandem's would have. */
     private static final String POISON = "tandem_no_such_statement";
     private static final int FLUSH_THRESHOLD = 64 * 1024;
+    /**
+     * Under session pooling nothing of the client's needs rewriting (the connection is its own until
+     * it is reset), so every message passes through undecoded; under transaction pooling only those
+     * that name nothing tandem renames or follows.
+     */
+    private static final Set<Character> SESSION_PASS_THROUGH = Set.of('Q', 'P', 'B', 'D', 'E', 'C', 'S', 'H', 'd', 'c',
+            'f', 'F');
+    private static final Set<Character> TRANSACTION_PASS_THROUGH = Set.of('S', 'H', 'd', 'c', 'f', 'F');
 
     private final ClientSession session;
     private final ClientOutput out;
@@ -123,18 +132,8 @@ public final class RelayBackend implements Backend, BackendListener {
         return out.loop();
     }
 
-    /**
-     * Under session pooling nothing of the client's needs rewriting (the connection is its own until
-     * it is reset), so every message passes through undecoded; under transaction pooling only those
-     * that name nothing tandem renames or follows.
-     */
-    private static final java.util.Set<Character> SESSION_PASS_THROUGH = java.util.Set.of('Q', 'P', 'B', 'D', 'E', 'C',
-            'S', 'H', 'd', 'c', 'f', 'F');
-    private static final java.util.Set<Character> TRANSACTION_PASS_THROUGH = java.util.Set.of('S', 'H', 'd', 'c', 'f',
-            'F');
-
     @Override
-    public java.util.Set<Character> passThroughTypes() {
+    public Set<Character> passThroughTypes() {
         return poolByTransaction ? TRANSACTION_PASS_THROUGH : SESSION_PASS_THROUGH;
     }
 

@@ -1,6 +1,5 @@
 package tandem.proxy.e2e;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -38,7 +37,7 @@ class ServeIT {
                 """);
         Process serve = start(dir, Map.of(), "serve", "--config", config.toString());
         assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String output = new String(serve.getInputStream().readAllBytes(), UTF_8);
+        String output = Files.readString(dir.resolve("tandem.log"));
         assertThat(serve.exitValue()).as(output).isEqualTo(2);
         assertThat(output).contains("tandem.yaml")
                 .contains("stores.old.password: environment variable NO_SUCH_VARIABLE_FOR_TANDEM is not set")
@@ -80,7 +79,7 @@ class ServeIT {
             assertThat(answer.stdout()).as(answer.output()).isEqualTo(db.name() + "\n");
             serve.destroy();
             assertThat(serve.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(new String(serve.getInputStream().readAllBytes(), UTF_8)).contains("tandem stopped")
+            assertThat(Files.readString(dir.resolve("tandem.log"))).contains("tandem stopped")
                     .doesNotContain("from-the-environment");
         } finally {
             serve.destroyForcibly();
@@ -91,7 +90,8 @@ class ServeIT {
         String[] command = new String[args.length + 1];
         command[0] = ROOT.resolve("bin/tandem").toString();
         System.arraycopy(args, 0, command, 1, args.length);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("tandem.log").toFile());
         builder.environment().put("TANDEM_SKIP_BUILD", "1");
         builder.environment().putAll(env);
         return builder.start();
