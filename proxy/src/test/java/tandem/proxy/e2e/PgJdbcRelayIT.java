@@ -45,9 +45,11 @@ import tandem.config.PoolMode;
 class PgJdbcRelayIT {
 
     private final Map<PoolMode, Proxy> proxies = new EnumMap<>(PoolMode.class);
+    private TestDatabase db;
 
     @BeforeAll
     void start(TestDatabase db) {
+        this.db = db;
         db.execute("CREATE TABLE kinds (id serial PRIMARY KEY, i2 smallint, i4 integer, i8 bigint, n numeric(20,6), "
                 + "f4 real, f8 double precision, b boolean, t text, v varchar(40), bytes bytea, d date, tm time, "
                 + "ts timestamp, tz timestamptz, u uuid, j json, jb jsonb, ia integer[], ta text[])",
@@ -277,7 +279,7 @@ class PgJdbcRelayIT {
                     return e;
                 }
             });
-            Thread.sleep(500);
+            awaitRunning("SELECT pg_sleep(30)");
             s.cancel();
             Throwable failure = sleeping.get(20, TimeUnit.SECONDS);
             assertThat(failure).isInstanceOfSatisfying(SQLException.class,
@@ -371,6 +373,20 @@ class PgJdbcRelayIT {
                     assertThat(rb.getString(1)).isEqualTo("b:" + (i * 2));
                 }
             }
+        }
+    }
+
+    /** Waits until the server runs {@code sql}, as seen from a connection of the test's own. */
+    private void awaitRunning(String sql) throws Exception {
+        try (Connection direct = db.connect()) {
+            LoginIT.waitUntil(() -> {
+                try {
+                    return count(direct, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = '"
+                            + sql + "'") > 0;
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
         }
     }
 

@@ -86,7 +86,16 @@ class StoreFailureIT {
                     return e;
                 }
             });
-            Thread.sleep(500);
+            try (Connection direct = db.connect()) {
+                LoginIT.waitUntil(() -> {
+                    try {
+                        return answerOf(direct, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                                + "AND query = 'SELECT pg_sleep(5)::text'").equals("1");
+                    } catch (SQLException e) {
+                        return false;
+                    }
+                });
+            }
             store.cut();
             Throwable failure = sleeping.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertThat(failure)
