@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
@@ -90,46 +91,13 @@ public final class TandemServer implements AutoCloseable {
             }
             group = NettyTransport.newGroup(config.effectiveIoThreads(), "tandem-io");
             int maxMessageSize = (int) Math.min(Integer.MAX_VALUE, config.limits().maxMessageSize());
-            BackendFactory backends;
             if (oldStore.kind() == StoreKind.POSTGRES) {
-                PoolConfig poolConfig = config.oldStore().pool();
-                pool = new BackendPool(oldStore.name(), oldStore.wireEndpoint().orElseThrow(),
-                        new BackendPool.Settings(poolConfig.maxSize(), poolConfig.minIdle(), poolConfig.acquireTimeout(),
-                                poolConfig.connectTimeout(), poolConfig.idleTimeout(), poolConfig.maxLifetime(),
-                                maxMessageSize, MAX_PREPARED_PER_CONNECTION),
-                        group);
-                BackendPool relayPool = pool;
-                boolean byTransaction = poolConfig.mode() == PoolMode.TRANSACTION;
-                StatementNames names = new StatementNames(100_000);
-                ClassificationCache classifier = new ClassificationCache();
-                backends = session -> new RelayBackend(session, relayPool, byTransaction, names, classifier);
-            } else {
-                Store store = oldStore;
-                ClassificationCache classifier = new ClassificationCache();
-                backends = session -> new EmulatedBackend(session, store, classifier);
+                pool = relayPool(config.oldStore(), oldStore, maxMessageSize, group);
             }
-            long idleTimeoutMillis = config.limits().clientIdleTimeout().toMillis();
             SessionContext context = new SessionContext(config.database(), credentials(config.users()),
-                    config.limits().maxClientConnections(), new AtomicInteger(), new CancelRegistry(), backends);
-            Channel listener = new ServerBootstrap()
-                    .group(group)
-                    .channel(NettyTransport.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            if (idleTimeoutMillis > 0) {
-                                ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeoutMillis,
-                                        java.util.concurrent.TimeUnit.MILLISECONDS));
-                            }
-                            ch.pipeline().addLast("decoder", new FrontendDecoder(maxMessageSize));
-                            ch.pipeline().addLast("startup", new StartupHandler(context));
-                        }
-                    })
-                    .bind(config.listen().host(), config.listen().port()).sync().channel();
+                    config.limits().maxClientConnections(), new AtomicInteger(), new CancelRegistry(),
+                    backends(config.oldStore(), oldStore, pool));
+            Channel listener = listen(config, context, maxMessageSize, group);
             AdminRoutes routes = new AdminRoutes();
             HealthRoutes.register(routes, oldStore, newStore);
             AdminServer admin = AdminServer.start(config.admin().listen().host(), config.admin().listen().port(),
@@ -150,7 +118,7 @@ public final class TandemServer implements AutoCloseable {
                 pool.close();
             }
             if (group != null) {
-                group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+                group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
             oldStore.close();
             if (newStore != null) {
@@ -158,6 +126,50 @@ public final class TandemServer implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static BackendPool relayPool(StoreConfig storeConfig, Store store, int maxMessageSize, EventLoopGroup group) {
+        PoolConfig pool = storeConfig.pool();
+        return new BackendPool(store.name(), store.wireEndpoint().orElseThrow(),
+                new BackendPool.Settings(pool.maxSize(), pool.minIdle(), pool.acquireTimeout(), pool.connectTimeout(),
+                        pool.idleTimeout(), pool.maxLifetime(), maxMessageSize, MAX_PREPARED_PER_CONNECTION),
+                group);
+    }
+
+    /** Where sessions' commands go: the relay for a PostgreSQL store, the emulation for a SQLite one. */
+    private static BackendFactory backends(StoreConfig storeConfig, Store store, BackendPool pool) {
+        ClassificationCache classifier = new ClassificationCache();
+        if (pool == null) {
+            return session -> new EmulatedBackend(session, store, classifier);
+        }
+        boolean byTransaction = storeConfig.pool().mode() == PoolMode.TRANSACTION;
+        StatementNames names = new StatementNames(100_000);
+        return session -> new RelayBackend(session, pool, byTransaction, names, classifier);
+    }
+
+    /** The PostgreSQL protocol listener clients connect to. */
+    private static Channel listen(TandemConfig config, SessionContext context, int maxMessageSize, EventLoopGroup group)
+            throws InterruptedException {
+        long idleTimeoutMillis = config.limits().clientIdleTimeout().toMillis();
+        return new ServerBootstrap()
+                .group(group)
+                .channel(NettyTransport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (idleTimeoutMillis > 0) {
+                            ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, idleTimeoutMillis,
+                                    TimeUnit.MILLISECONDS));
+                        }
+                        ch.pipeline().addLast("decoder", new FrontendDecoder(maxMessageSize));
+                        ch.pipeline().addLast("startup", new StartupHandler(context));
+                    }
+                })
+                .bind(config.listen().host(), config.listen().port()).sync().channel();
     }
 
     private static ScramCredentials credentials(List<UserConfig> users) {
@@ -192,7 +204,7 @@ public final class TandemServer implements AutoCloseable {
         if (pool != null) {
             pool.close();
         }
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         oldStore.close();
         if (newStore != null) {
             newStore.close();

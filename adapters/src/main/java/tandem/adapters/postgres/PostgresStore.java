@@ -153,11 +153,6 @@ public final class PostgresStore implements Store {
         throw new UnsupportedOperationException("client traffic to PostgreSQL stores goes through the relay");
     }
 
-    /** Connections for tandem's own work on this store. */
-    public javax.sql.DataSource dataSource() {
-        return pool;
-    }
-
     @Override
     public void close() {
         pool.close();

@@ -52,11 +52,6 @@ public class ProxyException extends RuntimeException {
         return fatal;
     }
 
-    /** Same error with the hint replaced; useful where the caller knows the better advice. */
-    public ProxyException withHint(String newHint) {
-        return new ProxyException(state, getMessage(), detail, newHint, fatal, getCause());
-    }
-
     @Override
     public String toString() {
         return state.code() + ": " + getMessage();

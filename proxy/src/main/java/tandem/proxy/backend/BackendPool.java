@@ -151,42 +151,6 @@ public final class BackendPool implements AutoCloseable {
         openForWaiter();
     }
 
-    public int total() {
-        lock.lock();
-        try {
-            return total;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public int active() {
-        lock.lock();
-        try {
-            return active;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public int idle() {
-        lock.lock();
-        try {
-            return idle.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public int waiting() {
-        lock.lock();
-        try {
-            return waiters.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     public int maxSize() {
         return settings.maxSize();
     }
