@@ -50,11 +50,17 @@ public final class ConfigLoader {
         StoresConfig stores = stores(root.section("stores"));
         LimitsConfig limits = limits(root.section("limits"));
         int ioThreads = root.integer("ioThreads", 0);
+        Section migrationSection = root.section("migration");
+        MigrationConfig migration = migration(migrationSection);
         root.finish();
 
         TandemConfig config = null;
         try {
-            config = new TandemConfig(listen, database, admin, users, stores, limits, ioThreads);
+            config = new TandemConfig(listen, database, admin, users, stores, limits, ioThreads, migration);
+            if (migrationSection.isPresent() && stores.newStore() == null) {
+                throw new ConfigException(null, List.of(new ConfigProblem("migration",
+                        "is configured but stores.new is not; add the PostgreSQL store to migrate to", 0)));
+            }
         } catch (ConfigException e) {
             // a value that failed to bind took its default or null; don't also report what follows from that
             List<ConfigProblem> ruleProblems = e.problems().stream()
@@ -121,6 +127,20 @@ public final class ConfigLoader {
         return new SqliteConfig(
                 s.duration("busyTimeout", d.busyTimeout()),
                 s.integer("readers", d.readers()));
+    }
+
+    private static MigrationConfig migration(Section s) {
+        MigrationConfig d = MigrationConfig.defaults();
+        Section mirror = s.section("mirror");
+        Section reads = s.section("reads");
+        Section shadow = s.section("shadow");
+        return new MigrationConfig(
+                s.strings("tables"),
+                s.strings("exclude"),
+                s.choice("keyless", MigrationConfig.KeylessTables.class, d.keyless()),
+                mirror.duration("timeout", d.mirrorTimeout()),
+                reads.integer("percent", d.readPercent()),
+                shadow.decimal("sample", d.shadowSample(), 0, 1));
     }
 
     private static LimitsConfig limits(Section s) {

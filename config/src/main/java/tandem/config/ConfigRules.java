@@ -19,7 +19,7 @@ final class ConfigRules {
     }
 
     static List<ConfigProblem> check(HostPort listen, String database, AdminConfig admin, List<UserConfig> users,
-            StoresConfig stores, LimitsConfig limits, int ioThreads) {
+            StoresConfig stores, LimitsConfig limits, int ioThreads, MigrationConfig migration) {
         ConfigRules rules = new ConfigRules();
         rules.database(database, stores.oldStore());
         rules.admin(admin, listen);
@@ -29,6 +29,7 @@ final class ConfigRules {
         rules.distinct(stores);
         rules.limits(limits);
         rules.atLeast("ioThreads", ioThreads, 0);
+        rules.migration(migration);
         return rules.problems;
     }
 
@@ -176,6 +177,20 @@ final class ConfigRules {
         if (idle.isPositive() && lifetime.isPositive() && idle.compareTo(lifetime) >= 0) {
             add(path + ".idleTimeout", Units.format(idle) + " must be shorter than maxLifetime (" + Units.format(lifetime)
                     + "), or connections are replaced for age before they ever count as idle");
+        }
+    }
+
+    private void migration(MigrationConfig migration) {
+        if (migration.readPercent() < 0 || migration.readPercent() > 100) {
+            add("migration.reads.percent", migration.readPercent() + " is out of range (expected: 0 to 100)");
+        }
+        if (migration.mirrorTimeout().isNegative() || migration.mirrorTimeout().isZero()) {
+            add("migration.mirror.timeout", "must be longer than 0");
+        }
+        for (String table : migration.exclude()) {
+            if (migration.tables().stream().anyMatch(t -> t.equalsIgnoreCase(table))) {
+                add("migration.exclude", "'" + table + "' is also listed in migration.tables; a table is mirrored or not");
+            }
         }
     }
 

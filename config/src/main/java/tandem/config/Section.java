@@ -69,6 +69,47 @@ final class Section {
         });
     }
 
+    /** A number such as 0.05, in [min, max]. */
+    double decimal(String key, double fallback, double min, double max) {
+        return scalar(key, "a number", fallback, text -> {
+            double value;
+            try {
+                value = Double.parseDouble(text.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + text + "' is not a number");
+            }
+            if (!(value >= min && value <= max)) {
+                throw new IllegalArgumentException(text.strip() + " is out of range (expected: " + min + " to " + max + ")");
+            }
+            return value;
+        });
+    }
+
+    /** A list of single values, such as table names; absent or null reads as an empty list. */
+    List<String> strings(String key) {
+        YamlNode node = take(key);
+        List<String> items = new ArrayList<>();
+        if (node instanceof YamlNode.Sequence list) {
+            for (int i = 0; i < list.items().size(); i++) {
+                YamlNode item = list.items().get(i);
+                String itemPath = KeyPaths.index(KeyPaths.key(path, key), i);
+                if (item instanceof YamlNode.Scalar scalar && scalar.text() != null) {
+                    List<String> substitutionProblems = new ArrayList<>();
+                    String text = EnvSubstitution.apply(scalar.text(), context.env(), substitutionProblems);
+                    substitutionProblems.forEach(m -> context.problems().add(itemPath, m, item.line()));
+                    if (text != null) {
+                        items.add(text.strip());
+                    }
+                } else {
+                    context.problems().add(itemPath, "expected a single value, found " + item.kind(), item.line());
+                }
+            }
+        } else if (!isNull(node)) {
+            problem(key, "expected a list such as [users, content], found " + node.kind());
+        }
+        return items;
+    }
+
     Duration duration(String key, Duration fallback) {
         return scalar(key, "a duration", fallback, Units::parseDuration);
     }

@@ -24,7 +24,8 @@ public record TandemConfig(
         List<UserConfig> users,
         StoresConfig stores,
         LimitsConfig limits,
-        int ioThreads) {
+        int ioThreads,
+        MigrationConfig migration) {
 
     public static final HostPort DEFAULT_LISTEN = HostPort.loopback(6432);
 
@@ -34,10 +35,12 @@ public record TandemConfig(
         users = users != null ? List.copyOf(users) : List.of();
         stores = stores != null ? stores : new StoresConfig(null, null);
         limits = limits != null ? limits : LimitsConfig.defaults();
+        migration = migration != null ? migration : MigrationConfig.defaults();
         if (database == null && stores.oldStore() != null) {
             database = stores.oldStore().databaseName();
         }
-        List<ConfigProblem> problems = ConfigRules.check(listen, database, admin, users, stores, limits, ioThreads);
+        List<ConfigProblem> problems = ConfigRules.check(listen, database, admin, users, stores, limits, ioThreads,
+                migration);
         if (!problems.isEmpty()) {
             throw new ConfigException(null, problems);
         }
@@ -82,6 +85,7 @@ public record TandemConfig(
         private StoreConfig newStore;
         private LimitsConfig limits;
         private int ioThreads;
+        private MigrationConfig migration;
 
         private Builder() {
         }
@@ -123,6 +127,11 @@ public record TandemConfig(
             return this;
         }
 
+        public Builder migration(MigrationConfig migration) {
+            this.migration = migration;
+            return this;
+        }
+
         /** 0 picks a number from the machine's cores. */
         public Builder ioThreads(int ioThreads) {
             this.ioThreads = ioThreads;
@@ -132,7 +141,7 @@ public record TandemConfig(
         /** @throws ConfigException listing every problem */
         public TandemConfig build() {
             return new TandemConfig(listen, database, admin, users, new StoresConfig(oldStore, newStore), limits,
-                    ioThreads);
+                    ioThreads, migration);
         }
     }
 }

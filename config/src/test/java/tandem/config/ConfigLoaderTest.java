@@ -222,10 +222,10 @@ class ConfigLoaderTest {
     @Test
     void anUnknownKeyFarFromEveryKnownOneGetsNoSuggestion() {
         assertThat(problems(MINIMAL + """
-                migration:
-                  reads: 10
-                """)).containsExactly("migration: unknown key; known keys here: listen, database, admin, users,"
-                + " stores, limits, ioThreads");
+                telemetry:
+                  endpoint: x
+                """)).containsExactly("telemetry: unknown key; known keys here: listen, database, admin, users,"
+                + " stores, limits, ioThreads, migration");
     }
 
     @Test
@@ -239,8 +239,8 @@ class ConfigLoaderTest {
                     sqlite:
                       busy_timeout: 1s
                 """)).containsExactly(
-                "lisen: unknown key (did you mean listen?); known keys here: listen, database, admin, users, stores, limits, ioThreads",
-                "user: unknown key (did you mean users?); known keys here: listen, database, admin, users, stores, limits, ioThreads",
+                "lisen: unknown key (did you mean listen?); known keys here: listen, database, admin, users, stores, limits, ioThreads, migration",
+                "user: unknown key (did you mean users?); known keys here: listen, database, admin, users, stores, limits, ioThreads, migration",
                 "stores.old.sqlite.busy_timeout: unknown key (did you mean busyTimeout?); known keys here: busyTimeout, readers");
     }
 
@@ -731,5 +731,75 @@ class ConfigLoaderTest {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(yaml, env, "test.yaml"));
         assertThat(e).as("expected a ConfigException").isNotNull();
         return e;
+    }
+
+    @Test
+    void theMigrationSectionReadsTablesTimeoutsAndShares() {
+        TandemConfig config = ConfigLoader.parse("""
+                stores:
+                  old:
+                    url: jdbc:sqlite:/var/lib/app/app.db
+                  new:
+                    url: jdbc:postgresql://db/app
+                migration:
+                  tables: [users, content]
+                  exclude: [sessions]
+                  keyless: exclude
+                  mirror:
+                    timeout: 750ms
+                  reads:
+                    percent: 25
+                  shadow:
+                    sample: 0.2
+                """, Map.of(), "tandem.yaml");
+        MigrationConfig m = config.migration();
+        assertThat(m.tables()).containsExactly("users", "content");
+        assertThat(m.exclude()).containsExactly("sessions");
+        assertThat(m.keyless()).isEqualTo(MigrationConfig.KeylessTables.EXCLUDE);
+        assertThat(m.mirrorTimeout()).isEqualTo(java.time.Duration.ofMillis(750));
+        assertThat(m.readPercent()).isEqualTo(25);
+        assertThat(m.shadowSample()).isEqualTo(0.2);
+    }
+
+    @Test
+    void migrationDefaultsToEveryTableTwoSecondsNoReadsAndAFivePercentShadow() {
+        MigrationConfig m = ConfigLoader.parse(MINIMAL, Map.of(), "tandem.yaml").migration();
+        assertThat(m.tables()).isEmpty();
+        assertThat(m.keyless()).isEqualTo(MigrationConfig.KeylessTables.STATEMENT);
+        assertThat(m.mirrorTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(m.readPercent()).isZero();
+        assertThat(m.shadowSample()).isEqualTo(0.05);
+    }
+
+    @Test
+    void badMigrationValuesAreNamedWithTheirRanges() {
+        assertThat(problems("""
+                stores:
+                  old:
+                    url: jdbc:sqlite:/var/lib/app/app.db
+                  new:
+                    url: jdbc:postgresql://db/app
+                migration:
+                  tables: [users]
+                  exclude: [users]
+                  reads:
+                    percent: 120
+                  shadow:
+                    sample: 2
+                  keyless: ignore
+                """)).containsExactlyInAnyOrder(
+                "migration.shadow.sample: 2 is out of range (expected: 0.0 to 1.0)",
+                "migration.keyless: 'ignore' is not one of: statement, exclude",
+                "migration.reads.percent: 120 is out of range (expected: 0 to 100)",
+                "migration.exclude: 'users' is also listed in migration.tables; a table is mirrored or not");
+    }
+
+    @Test
+    void aMigrationWithoutANewStoreIsAnError() {
+        assertThat(problems(MINIMAL + """
+                migration:
+                  reads:
+                    percent: 10
+                """)).containsExactly("migration: is configured but stores.new is not; add the PostgreSQL store to migrate to");
     }
 }

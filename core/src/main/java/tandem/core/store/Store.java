@@ -27,6 +27,26 @@ public interface Store extends AutoCloseable {
     /** For stores tandem emulates PostgreSQL over: a new client session. */
     SqlSession openSession(SessionSettings settings);
 
+    /** The store's tables as they are now (introspected again on each call). */
+    default tandem.core.mirror.Schema schema() {
+        throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" does not offer introspection yet");
+    }
+
+    /** Reads row images by key, for syncs from this store. */
+    default tandem.core.mirror.RowReader rowReader() {
+        throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" does not offer reading rows by key yet");
+    }
+
+    /** Writes row images by key, for syncs to this store. */
+    default tandem.core.mirror.RowWriter rowWriter() {
+        throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" does not offer writing rows by key yet");
+    }
+
+    /** The repair log kept in this store while it is the primary. */
+    default tandem.core.mirror.RepairLog repairLog() {
+        throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" does not offer a repair log yet");
+    }
+
     @Override
     void close();
 }
