@@ -3,6 +3,8 @@ package tandem.proxy;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -30,9 +32,17 @@ import tandem.core.store.StoreKind;
 import tandem.proxy.admin.AdminRoutes;
 import tandem.proxy.admin.AdminServer;
 import tandem.proxy.admin.HealthRoutes;
+import tandem.proxy.admin.MetricsRoute;
+import tandem.proxy.admin.MigrationRoutes;
 import tandem.proxy.auth.ScramCredentials;
 import tandem.proxy.backend.BackendPool;
 import tandem.proxy.backend.RelayBackend;
+import tandem.proxy.backend.Routing;
+import tandem.proxy.metrics.ProxyMetrics;
+import tandem.core.route.ReadRouter;
+import tandem.core.route.ReadShare;
+import tandem.core.metrics.MetricNames;
+import io.micrometer.core.instrument.Gauge;
 import tandem.proxy.backend.StatementNames;
 import tandem.proxy.emulated.EmulatedBackend;
 import tandem.proxy.session.BackendFactory;
@@ -56,18 +66,22 @@ public final class TandemServer implements AutoCloseable {
     private final Store oldStore;
     private final Store newStore;
     private final BackendPool pool;
+    private final BackendPool secondaryPool;
     private final Channel listener;
     private final AdminServer admin;
+    private final ProxyMetrics metrics;
 
     private TandemServer(TandemConfig config, EventLoopGroup group, Store oldStore, Store newStore, BackendPool pool,
-            Channel listener, AdminServer admin) {
+            BackendPool secondaryPool, Channel listener, AdminServer admin, ProxyMetrics metrics) {
         this.config = config;
         this.group = group;
         this.oldStore = oldStore;
         this.newStore = newStore;
         this.pool = pool;
+        this.secondaryPool = secondaryPool;
         this.listener = listener;
         this.admin = admin;
+        this.metrics = metrics;
     }
 
     public static TandemServer start(TandemConfig config) throws InterruptedException {
@@ -75,6 +89,8 @@ public final class TandemServer implements AutoCloseable {
         Store newStore = null;
         EventLoopGroup group = null;
         BackendPool pool = null;
+        BackendPool secondaryPool = null;
+        ProxyMetrics metrics = new ProxyMetrics();
         try {
             oldStore.ping();
             log.info("old store: {} {} (server_version {})", oldStore.kind().displayName(),
@@ -91,15 +107,35 @@ public final class TandemServer implements AutoCloseable {
             }
             group = NettyTransport.newGroup(config.effectiveIoThreads(), "tandem-io");
             int maxMessageSize = (int) Math.min(Integer.MAX_VALUE, config.limits().maxMessageSize());
+            ReadShare share = newStore == null ? null : new ReadShare(config.migration().readPercent());
+            Routing routing = null;
             if (oldStore.kind() == StoreKind.POSTGRES) {
                 pool = relayPool(config.oldStore(), oldStore, maxMessageSize, group);
+                registerPoolGauges(metrics, pool);
+                if (newStore != null) {
+                    secondaryPool = relayPool(config.newStore(), newStore, maxMessageSize, group);
+                    registerPoolGauges(metrics, secondaryPool);
+                    routing = new Routing(new ReadRouter(share, mirroredTables(config), Set.of(),
+                            new java.util.SplittableRandom()), secondaryPool, metrics.route("secondary", newStore.name()));
+                }
+            }
+            AtomicInteger clients = new AtomicInteger();
+            Gauge.builder(MetricNames.SESSIONS, clients, AtomicInteger::get).description("client sessions logged in")
+                    .register(metrics.registry());
+            if (share != null) {
+                Gauge.builder(MetricNames.READ_PERCENT, share, ReadShare::percent)
+                        .description("share of eligible reads served by the new store").register(metrics.registry());
             }
             SessionContext context = new SessionContext(config.database(), credentials(config.users()),
-                    config.limits().maxClientConnections(), new AtomicInteger(), new CancelRegistry(),
-                    backends(config.oldStore(), oldStore, pool));
+                    config.limits().maxClientConnections(), clients, new CancelRegistry(),
+                    backends(config.oldStore(), oldStore, pool, metrics.route("primary", oldStore.name()), routing));
             Channel listener = listen(config, context, maxMessageSize, group);
             AdminRoutes routes = new AdminRoutes();
             HealthRoutes.register(routes, oldStore, newStore);
+            MetricsRoute.register(routes, metrics);
+            Store primary = oldStore;
+            Store secondary = newStore;
+            MigrationRoutes.register(routes, () -> status(config, primary, secondary, share), share);
             AdminServer admin = AdminServer.start(config.admin().listen().host(), config.admin().listen().port(),
                     routes, config.admin().token(), group);
             InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
@@ -112,11 +148,15 @@ public final class TandemServer implements AutoCloseable {
                             : "SQLite: one writer, " + config.oldStore().sqlite().readers() + " readers",
                     config.trustsClients() ? "trust" : "SCRAM-SHA-256", config.effectiveIoThreads(),
                     NettyTransport.name());
-            return new TandemServer(config, group, oldStore, newStore, pool, listener, admin);
+            return new TandemServer(config, group, oldStore, newStore, pool, secondaryPool, listener, admin, metrics);
         } catch (RuntimeException | InterruptedException e) {
             if (pool != null) {
                 pool.close();
             }
+            if (secondaryPool != null) {
+                secondaryPool.close();
+            }
+            metrics.close();
             if (group != null) {
                 group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             }
@@ -137,14 +177,47 @@ public final class TandemServer implements AutoCloseable {
     }
 
     /** Where sessions' commands go: the relay for a PostgreSQL store, the emulation for a SQLite one. */
-    private static BackendFactory backends(StoreConfig storeConfig, Store store, BackendPool pool) {
+    private static BackendFactory backends(StoreConfig storeConfig, Store store, BackendPool pool,
+            ProxyMetrics.Route meters, Routing routing) {
         ClassificationCache classifier = new ClassificationCache();
         if (pool == null) {
             return session -> new EmulatedBackend(session, store, classifier);
         }
         boolean byTransaction = storeConfig.pool().mode() == PoolMode.TRANSACTION;
         StatementNames names = new StatementNames(100_000);
-        return session -> new RelayBackend(session, pool, byTransaction, names, classifier);
+        return session -> new RelayBackend(session, pool, byTransaction, names, classifier, meters, routing);
+    }
+
+    /** The tables configured for mirroring (every table when none are listed), less the excluded ones. */
+    private static java.util.function.Predicate<String> mirroredTables(TandemConfig config) {
+        Set<String> listed = config.migration().tables().stream().map(t -> t.toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.toSet());
+        Set<String> excluded = config.migration().exclude().stream().map(t -> t.toLowerCase(java.util.Locale.ROOT))
+                .collect(Collectors.toSet());
+        return table -> !excluded.contains(table) && !table.startsWith("tandem") && (listed.isEmpty() || listed.contains(table));
+    }
+
+    private static void registerPoolGauges(ProxyMetrics metrics, BackendPool pool) {
+        for (String state : new String[] {"active", "idle", "waiting", "total"}) {
+            Gauge.builder(MetricNames.POOL_CONNECTIONS, pool, p -> switch (state) {
+                case "active" -> p.counts().active();
+                case "idle" -> p.counts().idle();
+                case "waiting" -> p.counts().waiting();
+                default -> p.counts().total();
+            }).tag("store", pool.storeName()).tag("state", state)
+                    .description("server connections of tandem's relay pool").register(metrics.registry());
+        }
+    }
+
+    /** The document {@code GET /api/status} answers. */
+    private static Map<String, Object> status(TandemConfig config, Store oldStore, Store newStore, ReadShare share) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("mode", newStore == null ? "pass-through" : "migrating");
+        status.put("primary", oldStore.name());
+        Map<String, Object> reads = new LinkedHashMap<>();
+        reads.put("percent", share == null ? 0 : share.percent());
+        status.put("reads", reads);
+        return status;
     }
 
     /** The PostgreSQL protocol listener clients connect to. */
@@ -204,11 +277,15 @@ public final class TandemServer implements AutoCloseable {
         if (pool != null) {
             pool.close();
         }
+        if (secondaryPool != null) {
+            secondaryPool.close();
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         oldStore.close();
         if (newStore != null) {
             newStore.close();
         }
+        metrics.close();
         log.info("tandem stopped");
     }
 }

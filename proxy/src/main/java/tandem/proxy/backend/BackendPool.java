@@ -155,6 +155,19 @@ public final class BackendPool implements AutoCloseable {
         return settings.maxSize();
     }
 
+    /** A consistent view of the pool's connections, for gauges and status. */
+    public record Counts(int total, int active, int idle, int waiting) {
+    }
+
+    public Counts counts() {
+        lock.lock();
+        try {
+            return new Counts(total, active, idle.size(), waiters.size());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** How long a reset of a returned connection may take before the connection is closed instead. */
     long resetTimeoutMillis() {
         return Math.max(1000, settings.connectTimeout().toMillis());

@@ -25,6 +25,8 @@ import tandem.core.sql.ClassificationCache;
 import tandem.core.sql.StatementSplitter;
 import tandem.core.sql.TransactionControl;
 import tandem.proxy.backend.Expectation.Kind;
+import tandem.core.route.Route;
+import tandem.proxy.metrics.ProxyMetrics;
 import tandem.proxy.session.Backend;
 import tandem.proxy.session.ClientOutput;
 import tandem.proxy.session.ClientSession;
@@ -83,6 +85,8 @@ public final class RelayBackend implements Backend, BackendListener {
     private static final Set<Character> SESSION_PASS_THROUGH = Set.of('Q', 'P', 'B', 'D', 'E', 'C', 'S', 'H', 'd', 'c',
             'f', 'F');
     private static final Set<Character> TRANSACTION_PASS_THROUGH = Set.of('S', 'H', 'd', 'c', 'f', 'F');
+    /** With a secondary to route to, every batch is looked at whole; only COPY streams pass undecoded. */
+    private static final Set<Character> ROUTED_PASS_THROUGH = Set.of('d', 'c', 'f');
 
     private final ClientSession session;
     private final ClientOutput out;
@@ -91,8 +95,24 @@ public final class RelayBackend implements Backend, BackendListener {
     private final boolean poolByTransaction;
     private final StatementNames names;
     private final ClassificationCache classifier;
+    private final Routing routing;
+    private final ProxyMetrics.Route primaryMeters;
+    /** Whether tandem follows the client's settings and statements: needed whenever it may change connections. */
+    private final boolean followSession;
 
+    /** The connection the batch being sent or answered uses: the primary's or, for a routed read, the secondary's. */
     private BackendConnection backend;
+    /** The primary connection kept while a read runs on the secondary. */
+    private BackendConnection primaryKept;
+    private final ArrayDeque<RoutedBatch> batches = new ArrayDeque<>();
+    private final java.util.List<FrontendMessage> gathering = new java.util.ArrayList<>();
+    private Route pinnedRoute;
+    private Route activeRoute = Route.PRIMARY;
+    private java.util.List<FrontendMessage> retryOnPrimary;
+    private HeldAnswer heldAnswer;
+    private long batchStarted;
+    private String splitSql;
+    private List<Classification> splitClassified;
     private boolean acquiring;
     private Promise<Map<String, String>> opening;
     private final ArrayDeque<FrontendMessage> waiting = new ArrayDeque<>();
@@ -114,12 +134,15 @@ public final class RelayBackend implements Backend, BackendListener {
     private boolean closed;
 
     public RelayBackend(ClientSession session, BackendPool pool, boolean poolByTransaction, StatementNames names,
-            ClassificationCache classifier) {
+            ClassificationCache classifier, ProxyMetrics.Route primaryMeters, Routing routing) {
         this.session = session;
         this.out = session.output();
         this.settings = session.settings();
         this.pool = pool;
         this.poolByTransaction = poolByTransaction;
+        this.routing = routing;
+        this.primaryMeters = primaryMeters;
+        this.followSession = poolByTransaction || routing != null;
         // a session-pooled client keeps its connection; it is reset with DISCARD ALL when the client leaves
         this.pinned = !poolByTransaction;
         this.dirty = !poolByTransaction;
@@ -134,6 +157,9 @@ public final class RelayBackend implements Backend, BackendListener {
 
     @Override
     public Set<Character> passThroughTypes() {
+        if (routing != null) {
+            return ROUTED_PASS_THROUGH;
+        }
         return poolByTransaction ? TRANSACTION_PASS_THROUGH : SESSION_PASS_THROUGH;
     }
 
@@ -187,11 +213,178 @@ public final class RelayBackend implements Backend, BackendListener {
             ReferenceCountUtil.release(message);
             return;
         }
+        if (routing != null && !(message instanceof CopyData || message instanceof CopyDone
+                || message instanceof CopyFail)) {
+            gathering.add(message);
+            if (message instanceof Sync || message instanceof Query || message instanceof FunctionCall
+                    || message instanceof Flush) {
+                dispatch();
+            }
+            return;
+        }
+        submit(message);
+    }
+
+    private void submit(FrontendMessage message) {
         if (acquiring || !waiting.isEmpty() || opening != null) {
             waiting.add(message);
             return;
         }
         process(message);
+    }
+
+    // ---- routing --------------------------------------------------------------------------------------
+
+    /** A batch and the store it goes to; {@code ends} is false for the part of a batch before a Flush. */
+    private record RoutedBatch(Route route, java.util.List<FrontendMessage> messages, boolean ends) {
+    }
+
+    /** A batch is complete: choose its store (the rest of a Flush-split batch follows its start). */
+    private void dispatch() {
+        java.util.List<FrontendMessage> messages = java.util.List.copyOf(gathering);
+        gathering.clear();
+        boolean ends = !(messages.get(messages.size() - 1) instanceof Flush);
+        Route route = pinnedRoute != null ? pinnedRoute : decide(messages);
+        pinnedRoute = ends ? null : route;
+        batches.add(new RoutedBatch(route, messages, ends));
+        pump();
+    }
+
+    /**
+     * Reads go to the secondary only when nothing else is outstanding (an earlier batch could still
+     * open a transaction) and every statement the batch executes is an eligible read.
+     */
+    private Route decide(java.util.List<FrontendMessage> messages) {
+        if (!expected.isEmpty() || !batches.isEmpty() || status != TransactionStatus.IDLE || sentSinceSync) {
+            return Route.PRIMARY;
+        }
+        List<Classification> executed = new java.util.ArrayList<>();
+        Map<String, Classification> parsedHere = new HashMap<>();
+        Map<String, Classification> boundHere = new HashMap<>();
+        for (FrontendMessage message : messages) {
+            switch (message) {
+                case Query q -> executed.addAll(classifyQuery(q.sql()));
+                case Parse p -> parsedHere.put(p.statement(), classifier.classify(p.sql()));
+                case Bind b -> {
+                    Classification c = parsedHere.get(b.statement());
+                    if (c == null) {
+                        ClientStatement known = b.statement().isEmpty() ? unnamed : statements.get(b.statement());
+                        c = known == null ? null : known.classification();
+                    }
+                    if (c == null) {
+                        return Route.PRIMARY;
+                    }
+                    boundHere.put(b.portal(), c);
+                }
+                case Execute e -> {
+                    Classification c = boundHere.get(e.portal());
+                    if (c == null) {
+                        return Route.PRIMARY;
+                    }
+                    executed.add(c);
+                }
+                case FunctionCall f -> {
+                    return Route.PRIMARY;
+                }
+                default -> {
+                }
+            }
+        }
+        return executed.isEmpty() ? Route.PRIMARY : routing.router().route(executed, false);
+    }
+
+    /** Splits and classifies a Query once for routing and once more for following the session: the same work. */
+    private List<Classification> classifyQuery(String sql) {
+        if (!sql.equals(splitSql)) {
+            splitClassified = StatementSplitter.split(sql).stream().map(classifier::classify).toList();
+            splitSql = sql;
+        }
+        return splitClassified;
+    }
+
+    /** Starts the next batch when its store is free: the other store must have answered everything first. */
+    private void pump() {
+        while (!batches.isEmpty() && !acquiring && opening == null && waiting.isEmpty() && !closed) {
+            RoutedBatch next = batches.peek();
+            boolean busy = !expected.isEmpty() || sentSinceSync;
+            if (next.route() != activeRoute && busy) {
+                return;
+            }
+            batches.poll();
+            start(next);
+        }
+    }
+
+    private void start(RoutedBatch batch) {
+        if (batch.route() != activeRoute) {
+            if (batch.route() == Route.SECONDARY) {
+                primaryKept = backend;
+                backend = null;
+            } else {
+                releaseSecondary();
+                backend = primaryKept;
+                primaryKept = null;
+            }
+            activeRoute = batch.route();
+        }
+        if (batch.route() == Route.SECONDARY) {
+            retryOnPrimary = batch.messages();
+            heldAnswer = new HeldAnswer(out.alloc());
+        }
+        batchStarted = System.nanoTime();
+        for (FrontendMessage message : batch.messages()) {
+            submit(message);
+        }
+        // a batch may start from a server's answer (a fallback, a batch that waited), not only from a client read
+        flushToServer();
+    }
+
+    /** The secondary failed a read before the client saw any of it: the batch runs again on the primary. */
+    private void fallBack(String why) {
+        log.debug("client {}: a read on the secondary failed ({}); running it on the primary", session.processId(), why);
+        routing.secondaryMeters().fallback().increment();
+        java.util.List<FrontendMessage> again = retryOnPrimary;
+        retryOnPrimary = null;
+        if (heldAnswer != null) {
+            heldAnswer.discard();
+            heldAnswer = null;
+        }
+        releaseSecondary();
+        backend = primaryKept;
+        primaryKept = null;
+        activeRoute = Route.PRIMARY;
+        expected.clear();
+        status = TransactionStatus.IDLE;
+        errorSinceReady = false;
+        sentSinceSync = false;
+        skippingToSync = false;
+        batches.addFirst(new RoutedBatch(Route.PRIMARY, again, true));
+        pump();
+    }
+
+    private void releaseSecondary() {
+        if (activeRoute == Route.SECONDARY && backend != null) {
+            BackendConnection connection = backend;
+            backend = null;
+            connection.channel().config().setAutoRead(true);
+            if (expected.isEmpty() && !sentSinceSync && status == TransactionStatus.IDLE) {
+                routing.secondaryPool().release(connection);
+            } else {
+                routing.secondaryPool().discard(connection);
+            }
+        }
+    }
+
+    /** Everything written toward the client goes here, so that a secondary's answer can be held back. */
+    private void emit(ByteBuf bytes) {
+        if (heldAnswer != null) {
+            ByteBuf now = heldAnswer.add(bytes);
+            if (now != null) {
+                out.write(now);
+            }
+            return;
+        }
+        out.write(bytes);
     }
 
     private void process(FrontendMessage message) {
@@ -304,6 +497,9 @@ public final class RelayBackend implements Backend, BackendListener {
         if (kind == null) {
             return;
         }
+        if (expected.isEmpty() && !sentSinceSync) {
+            batchStarted = System.nanoTime();
+        }
         expected.add(Expectation.of(kind));
         if (kind.isExtended()) {
             sentSinceSync = true;
@@ -320,9 +516,9 @@ public final class RelayBackend implements Backend, BackendListener {
         Expectation e = Expectation.of(Kind.QUERY);
         // classifying costs more than relaying; only transaction pooling follows the session, and
         // only what may touch the session needs it
-        if (poolByTransaction && (settings.hasTentative() || !SessionEffects.certainlyNone(query.sql()))) {
-            List<Classification> classified = StatementSplitter.split(query.sql()).stream().map(classifier::classify)
-                    .toList();
+        if (routing != null || poolByTransaction && (settings.hasTentative()
+                || !SessionEffects.certainlyNone(query.sql()))) {
+            List<Classification> classified = classifyQuery(query.sql());
             classified.forEach(this::notePinning);
             e.statements = classified;
         }
@@ -339,7 +535,7 @@ public final class RelayBackend implements Backend, BackendListener {
         if (!haveBackend(parse)) {
             return;
         }
-        Classification classification = poolByTransaction ? classifier.classify(parse.sql()) : null;
+        Classification classification = followSession ? classifier.classify(parse.sql()) : null;
         if (classification != null) {
             notePinning(classification);
         }
@@ -549,7 +745,8 @@ public final class RelayBackend implements Backend, BackendListener {
         waiting.addFirst(message);
         acquiring = true;
         out.holdReading();
-        Future<BackendConnection> acquired = pool.acquire(out.loop());
+        Future<BackendConnection> acquired = (activeRoute == Route.SECONDARY ? routing.secondaryPool() : pool)
+                .acquire(out.loop());
         if (acquired.isDone()) {
             acquired(acquired);
         } else {
@@ -569,6 +766,10 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         if (acquired.isSuccess()) {
             attach(acquired.getNow());
+        } else if (activeRoute == Route.SECONDARY) {
+            waiting.clear();
+            fallBack(String.valueOf(acquired.cause().getMessage()));
+            return;
         } else {
             ProxyException error = acquired.cause() instanceof ProxyException p ? p
                     : new ProxyException(SqlState.CONNECTION_FAILURE, String.valueOf(acquired.cause().getMessage()));
@@ -586,6 +787,9 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         flushToServer();
         out.flush();
+        if (routing != null) {
+            pump();
+        }
     }
 
     private void attach(BackendConnection connection) {
@@ -597,6 +801,9 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     private void send(FrontendMessage message, Expectation expectation) {
+        if (expectation != null && expected.isEmpty() && !sentSinceSync) {
+            batchStarted = System.nanoTime();
+        }
         if (expectation != null) {
             expected.add(expectation);
             if (expectation.kind.isExtended()) {
@@ -682,7 +889,7 @@ public final class RelayBackend implements Backend, BackendListener {
         Expectation head;
         while ((head = expected.peek()) != null && head.kind == Kind.LOCAL) {
             expected.poll();
-            out.write(head.local);
+            emit(head.local);
             head.local = null;
         }
     }
@@ -711,6 +918,22 @@ public final class RelayBackend implements Backend, BackendListener {
                 char type = (char) frames.getByte(at);
                 int next = at + 1 + frames.getInt(at + 1);
                 Expectation head = expected.peek();
+                if (type == 'Z' && heldAnswer != null && expected.size() == 1) {
+                    writeRun(frames, run, at);
+                    boolean failed = errorSinceReady;
+                    respond(type, frames, at + 5, next - at - 5, head);
+                    if (failed && heldAnswer.canRetry()) {
+                        frames.release();
+                        frames = null;
+                        fallBack("the secondary answered with an error");
+                        return;
+                    }
+                    emit(frames.retainedSlice(at, next - at));
+                    finishSecondaryBatch(failed);
+                    run = next;
+                    at = next;
+                    continue;
+                }
                 if (head != null && !head.forward) {
                     writeRun(frames, run, at);
                     run = next;
@@ -723,10 +946,10 @@ public final class RelayBackend implements Backend, BackendListener {
                 }
                 at = next;
             }
-            if (run == start) {
-                out.write(frames);     // everything goes to the client as it came: hand the buffer on
+            if (frames != null && run == start) {
+                emit(frames);     // everything goes to the client as it came: hand the buffer on
                 frames = null;
-            } else {
+            } else if (frames != null) {
                 writeRun(frames, run, end);
             }
         } catch (ProtocolException | IllegalStateException e) {
@@ -747,12 +970,14 @@ public final class RelayBackend implements Backend, BackendListener {
         maybeRelease();
         if (!waiting.isEmpty() && !acquiring && opening == null) {
             drainWaiting();
+        } else if (routing != null && !batches.isEmpty()) {
+            pump();
         }
     }
 
     private void writeRun(ByteBuf frames, int from, int to) {
         if (to > from) {
-            out.write(frames.retainedSlice(from, to - from));
+            emit(frames.retainedSlice(from, to - from));
         }
     }
 
@@ -765,6 +990,10 @@ public final class RelayBackend implements Backend, BackendListener {
         switch (type) {
             case 'Z' -> {
                 Expectation done = popUntilReady();
+                if (done.forward && activeRoute == Route.PRIMARY) {
+                    primaryMeters.completed(batchStarted, errorSinceReady);
+                    batchStarted = System.nanoTime();
+                }
                 status = TransactionStatus.of(frames.getByte(body));
                 onReady();
                 complete(done);
@@ -813,7 +1042,7 @@ public final class RelayBackend implements Backend, BackendListener {
             }
             case 'C' -> {
                 requireHead(head, type);
-                if (head.statements != null || poolByTransaction) {
+                if (head.statements != null || followSession) {
                     Classification statement = head.nextStatement();
                     if (head.statements != null) {
                         head.completed++;
@@ -969,9 +1198,21 @@ public final class RelayBackend implements Backend, BackendListener {
         sentSinceSync = false;
     }
 
+    /** A read answered by the secondary goes to the client; the secondary's connection goes back to its pool. */
+    private void finishSecondaryBatch(boolean failed) {
+        routing.secondaryMeters().completed(batchStarted, failed);
+        out.write(heldAnswer.release());
+        heldAnswer = null;
+        retryOnPrimary = null;
+        releaseSecondary();
+        backend = primaryKept;
+        primaryKept = null;
+        activeRoute = Route.PRIMARY;
+    }
+
     /** Under transaction pooling, gives the connection back once the client owes and is owed nothing. */
     private void maybeRelease() {
-        if (!poolByTransaction || pinned || backend == null || status != TransactionStatus.IDLE || sentSinceSync
+        if (!poolByTransaction || pinned || backend == null || activeRoute != Route.PRIMARY || status != TransactionStatus.IDLE || sentSinceSync
                 || !expected.isEmpty() || opening != null || !waiting.isEmpty()
                 || (toServer != null && toServer.isReadable())) {
             return;
@@ -988,7 +1229,31 @@ public final class RelayBackend implements Backend, BackendListener {
 
     @Override
     public void onClosed(BackendConnection connection, Throwable cause) {
+        if (connection == primaryKept) {
+            primaryKept = null;
+            pool.discard(connection);
+            if (!closed) {
+                out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "lost the connection to store \""
+                        + pool.storeName() + "\"", null, "reconnect and retry", true, cause));
+                close();
+            }
+            return;
+        }
         if (connection != backend) {
+            return;
+        }
+        if (activeRoute == Route.SECONDARY) {
+            backend = null;
+            routing.secondaryPool().discard(connection);
+            if (heldAnswer != null && heldAnswer.canRetry()) {
+                activeRoute = Route.SECONDARY;
+                fallBack("lost the connection to the secondary");
+            } else if (!closed) {
+                out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "lost the connection to store \""
+                        + routing.secondaryPool().storeName() + "\" in the middle of a read", null,
+                        "reconnect and retry", true, cause));
+                close();
+            }
             return;
         }
         backend = null;
@@ -1109,6 +1374,20 @@ public final class RelayBackend implements Backend, BackendListener {
             toServer.release();
             toServer = null;
         }
+        if (heldAnswer != null) {
+            heldAnswer.discard();
+            heldAnswer = null;
+        }
+        if (activeRoute == Route.SECONDARY) {
+            releaseSecondary();
+            backend = primaryKept;
+            primaryKept = null;
+            activeRoute = Route.PRIMARY;
+        }
+        batches.forEach(b -> b.messages().forEach(ReferenceCountUtil::release));
+        batches.clear();
+        gathering.forEach(ReferenceCountUtil::release);
+        gathering.clear();
         if (backend != null) {
             BackendConnection connection = backend;
             backend = null;

@@ -1,0 +1,39 @@
+package tandem.core.metrics;
+
+/**
+ * Every metric tandem publishes, in Micrometer's dotted form; Prometheus sees them with underscores
+ * and its unit suffixes ({@code tandem.queries} is {@code tandem_queries_total}). Dashboards and
+ * alert rules depend on these names: change them only with the deploy files.
+ */
+public final class MetricNames {
+
+    /** Client batches by {@code route} (primary, secondary) and {@code outcome} (ok, error, fallback). */
+    public static final String QUERIES = "tandem.queries";
+    /** Time from a batch's first message to its ReadyForQuery, by {@code store} (old, new). */
+    public static final String QUERY_TIME = "tandem.query";
+    /** Client sessions logged in now. */
+    public static final String SESSIONS = "tandem.sessions";
+    /** Server connections of tandem's relay pools, by {@code store} and {@code state} (active, idle, waiting). */
+    public static final String POOL_CONNECTIONS = "tandem.pool.connections";
+    /** Share of eligible reads served by the secondary, 0 to 100. */
+    public static final String READ_PERCENT = "tandem.reads.percent";
+    /** Shadow reads compared, by {@code table} and {@code outcome} (match, mismatch, error). */
+    public static final String SHADOW_COMPARISONS = "tandem.shadow.comparisons";
+    /** Dual writes: committed transactions synced to the secondary, by {@code outcome} (synced, queued). */
+    public static final String MIRROR = "tandem.mirror";
+    /** Time a commit waited for its sync. */
+    public static final String MIRROR_TIME = "tandem.mirror.sync";
+    /** Rows waiting in the repair log. */
+    public static final String REPAIR_BACKLOG = "tandem.repair.backlog.rows";
+    /** Age of the oldest repair-log entry. */
+    public static final String REPAIR_OLDEST = "tandem.repair.oldest";
+    /** Rows the drainer synced from the repair log. */
+    public static final String REPAIR_DRAINED = "tandem.repair.drained";
+    /** State of the circuit breaker guarding the secondary: 0 closed, 1 half-open, 2 open. */
+    public static final String REPAIR_BREAKER = "tandem.repair.breaker.state";
+    /** Writes refused because tandem cannot mirror them (DDL on mirrored tables...), by {@code reason}. */
+    public static final String REFUSED = "tandem.refused";
+
+    private MetricNames() {
+    }
+}

@@ -1,0 +1,64 @@
+package tandem.core.route;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+
+import tandem.core.sql.Classification;
+import tandem.core.sql.StatementKind;
+import tandem.core.sql.TableRef;
+
+/**
+ * Decides where a batch of statements runs. Writes, DDL, transaction control, session commands and
+ * anything unknown run on the primary, as does everything inside a transaction (a transaction sees
+ * one store's snapshot). A batch of plain reads outside a transaction runs on the secondary with
+ * the configured probability, unless it reads a table the secondary cannot serve faithfully: one
+ * not mirrored, or one with changes still waiting in the repair log.
+ */
+public final class ReadRouter {
+
+    private final ReadShare share;
+    private final Predicate<String> mirrored;
+    private final Set<String> pendingRepairs;
+    private final RandomGenerator random;
+
+    /**
+     * @param mirrored whether a table (lower-cased name) is mirrored to the secondary
+     * @param pendingRepairs live set of tables (lower-cased) with changes waiting in the repair log
+     */
+    public ReadRouter(ReadShare share, Predicate<String> mirrored, Set<String> pendingRepairs, RandomGenerator random) {
+        this.share = share;
+        this.mirrored = mirrored;
+        this.pendingRepairs = pendingRepairs;
+        this.random = random;
+    }
+
+    /** Whether the batch could be served by the secondary at all, whatever the share. */
+    public boolean eligible(List<Classification> statements, boolean inTransaction) {
+        if (inTransaction || statements.isEmpty()) {
+            return false;
+        }
+        for (Classification c : statements) {
+            if (c.kind() != StatementKind.READ || c.lockingRead() || c.readTables().isEmpty()) {
+                return false;
+            }
+            for (TableRef table : c.readTables()) {
+                String name = table.name().toLowerCase(java.util.Locale.ROOT);
+                if ((table.schema() != null && !table.schema().equalsIgnoreCase("public")) || !mirrored.test(name)
+                        || pendingRepairs.contains(name)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    public Route route(List<Classification> statements, boolean inTransaction) {
+        int percent = share.percent();
+        if (percent == 0 || !eligible(statements, inTransaction)) {
+            return Route.PRIMARY;
+        }
+        return percent == 100 || random.nextInt(100) < percent ? Route.SECONDARY : Route.PRIMARY;
+    }
+}
