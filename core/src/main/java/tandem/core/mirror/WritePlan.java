@@ -26,7 +26,11 @@ public sealed interface WritePlan {
      * and each DataRow. If the client's statement had no RETURNING ({@link #clientReturning()}
      * false), send it no rows at all: no RowDescription (Describe answers NoData) and no DataRow.
      * Either way its CommandComplete is {@link #tag(long)} of the number of rows the rewritten
-     * statement returned, which is the number of rows the client's statement changed.
+     * statement returned, which is the number of rows the client's statement changed. A Bind that
+     * gives one result format code per column gives them for the client's columns only: prepend
+     * {@link #leadingColumns()} text (0) codes. On PostgreSQL a portal over the rewritten statement
+     * runs to completion on its first Execute (a data-modifying WITH query always does), as the
+     * client's own INSERT ... RETURNING would, so a row limit on Execute only pages the result.
      *
      * @param sql the statement to run on the primary; it takes the client's parameters unchanged
      * @param table the mirrored table written; its key columns are the captured values' order

@@ -73,7 +73,11 @@ public final class WriteRewriter {
         this.plans = Caffeine.newBuilder().maximumSize(maximumSize).build();
     }
 
-    /** The plan for one statement (a Query split into statements, or a Parse's text) as classified. */
+    /**
+     * The plan for one statement: a Query's statement after splitting, or a Parse's text, with its
+     * classification (which a cached plan does not look at again: it is the text's own). The
+     * table lookup may be called from several threads at once.
+     */
     public WritePlan plan(String sql, Classification classification) {
         if (sql.length() > MAXIMUM_CACHED_LENGTH) {
             return decide(sql, classification, true);
