@@ -37,6 +37,7 @@ import tandem.proxy.admin.MigrationRoutes;
 import tandem.proxy.auth.ScramCredentials;
 import tandem.proxy.backend.BackendPool;
 import tandem.proxy.backend.RelayBackend;
+import tandem.proxy.backend.Mirroring;
 import tandem.proxy.backend.Routing;
 import tandem.proxy.metrics.ProxyMetrics;
 import tandem.core.route.ReadRouter;
@@ -128,7 +129,7 @@ public final class TandemServer implements AutoCloseable {
             }
             SessionContext context = new SessionContext(config.database(), credentials(config.users()),
                     config.limits().maxClientConnections(), clients, new CancelRegistry(),
-                    backends(config.oldStore(), oldStore, pool, metrics.route("primary", oldStore.name()), routing));
+                    backends(config.oldStore(), oldStore, pool, metrics.route("primary", oldStore.name()), routing, null));
             Channel listener = listen(config, context, maxMessageSize, group);
             AdminRoutes routes = new AdminRoutes();
             HealthRoutes.register(routes, oldStore, newStore);
@@ -178,14 +179,14 @@ public final class TandemServer implements AutoCloseable {
 
     /** Where sessions' commands go: the relay for a PostgreSQL store, the emulation for a SQLite one. */
     private static BackendFactory backends(StoreConfig storeConfig, Store store, BackendPool pool,
-            ProxyMetrics.Route meters, Routing routing) {
+            ProxyMetrics.Route meters, Routing routing, Mirroring mirroring) {
         ClassificationCache classifier = new ClassificationCache();
         if (pool == null) {
             return session -> new EmulatedBackend(session, store, classifier);
         }
         boolean byTransaction = storeConfig.pool().mode() == PoolMode.TRANSACTION;
         StatementNames names = new StatementNames(100_000);
-        return session -> new RelayBackend(session, pool, byTransaction, names, classifier, meters, routing);
+        return session -> new RelayBackend(session, pool, byTransaction, names, classifier, meters, routing, mirroring);
     }
 
     /** The tables configured for mirroring (every table when none are listed), less the excluded ones. */

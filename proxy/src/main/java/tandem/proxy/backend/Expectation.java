@@ -38,6 +38,15 @@ final class Expectation {
     Object clientStatement;
     /** For QUERY and EXECUTE: what was run, statement by statement, to follow SETs and transactions. */
     List<Classification> statements;
+    /** For QUERY: how each statement was rewritten for mirroring (null: none was), and their texts. */
+    List<tandem.core.mirror.WritePlan> plans;
+    List<String> texts;
+    /** For EXECUTE and DESCRIBE: how the statement was rewritten, and the portal's result formats. */
+    tandem.core.mirror.WritePlan plan;
+    short[] formats = new short[0];
+    /** For EXECUTE of a statement replayed on the secondary: its text and parameters. */
+    String replaySql;
+    List<Object> replayParameters;
     int completed;
     /** The first error the server sent for an injected message. */
     ServerError failure;
@@ -61,6 +70,14 @@ final class Expectation {
         Expectation e = new Expectation(Kind.LOCAL, true);
         e.local = response;
         return e;
+    }
+
+    /** How the statement whose answer comes next was rewritten, or null. */
+    tandem.core.mirror.WritePlan currentPlan() {
+        if (plan != null) {
+            return plan;
+        }
+        return plans != null && completed < plans.size() ? plans.get(completed) : null;
     }
 
     /** The statement the next CommandComplete belongs to, if known. */

@@ -18,6 +18,7 @@ import io.netty.util.concurrent.Promise;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.session.TransactionStatus;
+import tandem.core.mirror.WritePlan;
 import tandem.core.sql.Classification;
 import tandem.core.sql.SessionEffects;
 import tandem.core.sql.SetCommand;
@@ -96,6 +97,13 @@ public final class RelayBackend implements Backend, BackendListener {
     private final StatementNames names;
     private final ClassificationCache classifier;
     private final Routing routing;
+    private final Mirroring mirroring;
+    private final CapturedWrites captured;
+    private final java.util.List<PendingSync> toSync = new java.util.ArrayList<>();
+    /** The ReadyForQuery of a commit, and what the server sent after it, held until the commit's rows are synced. */
+    private ByteBuf held;
+    private boolean dropFrame;
+    private ByteBuf replaceFrame;
     private final ProxyMetrics.Route primaryMeters;
     /** Whether tandem follows the client's settings and statements: needed whenever it may change connections. */
     private final boolean followSession;
@@ -112,6 +120,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private HeldAnswer heldAnswer;
     private long batchStarted;
     private String splitSql;
+    private List<String> splitTexts;
     private List<Classification> splitClassified;
     private boolean acquiring;
     private Promise<Map<String, String>> opening;
@@ -122,7 +131,15 @@ public final class RelayBackend implements Backend, BackendListener {
 
     private final Map<String, ClientStatement> statements = new HashMap<>();
     private ClientStatement unnamed;
-    private final Map<String, ClientStatement> portals = new HashMap<>();
+    private final Map<String, Portal> portals = new HashMap<>();
+
+    /** A bound statement: what the client bound, the result formats the server was asked for, replay values. */
+    private record Portal(ClientStatement statement, short[] formats, List<Object> replayParameters) {
+    }
+
+    /** A committed transaction's writes, waiting to be synced before the client hears of the commit. */
+    private record PendingSync(tandem.core.mirror.Changes changes, List<tandem.core.mirror.RowWriter.Replay> replays) {
+    }
 
     private TransactionStatus status = TransactionStatus.IDLE;
     private boolean skippingToSync;
@@ -134,15 +151,17 @@ public final class RelayBackend implements Backend, BackendListener {
     private boolean closed;
 
     public RelayBackend(ClientSession session, BackendPool pool, boolean poolByTransaction, StatementNames names,
-            ClassificationCache classifier, ProxyMetrics.Route primaryMeters, Routing routing) {
+            ClassificationCache classifier, ProxyMetrics.Route primaryMeters, Routing routing, Mirroring mirroring) {
         this.session = session;
         this.out = session.output();
         this.settings = session.settings();
         this.pool = pool;
         this.poolByTransaction = poolByTransaction;
         this.routing = routing;
+        this.mirroring = mirroring;
+        this.captured = mirroring == null ? null : new CapturedWrites(session.output().alloc());
         this.primaryMeters = primaryMeters;
-        this.followSession = poolByTransaction || routing != null;
+        this.followSession = poolByTransaction || routing != null || mirroring != null;
         // a session-pooled client keeps its connection; it is reset with DISCARD ALL when the client leaves
         this.pinned = !poolByTransaction;
         this.dirty = !poolByTransaction;
@@ -296,7 +315,8 @@ public final class RelayBackend implements Backend, BackendListener {
     /** Splits and classifies a Query once for routing and once more for following the session: the same work. */
     private List<Classification> classifyQuery(String sql) {
         if (!sql.equals(splitSql)) {
-            splitClassified = StatementSplitter.split(sql).stream().map(classifier::classify).toList();
+            splitTexts = StatementSplitter.split(sql);
+            splitClassified = splitTexts.stream().map(classifier::classify).toList();
             splitSql = sql;
         }
         return splitClassified;
@@ -306,7 +326,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private void pump() {
         while (!batches.isEmpty() && !acquiring && opening == null && waiting.isEmpty() && !closed) {
             RoutedBatch next = batches.peek();
-            boolean busy = !expected.isEmpty() || sentSinceSync;
+            boolean busy = !expected.isEmpty() || sentSinceSync || held != null;
             if (next.route() != activeRoute && busy) {
                 return;
             }
@@ -516,16 +536,62 @@ public final class RelayBackend implements Backend, BackendListener {
         Expectation e = Expectation.of(Kind.QUERY);
         // classifying costs more than relaying; only transaction pooling follows the session, and
         // only what may touch the session needs it
-        if (routing != null || poolByTransaction && (settings.hasTentative()
+        Query toSend = query;
+        if (routing != null || mirroring != null || poolByTransaction && (settings.hasTentative()
                 || !SessionEffects.certainlyNone(query.sql()))) {
             List<Classification> classified = classifyQuery(query.sql());
             classified.forEach(this::notePinning);
             e.statements = classified;
+            if (mirroring != null) {
+                toSend = planQuery(query, e);
+                if (toSend == null) {
+                    return;
+                }
+            }
         }
-        send(query, e);
+        send(toSend, e);
+    }
+
+    /**
+     * Rewrites the writes on mirrored tables in a Query so that they return their keys; null when a
+     * statement is refused (the client has its error).
+     */
+    private Query planQuery(Query query, Expectation e) {
+        List<String> texts = splitTexts;
+        List<WritePlan> plans = new java.util.ArrayList<>(texts.size());
+        boolean rewritten = false;
+        for (int i = 0; i < texts.size(); i++) {
+            WritePlan plan = mirroring.rewriter().plan(texts.get(i), e.statements.get(i));
+            if (plan instanceof WritePlan.Refuse refusal) {
+                refuse(refusal, true);
+                return null;
+            }
+            rewritten |= !(plan instanceof WritePlan.Pass);
+            plans.add(plan);
+        }
+        if (!rewritten) {
+            return query;
+        }
+        e.plans = plans;
+        e.texts = texts;
+        StringBuilder sql = new StringBuilder();
+        for (int i = 0; i < texts.size(); i++) {
+            sql.append(plans.get(i) instanceof WritePlan.Capture capture ? capture.sql() : texts.get(i)).append(";\n");
+        }
+        return new Query(sql.toString());
+    }
+
+    private void refuse(WritePlan.Refuse refusal, boolean endsQuery) {
+        log.warn("refused a statement of client {} on table {}: {}", session.processId(), refusal.table(),
+                refusal.message());
+        localError(refusal.error(), endsQuery);
     }
 
     private void parse(Parse parse) {
+        parseAs(parse);
+    }
+
+    private void parseAs(Parse parse) {
         String name = parse.statement();
         if (!name.isEmpty() && statements.containsKey(name)) {
             localError(new ProxyException(SqlState.DUPLICATE_PREPARED_STATEMENT,
@@ -539,17 +605,31 @@ public final class RelayBackend implements Backend, BackendListener {
         if (classification != null) {
             notePinning(classification);
         }
+        WritePlan plan = null;
+        String serverSql = parse.sql();
+        if (mirroring != null && classification != null) {
+            plan = mirroring.rewriter().plan(parse.sql(), classification);
+            if (plan instanceof WritePlan.Refuse refusal) {
+                refuse(refusal, false);
+                return;
+            }
+            if (plan instanceof WritePlan.Capture capture) {
+                serverSql = capture.sql();
+            } else if (plan instanceof WritePlan.Pass) {
+                plan = null;
+            }
+        }
         syncSettings();
         if (name.isEmpty()) {
-            unnamed = new ClientStatement(parse.sql(), parse.parameterTypes(), "", classification);
+            unnamed = new ClientStatement(serverSql, parse.parameterTypes(), "", classification, plan, parse.sql());
             backend.unnamedOwner(unnamed);
             Expectation e = Expectation.of(Kind.PARSE);
             e.clientStatement = unnamed;
-            send(parse, e);
+            send(serverSql == parse.sql() ? parse : new Parse("", serverSql, parse.parameterTypes()), e);
             return;
         }
-        ClientStatement statement = new ClientStatement(parse.sql(), parse.parameterTypes(),
-                names.nameFor(parse.sql(), parse.parameterTypes()), classification);
+        ClientStatement statement = new ClientStatement(serverSql, parse.parameterTypes(),
+                names.nameFor(serverSql, parse.parameterTypes()), classification, plan, parse.sql());
         statements.put(name, statement);
         if (backend.prepared().contains(statement.serverName())) {
             Expectation e = Expectation.local(encode(ParseComplete.INSTANCE));
@@ -571,9 +651,16 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         syncSettings();
         ensurePrepared(statement);
-        portals.put(bind.portal(), statement);
+        short[] formats = bind.resultFormats();
+        List<Object> replayValues = null;
+        if (statement.plan() instanceof WritePlan.Capture capture) {
+            formats = CapturedWrites.bindFormats(formats, capture);
+        } else if (statement.plan() instanceof WritePlan.Replay) {
+            replayValues = ReplayValues.of(bind, statement.parameterTypes());
+        }
+        portals.put(bind.portal(), new Portal(statement, formats, replayValues));
         send(new Bind(bind.portal(), statement.serverName(), bind.parameterFormats(), bind.parameterValues(),
-                bind.resultFormats()), Expectation.of(Kind.BIND));
+                formats), Expectation.of(Kind.BIND));
     }
 
     private void describe(Describe describe) {
@@ -584,9 +671,17 @@ public final class RelayBackend implements Backend, BackendListener {
             }
             syncSettings();
             ensurePrepared(statement);
-            send(new Describe('S', statement.serverName()), Expectation.of(Kind.DESCRIBE_STATEMENT));
+            Expectation e = Expectation.of(Kind.DESCRIBE_STATEMENT);
+            e.plan = statement.plan();
+            send(new Describe('S', statement.serverName()), e);
         } else if (haveBackend(describe)) {
-            send(describe, Expectation.of(Kind.DESCRIBE_PORTAL));
+            Expectation e = Expectation.of(Kind.DESCRIBE_PORTAL);
+            Portal portal = portals.get(describe.name());
+            if (portal != null) {
+                e.plan = portal.statement().plan();
+                e.formats = portal.formats();
+            }
+            send(describe, e);
         }
     }
 
@@ -595,9 +690,15 @@ public final class RelayBackend implements Backend, BackendListener {
             return;
         }
         Expectation e = Expectation.of(Kind.EXECUTE);
-        ClientStatement statement = portals.get(execute.portal());
-        if (statement != null && statement.classification() != null) {
-            e.statements = List.of(statement.classification());
+        Portal portal = portals.get(execute.portal());
+        if (portal != null && portal.statement().classification() != null) {
+            e.statements = List.of(portal.statement().classification());
+            e.plan = portal.statement().plan();
+            e.formats = portal.formats();
+            if (e.plan instanceof WritePlan.Replay) {
+                e.replaySql = portal.statement().clientSql();
+                e.replayParameters = portal.replayParameters();
+            }
         }
         send(execute, e);
     }
@@ -938,8 +1039,25 @@ public final class RelayBackend implements Backend, BackendListener {
                     writeRun(frames, run, at);
                     run = next;
                 }
-                if (respond(type, frames, at + 5, next - at - 5, head) && !expected.isEmpty()
-                        && expected.peek().kind == Kind.LOCAL) {
+                dropFrame = false;
+                replaceFrame = null;
+                boolean popped = respond(type, frames, at + 5, next - at - 5, head);
+                if (dropFrame || replaceFrame != null) {
+                    writeRun(frames, run, at);
+                    if (replaceFrame != null) {
+                        emit(replaceFrame);
+                        replaceFrame = null;
+                    }
+                    run = next;
+                }
+                if (type == 'Z' && !toSync.isEmpty()) {
+                    writeRun(frames, run, at);
+                    holdUntilSynced(frames.retainedSlice(at, end - at));
+                    frames.release();
+                    frames = null;
+                    break;
+                }
+                if (popped && !expected.isEmpty() && expected.peek().kind == Kind.LOCAL) {
                     writeRun(frames, run, next);
                     run = next;
                     drainLocal();
@@ -964,7 +1082,7 @@ public final class RelayBackend implements Backend, BackendListener {
             }
         }
         out.flush();
-        if (backend != null && !out.isWritable()) {
+        if (backend != null && !out.isWritable() && held == null) {
             backend.channel().config().setAutoRead(false);
         }
         maybeRelease();
@@ -1034,20 +1152,47 @@ public final class RelayBackend implements Backend, BackendListener {
                         : Kind.DESCRIBE_STATEMENT);
             }
             case 'T' -> {
+                if (head != null && head.currentPlan() instanceof WritePlan.Capture capture) {
+                    replaceFrame = captured.rowDescription(frames, body, capture);
+                    if (replaceFrame == null) {
+                        boolean describing = head.kind == Kind.DESCRIBE_STATEMENT || head.kind == Kind.DESCRIBE_PORTAL;
+                        replaceFrame = describing ? encode(tandem.proxy.wire.backend.NoData.INSTANCE) : null;
+                        dropFrame = !describing;
+                    }
+                }
                 if (head != null && (head.kind == Kind.DESCRIBE_STATEMENT || head.kind == Kind.DESCRIBE_PORTAL)) {
                     return pop(head, head.kind);
                 }
                 requireHead(head, type);
                 return false;
             }
+            case 'D' -> {
+                requireHead(head, type);
+                if (head.currentPlan() instanceof WritePlan.Capture capture) {
+                    replaceFrame = captured.dataRow(frames, body, capture, head.formats);
+                    dropFrame = replaceFrame == null;
+                }
+                return false;
+            }
             case 'C' -> {
                 requireHead(head, type);
-                if (head.statements != null || followSession) {
+                WritePlan plan = head.currentPlan();
+                if (head.statements != null || followSession || plan != null) {
+                    String tag = Wire.readUtf8(frames, body, length - 1);
+                    if (plan instanceof WritePlan.Capture capture) {
+                        replaceFrame = captured.commandComplete(tag, capture);
+                    } else if (plan instanceof WritePlan.Replay) {
+                        if (head.kind == Kind.EXECUTE) {
+                            captured.replay(head.replaySql, head.replayParameters);
+                        } else {
+                            captured.replay(head.texts.get(head.completed), List.of());
+                        }
+                    }
                     Classification statement = head.nextStatement();
                     if (head.statements != null) {
                         head.completed++;
                     }
-                    onCommandComplete(Wire.readUtf8(frames, body, length - 1), statement);
+                    onCommandComplete(tag, statement);
                 }
                 return head.kind == Kind.EXECUTE && pop(head, Kind.EXECUTE);
             }
@@ -1066,7 +1211,7 @@ public final class RelayBackend implements Backend, BackendListener {
                 backend.serverParameters().put(parameter.name(), parameter.value());
                 return false;
             }
-            case 't', 'D', 'G', 'H', 'W', 'd', 'c', 'V' -> {
+            case 't', 'G', 'H', 'W', 'd', 'c', 'V' -> {
                 requireHead(head, type);
                 return false;
             }
@@ -1141,6 +1286,21 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     private void onCommandComplete(String tag, Classification statement) {
+        if (mirroring != null && statement != null && statement.transaction() != null) {
+            switch (statement.transaction().command()) {
+                case COMMIT -> {
+                    if (tag.equals("COMMIT")) {
+                        committed();
+                    } else {
+                        captured.clear();
+                    }
+                }
+                // a prepared transaction's log entries are drained once it commits, wherever that happens
+                case ROLLBACK, PREPARE_TRANSACTION -> captured.clear();
+                default -> {
+                }
+            }
+        }
         if (tag.equals("DISCARD ALL")) {
             settings.resetAll(backend.appliedSettings());
             backend.prepared().clear();
@@ -1186,6 +1346,13 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     private void onReady() {
+        if (mirroring != null && status == TransactionStatus.IDLE) {
+            if (errorSinceReady) {
+                captured.clear();
+            } else {
+                committed();
+            }
+        }
         if (status == TransactionStatus.IDLE) {
             if (errorSinceReady) {
                 settings.discardTentative();
@@ -1210,9 +1377,68 @@ public final class RelayBackend implements Backend, BackendListener {
         activeRoute = Route.PRIMARY;
     }
 
+    /** The transaction committed on the primary: its writes wait for their sync. */
+    private void committed() {
+        if (!captured.isEmpty()) {
+            toSync.add(new PendingSync(captured.changes(), captured.replays()));
+            captured.clear();
+        }
+    }
+
+    /**
+     * Holds the commit's ReadyForQuery (and anything after it) until its rows are on the secondary or
+     * handed to the repair log: the client hears of its commit only then.
+     */
+    private void holdUntilSynced(ByteBuf fromReady) {
+        held = fromReady;
+        if (backend != null) {
+            backend.channel().config().setAutoRead(false);
+        }
+        List<PendingSync> syncs = List.copyOf(toSync);
+        toSync.clear();
+        java.util.concurrent.CompletableFuture<?>[] done = syncs.stream()
+                .map(p -> mirroring.sync().committed(p.changes(), p.replays()).toCompletableFuture())
+                .toArray(java.util.concurrent.CompletableFuture[]::new);
+        java.util.concurrent.CompletableFuture.allOf(done).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                log.error("syncing a commit of client {} failed unexpectedly", session.processId(), failure);
+            }
+            out.loop().execute(this::resumeAfterSync);
+        });
+    }
+
+    private void resumeAfterSync() {
+        ByteBuf frames = held;
+        held = null;
+        if (frames == null) {
+            return;
+        }
+        if (closed) {
+            frames.release();
+            return;
+        }
+        int ready = 1 + frames.getInt(frames.readerIndex() + 1);
+        emit(frames.readRetainedSlice(ready));
+        if (backend != null) {
+            backend.channel().config().setAutoRead(true);
+        }
+        if (frames.isReadable()) {
+            onFrames(backend, frames);
+            return;
+        }
+        frames.release();
+        out.flush();
+        maybeRelease();
+        if (!waiting.isEmpty() && !acquiring && opening == null) {
+            drainWaiting();
+        } else if (routing != null && !batches.isEmpty()) {
+            pump();
+        }
+    }
+
     /** Under transaction pooling, gives the connection back once the client owes and is owed nothing. */
     private void maybeRelease() {
-        if (!poolByTransaction || pinned || backend == null || activeRoute != Route.PRIMARY || status != TransactionStatus.IDLE || sentSinceSync
+        if (!poolByTransaction || pinned || backend == null || activeRoute != Route.PRIMARY || held != null || status != TransactionStatus.IDLE || sentSinceSync
                 || !expected.isEmpty() || opening != null || !waiting.isEmpty()
                 || (toServer != null && toServer.isReadable())) {
             return;
@@ -1377,6 +1603,10 @@ public final class RelayBackend implements Backend, BackendListener {
         if (heldAnswer != null) {
             heldAnswer.discard();
             heldAnswer = null;
+        }
+        if (held != null) {
+            held.release();
+            held = null;
         }
         if (activeRoute == Route.SECONDARY) {
             releaseSecondary();
