@@ -18,6 +18,11 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
+import tandem.core.mirror.RepairKeys;
+import tandem.core.mirror.RepairLog;
+import tandem.core.mirror.RowReader;
+import tandem.core.mirror.RowWriter;
+import tandem.core.mirror.Schema;
 import tandem.core.store.SessionSettings;
 import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
@@ -26,8 +31,9 @@ import tandem.core.store.WireEndpoint;
 
 /**
  * A PostgreSQL store. Client traffic reaches it through tandem's protocol relay at
- * {@link #wireEndpoint()}; tandem's own work (health checks, and copying and comparing rows in
- * later phases) goes through a small HikariCP pool of PostgreSQL JDBC connections.
+ * {@link #wireEndpoint()}; tandem's own work (health checks, introspection, syncing rows by key,
+ * the repair log, and copying and comparing rows in later phases) goes through a small HikariCP
+ * pool of PostgreSQL JDBC connections.
  */
 public final class PostgresStore implements Store {
 
@@ -36,12 +42,19 @@ public final class PostgresStore implements Store {
     private final String name;
     private final WireEndpoint endpoint;
     private final HikariDataSource pool;
+    private final PostgresCatalog catalog = new PostgresCatalog();
+    private final PostgresRowReader reader;
+    private final PostgresRowWriter writer;
+    private final PostgresRepairLog repairLog;
     private volatile String serverVersion;
 
     private PostgresStore(String name, WireEndpoint endpoint, HikariDataSource pool) {
         this.name = name;
         this.endpoint = endpoint;
         this.pool = pool;
+        this.reader = new PostgresRowReader(name, pool, catalog);
+        this.writer = new PostgresRowWriter(name, pool, catalog, reader);
+        this.repairLog = new PostgresRepairLog(name, pool, new RepairKeys(this::schema));
     }
 
     /**
@@ -151,6 +164,31 @@ public final class PostgresStore implements Store {
     @Override
     public SqlSession openSession(SessionSettings settings) {
         throw new UnsupportedOperationException("client traffic to PostgreSQL stores goes through the relay");
+    }
+
+    /** The tables of the current schema (search_path), read from the catalog now. */
+    @Override
+    public Schema schema() {
+        try (Connection c = pool.getConnection()) {
+            return PostgresSchemaReader.read(c);
+        } catch (SQLException e) {
+            throw PgErrors.translate(name, "reading the schema", e);
+        }
+    }
+
+    @Override
+    public RowReader rowReader() {
+        return reader;
+    }
+
+    @Override
+    public RowWriter rowWriter() {
+        return writer;
+    }
+
+    @Override
+    public RepairLog repairLog() {
+        return repairLog;
     }
 
     @Override

@@ -33,6 +33,11 @@ import tandem.config.SqliteConfig;
 import tandem.config.StoreConfig;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
+import tandem.core.mirror.RepairKeys;
+import tandem.core.mirror.RepairLog;
+import tandem.core.mirror.RowReader;
+import tandem.core.mirror.RowWriter;
+import tandem.core.mirror.Schema;
 import tandem.core.sql.Classification;
 import tandem.core.sql.ClassificationCache;
 import tandem.core.store.SessionSettings;
@@ -74,6 +79,8 @@ public final class SqliteStore implements Store {
     private final ClassificationCache classifier = new ClassificationCache();
     private final ScheduledExecutorService timer;
     private final Map<String, Columns> tableColumns = new ConcurrentHashMap<>();
+    private final SqliteRowReader rowReader = new SqliteRowReader(this);
+    private final SqliteRepairLog repairLog = new SqliteRepairLog(this, new RepairKeys(this::schema));
 
     /** A table's columns as read under one schema_version. */
     private record Columns(long schemaVersion, List<TableColumn> columns) {
@@ -284,6 +291,44 @@ public final class SqliteStore implements Store {
     @Override
     public SqlSession openSession(SessionSettings settings) {
         return new SqliteSession(this, settings);
+    }
+
+    /** The database's tables, read with its pragmas now, on a reader connection. */
+    @Override
+    public Schema schema() {
+        Lease lease = acquire(false);
+        try {
+            return SqliteSchemaReader.read(lease.pooled);
+        } catch (SQLException e) {
+            throw failure("reading the schema", e);
+        } finally {
+            lease.release();
+        }
+    }
+
+    @Override
+    public RowReader rowReader() {
+        return rowReader;
+    }
+
+    /** Until cutover the new store, which syncs write to, is PostgreSQL; mirroring back to SQLite comes with cutover. */
+    @Override
+    public RowWriter rowWriter() {
+        throw new UnsupportedOperationException("SQLite store \"" + name + "\" cannot be written to by key yet: rows are "
+                + "mirrored from the old store to a PostgreSQL new store, and writing back to SQLite (after cutover, for "
+                + "rollback) is not built yet");
+    }
+
+    @Override
+    public RepairLog repairLog() {
+        return repairLog;
+    }
+
+    /** A failure of tandem's own work on this store, as PostgreSQL would word it, saying what tandem was doing. */
+    ProxyException failure(String doing, SQLException e) {
+        ProxyException mapped = SqliteErrors.map(e, null, false, doing, null);
+        return new ProxyException(mapped.state(), "SQLite store \"" + name + "\": " + doing + ": " + mapped.getMessage(),
+                mapped.detail(), mapped.hint(), false, e);
     }
 
     @Override

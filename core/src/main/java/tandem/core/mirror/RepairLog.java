@@ -37,6 +37,14 @@ public interface RepairLog {
 
     Backlog backlog();
 
+    /**
+     * One row written but not known to be on the secondary.
+     *
+     * @param table the table as the primary names it
+     * @param key the key in the primary's value model; null when it cannot be read with the
+     *     store's current schema (the table was dropped or its key changed), which the drainer
+     *     records as the entry's error rather than guess
+     */
     record Entry(long id, String token, String table, Key key, Instant enqueuedAt, int attempts) {
     }
 

@@ -1,0 +1,165 @@
+package tandem.adapters.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import tandem.core.mirror.Key;
+import tandem.core.mirror.RepairLog;
+import tandem.core.mirror.RepairKeys;
+
+/**
+ * The repair log of a PostgreSQL primary: {@code tandem.repair_log}. The write rewriter adds
+ * entries in the client's own transaction ({@code INSERT INTO tandem.repair_log (token,
+ * table_name, key) SELECT pg_current_xact_id()::text, 'users', jsonb_build_array(id) ...}), so
+ * they commit or roll back with its rows; this class reads and retires them.
+ */
+final class PostgresRepairLog implements RepairLog {
+
+    static final String TABLE = "tandem.repair_log";
+    private static final int MAX_ERROR = 2000;
+
+    private final String store;
+    private final DataSource pool;
+    private final RepairKeys keys;
+
+    PostgresRepairLog(String store, DataSource pool, RepairKeys keys) {
+        this.store = store;
+        this.pool = pool;
+        this.keys = keys;
+    }
+
+    /**
+     * In one transaction under an advisory lock: {@code CREATE ... IF NOT EXISTS} alone can still
+     * fail when two replicas race (both see no table, one insert into the catalog loses).
+     */
+    @Override
+    public void ensureCreated() {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(hashtextextended('tandem.repair_log ddl', 0))");
+                s.execute("CREATE SCHEMA IF NOT EXISTS tandem");
+                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id bigserial PRIMARY KEY, token text NOT NULL, "
+                        + "table_name text NOT NULL, key jsonb NOT NULL, enqueued_at timestamptz NOT NULL DEFAULT now(), "
+                        + "attempts int NOT NULL DEFAULT 0, failed boolean NOT NULL DEFAULT false, last_error text)");
+                s.execute("CREATE INDEX IF NOT EXISTS repair_log_token ON " + TABLE + " (token)");
+                s.execute("CREATE INDEX IF NOT EXISTS repair_log_due ON " + TABLE + " (failed, enqueued_at)");
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "creating the repair log " + TABLE, e);
+        }
+    }
+
+    @Override
+    public List<Entry> due(int limit, Duration olderThan) {
+        List<Entry> entries = new ArrayList<>();
+        try (Connection c = pool.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT id, token, table_name, key::text, enqueued_at, "
+                        + "attempts FROM " + TABLE + " WHERE failed OR enqueued_at < now() - make_interval(secs => ?) "
+                        + "ORDER BY id LIMIT ?")) {
+            ps.setDouble(1, olderThan.toMillis() / 1000.0);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String table = rs.getString(3);
+                    Key key = keys.decode(table, rs.getString(4));
+                    entries.add(new Entry(rs.getLong(1), rs.getString(2), table, key,
+                            rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getInt(6)));
+                }
+            }
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "reading due entries of the repair log", e);
+        }
+        return entries;
+    }
+
+    @Override
+    public void removeToken(String token) {
+        update("removing synced entries from the repair log", "DELETE FROM " + TABLE + " WHERE token = ?", ps ->
+                ps.setString(1, token));
+    }
+
+    @Override
+    public void remove(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        update("removing drained entries from the repair log", "DELETE FROM " + TABLE + " WHERE id = ANY (?)", ps ->
+                ps.setArray(1, ps.getConnection().createArrayOf("int8", ids.toArray())));
+    }
+
+    @Override
+    public void markFailed(String token, String error) {
+        update("marking entries failed in the repair log", "UPDATE " + TABLE + " SET failed = true, last_error = ? "
+                + "WHERE token = ?", ps -> {
+                    ps.setString(1, truncate(error));
+                    ps.setString(2, token);
+                });
+    }
+
+    @Override
+    public void recordAttempt(Collection<Long> ids, String error) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        update("recording a repair attempt", "UPDATE " + TABLE + " SET attempts = attempts + 1, failed = true, "
+                + "last_error = ? WHERE id = ANY (?)", ps -> {
+                    ps.setString(1, truncate(error));
+                    ps.setArray(2, ps.getConnection().createArrayOf("int8", ids.toArray()));
+                });
+    }
+
+    @Override
+    public Backlog backlog() {
+        long rows = 0;
+        Instant oldest = null;
+        Set<String> tables = new LinkedHashSet<>();
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT table_name, count(*), min(enqueued_at) FROM " + TABLE
+                        + " GROUP BY table_name ORDER BY table_name")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+                rows += rs.getLong(2);
+                Instant first = rs.getObject(3, OffsetDateTime.class).toInstant();
+                oldest = oldest == null || first.isBefore(oldest) ? first : oldest;
+            }
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "reading the repair log's backlog", e);
+        }
+        return rows == 0 ? Backlog.EMPTY : new Backlog(rows, oldest, tables);
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private void update(String doing, String sql, Binder binder) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, doing, e);
+        }
+    }
+
+    private static String truncate(String error) {
+        return error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR - 3) + "...";
+    }
+}

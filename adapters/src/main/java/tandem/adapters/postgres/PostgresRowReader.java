@@ -1,0 +1,129 @@
+package tandem.adapters.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import tandem.core.mirror.Column;
+import tandem.core.mirror.Key;
+import tandem.core.mirror.KeyCodec;
+import tandem.core.mirror.RowReader;
+import tandem.core.mirror.Table;
+
+/**
+ * Reads rows of a PostgreSQL store by primary key, a batch per statement: the key values go as one
+ * text array per key column, cast to the column's type on the server
+ * ({@code WHERE (k1, k2) IN (SELECT * FROM unnest($1::text[]::uuid[], $2::text[]::int4[]))}), so
+ * the statement is the same for any batch size and the key index is used. Each statement runs in
+ * autocommit and sees what was committed when it started.
+ *
+ * <p>Rows are matched to the requested keys by the keys' canonical text, so a key asked for as an
+ * Integer finds its int8 row, and one asked for as {@code 1.5} finds the numeric {@code 1.50}.
+ */
+final class PostgresRowReader implements RowReader {
+
+    static final int BATCH = 1000;
+
+    private final String store;
+    private final DataSource pool;
+    private final PostgresCatalog catalog;
+
+    PostgresRowReader(String store, DataSource pool, PostgresCatalog catalog) {
+        this.store = store;
+        this.pool = pool;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public Map<Key, Object[]> read(Table table, Collection<Key> keys) {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        try (Connection c = pool.getConnection()) {
+            return read(c, table, keys);
+        } catch (SQLException e) {
+            catalog.invalidate();
+            throw PgErrors.translate(store, "reading rows of " + table.name() + " by key", e);
+        }
+    }
+
+    Map<Key, Object[]> read(Connection c, Table table, Collection<Key> keys) throws SQLException {
+        List<Column> keyColumns = table.keyColumns();
+        String sql = "SELECT " + columnList(table) + " FROM " + PostgresCatalog.quote(table.name()) + " WHERE "
+                + keyMatch(c, table, "IN");
+        int[] keyIndex = table.key().stream().mapToInt(table::indexOf).toArray();
+        Map<String, Key> requested = new HashMap<>();
+        for (Key key : keys) {
+            requested.put(KeyCodec.canonical(keyColumns, key), key);
+        }
+        Map<Key, Object[]> rows = new LinkedHashMap<>();
+        List<Key> all = new ArrayList<>(keys);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int from = 0; from < all.size(); from += BATCH) {
+                bindKeys(c, ps, 1, keyColumns, all.subList(from, Math.min(all.size(), from + BATCH)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Object[] row = new Object[table.columns().size()];
+                        for (int i = 0; i < row.length; i++) {
+                            row[i] = PgJdbcValues.read(rs, i + 1, table.columns().get(i).type());
+                        }
+                        List<Object> keyValues = new ArrayList<>(keyIndex.length);
+                        for (int k : keyIndex) {
+                            keyValues.add(row[k]);
+                        }
+                        Key key = requested.get(KeyCodec.canonical(keyColumns, new Key(keyValues)));
+                        if (key != null) {
+                            rows.put(key, row);
+                        }
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    static String columnList(Table table) {
+        return String.join(", ", table.columns().stream().map(col -> PostgresCatalog.quote(col.name())).toList());
+    }
+
+    /**
+     * {@code "k" = ANY (CAST(? AS text[])::uuid[])}, or {@code ("k1", "k2") IN (SELECT * FROM
+     * unnest(...))} for a composite key; {@code how} is IN (or NOT IN).
+     */
+    String keyMatch(Connection c, Table table, String how) throws SQLException {
+        List<String> casts = new ArrayList<>();
+        for (String k : table.key()) {
+            casts.add("CAST(? AS text[])::" + catalog.column(c, table.name(), k).castType() + "[]");
+        }
+        if (table.key().size() == 1) {
+            String column = PostgresCatalog.quote(table.key().get(0));
+            return how.equals("IN") ? column + " = ANY (" + casts.get(0) + ")" : "NOT (" + column + " = ANY ("
+                    + casts.get(0) + "))";
+        }
+        return "(" + String.join(", ", table.key().stream().map(PostgresCatalog::quote).toList()) + ") " + how
+                + " (SELECT * FROM unnest(" + String.join(", ", casts) + "))";
+    }
+
+    /** One text array per key column, from parameter {@code first} on. */
+    static int bindKeys(Connection c, PreparedStatement ps, int first, List<Column> keyColumns, List<Key> keys)
+            throws SQLException {
+        for (int k = 0; k < keyColumns.size(); k++) {
+            String[] texts = new String[keys.size()];
+            for (int i = 0; i < keys.size(); i++) {
+                Object v = keys.get(i).values().get(k);
+                texts[i] = v == null ? null : PgJdbcValues.text(keyColumns.get(k).type(), v);
+            }
+            ps.setArray(first + k, c.createArrayOf("text", texts));
+        }
+        return first + keyColumns.size();
+    }
+}

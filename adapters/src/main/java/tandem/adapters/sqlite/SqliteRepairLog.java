@@ -1,0 +1,172 @@
+package tandem.adapters.sqlite;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import tandem.core.mirror.Key;
+import tandem.core.mirror.RepairKeys;
+import tandem.core.mirror.RepairLog;
+
+/**
+ * The repair log of a SQLite primary: table {@code tandem_repair_log}, with the columns of
+ * PostgreSQL's {@code tandem.repair_log}: the key as the JSON text {@code KeyCodec.encode} writes,
+ * times as ISO text in UTC ({@code 2024-01-15T10:30:00.123Z}, which sorts as it reads). The
+ * emulated session adds entries in the client's own transaction; this class reads and retires
+ * them, writing on the store's one writer connection and reading on a reader.
+ */
+final class SqliteRepairLog implements RepairLog {
+
+    static final String TABLE = "tandem_repair_log";
+    private static final String NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+    private static final int MAX_ERROR = 2000;
+
+    private final SqliteStore store;
+    private final RepairKeys keys;
+
+    SqliteRepairLog(SqliteStore store, RepairKeys keys) {
+        this.store = store;
+        this.keys = keys;
+    }
+
+    /** SQLite runs one writer at a time, so IF NOT EXISTS is enough against concurrent callers. */
+    @Override
+    public void ensureCreated() {
+        write("creating the repair log " + TABLE, lease -> {
+            lease.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    + "token TEXT NOT NULL, table_name TEXT NOT NULL, key TEXT NOT NULL, "
+                    + "enqueued_at TEXT NOT NULL DEFAULT (" + NOW + "), attempts INTEGER NOT NULL DEFAULT 0, "
+                    + "failed BOOLEAN NOT NULL DEFAULT 0, last_error TEXT)");
+            lease.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_token ON " + TABLE + " (token)");
+            lease.execute("CREATE INDEX IF NOT EXISTS " + TABLE + "_due ON " + TABLE + " (failed, enqueued_at)");
+        });
+    }
+
+    @Override
+    public List<Entry> due(int limit, Duration olderThan) {
+        List<Entry> entries = new ArrayList<>();
+        read("reading due entries of the repair log", lease -> {
+            try (PreparedStatement ps = lease.pooled.prepareStatement("SELECT id, token, table_name, key, enqueued_at, "
+                    + "attempts FROM " + TABLE + " WHERE failed <> 0 OR enqueued_at < strftime('%Y-%m-%dT%H:%M:%fZ', "
+                    + "'now', ?) ORDER BY id LIMIT ?")) {
+                ps.setString(1, String.format(Locale.ROOT, "-%.3f seconds", olderThan.toMillis() / 1000.0));
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String table = rs.getString(3);
+                        Key key = keys.decode(table, rs.getString(4));
+                        entries.add(new Entry(rs.getLong(1), rs.getString(2), table, key, Instant.parse(rs.getString(5)),
+                                rs.getInt(6)));
+                    }
+                }
+            }
+        });
+        return entries;
+    }
+
+    @Override
+    public void removeToken(String token) {
+        write("removing synced entries from the repair log", lease -> {
+            try (PreparedStatement ps = lease.pooled.prepareStatement("DELETE FROM " + TABLE + " WHERE token = ?")) {
+                ps.setString(1, token);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void remove(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        write("removing drained entries from the repair log", lease -> {
+            try (PreparedStatement ps = lease.pooled.prepareStatement("DELETE FROM " + TABLE + " WHERE id IN (SELECT "
+                    + "value FROM json_each(?))")) {
+                ps.setString(1, ids.toString());
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void markFailed(String token, String error) {
+        write("marking entries failed in the repair log", lease -> {
+            try (PreparedStatement ps = lease.pooled.prepareStatement("UPDATE " + TABLE + " SET failed = 1, "
+                    + "last_error = ? WHERE token = ?")) {
+                ps.setString(1, truncate(error));
+                ps.setString(2, token);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void recordAttempt(Collection<Long> ids, String error) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        write("recording a repair attempt", lease -> {
+            try (PreparedStatement ps = lease.pooled.prepareStatement("UPDATE " + TABLE + " SET attempts = attempts + 1, "
+                    + "failed = 1, last_error = ? WHERE id IN (SELECT value FROM json_each(?))")) {
+                ps.setString(1, truncate(error));
+                ps.setString(2, ids.toString());
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Backlog backlog() {
+        long[] rows = {0};
+        Instant[] oldest = {null};
+        Set<String> tables = new LinkedHashSet<>();
+        read("reading the repair log's backlog", lease -> {
+            try (Statement s = lease.pooled.createStatement(); ResultSet rs = s.executeQuery("SELECT table_name, "
+                    + "count(*), min(enqueued_at) FROM " + TABLE + " GROUP BY table_name ORDER BY table_name")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                    rows[0] += rs.getLong(2);
+                    Instant first = Instant.parse(rs.getString(3));
+                    oldest[0] = oldest[0] == null || first.isBefore(oldest[0]) ? first : oldest[0];
+                }
+            }
+        });
+        return rows[0] == 0 ? Backlog.EMPTY : new Backlog(rows[0], oldest[0], tables);
+    }
+
+    private interface Work {
+        void run(Lease lease) throws SQLException;
+    }
+
+    private void write(String doing, Work work) {
+        on(true, doing, work);
+    }
+
+    private void read(String doing, Work work) {
+        on(false, doing, work);
+    }
+
+    private void on(boolean writer, String doing, Work work) {
+        Lease lease = store.acquire(writer);
+        try {
+            work.run(lease);
+        } catch (SQLException e) {
+            throw store.failure(doing, e);
+        } finally {
+            lease.release();
+        }
+    }
+
+    private static String truncate(String error) {
+        return error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR - 3) + "...";
+    }
+}

@@ -1,0 +1,166 @@
+package tandem.core.mirror;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Mirrors each committed transaction of the primary to the secondary: the live half of the data
+ * path's points 4 and 5.
+ *
+ * <p>By the time {@link #committed} is called the client's transaction has committed on the
+ * primary, with repair-log entries for its keys in it. The sync then runs on a virtual thread, and
+ * the returned future completes within {@code mirrorTimeout} either way:
+ * <ul>
+ * <li>{@link Outcome#SYNCED}: the secondary has the rows; the entries are removed afterwards
+ * (if that fails, the drainer syncs them once more, which is harmless);
+ * <li>{@link Outcome#QUEUED}: the sync failed or is still running; the tables are read from the
+ * primary from now on ({@link PendingRepairs}), the entries are marked failed so the drainer
+ * takes them at once, and one WARN line says so.
+ * </ul>
+ * It never completes exceptionally for a store's failure: the client's commit already succeeded,
+ * and nothing is lost while the entries wait in the primary.
+ *
+ * <p>A sync that outlives the timeout is not interrupted (JDBC has no safe way to); if it
+ * succeeds later it removes the entries itself, and if the drainer got there first, its sync of
+ * the same keys is ordered by the same locks.
+ */
+public final class Mirror implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Mirror.class);
+
+    /** What became of one committed transaction's rows. */
+    public enum Outcome {
+        SYNCED, QUEUED
+    }
+
+    private final RowSync sync;
+    private final RepairLog repairLog;
+    private final PendingRepairs pending;
+    private final Duration timeout;
+    private final ExecutorService executor;
+    private final Counter synced;
+    private final Counter queued;
+    private final Counter rows;
+    private final Timer duration;
+
+    public Mirror(RowSync sync, RepairLog repairLog, PendingRepairs pending, Duration timeout, MeterRegistry registry) {
+        this.sync = sync;
+        this.repairLog = repairLog;
+        this.pending = pending;
+        this.timeout = timeout;
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tandem-mirror-", 0).factory());
+        this.synced = Counter.builder("tandem.mirror").tag("outcome", "synced")
+                .description("committed transactions whose rows reached the secondary in time").register(registry);
+        this.queued = Counter.builder("tandem.mirror").tag("outcome", "queued")
+                .description("committed transactions whose rows were left to the repair log").register(registry);
+        this.rows = Counter.builder("tandem.mirror.rows").description("rows synced to the secondary")
+                .register(registry);
+        this.duration = Timer.builder("tandem.mirror.seconds").description("time from commit to synced or queued")
+                .register(registry);
+    }
+
+    /**
+     * Mirrors the rows of a transaction that committed on the primary, and replays its statements
+     * on tables mirrored by statement.
+     */
+    public CompletableFuture<Outcome> committed(Changes changes, List<RowWriter.Replay> replays) {
+        if (changes.isEmpty() && replays.isEmpty()) {
+            return CompletableFuture.completedFuture(Outcome.SYNCED);
+        }
+        long started = System.nanoTime();
+        CompletableFuture<Integer> run;
+        try {
+            run = CompletableFuture.supplyAsync(() -> sync.sync(changes, replays), executor);
+        } catch (RejectedExecutionException closing) {
+            queue(changes, replays, new IllegalStateException("tandem is shutting down"));
+            return CompletableFuture.completedFuture(Outcome.QUEUED);
+        }
+        run.thenAccept(n -> removeEntries(changes)); // also when it finishes after the timeout
+        return run.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((n, failure) -> {
+            duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            if (failure == null) {
+                synced.increment();
+                rows.increment(n);
+                return Outcome.SYNCED;
+            }
+            queue(changes, replays, unwrap(failure));
+            return Outcome.QUEUED;
+        });
+    }
+
+    private void removeEntries(Changes changes) {
+        if (changes.token() == null || changes.isEmpty()) {
+            return;
+        }
+        try {
+            repairLog.removeToken(changes.token());
+        } catch (RuntimeException e) {
+            log.debug("could not remove the repair-log entries of synced transaction {} (the drainer will sync them "
+                    + "again): {}", changes.token(), e.getMessage());
+        }
+    }
+
+    private void queue(Changes changes, List<RowWriter.Replay> replays, Throwable failure) {
+        queued.increment();
+        pending.addAll(changes.keysByTable().keySet());
+        String why = failure instanceof TimeoutException
+                ? "no answer from the secondary within mirrorTimeout (" + timeout.toMillis() + " ms)"
+                : String.valueOf(failure.getMessage());
+        if (!replays.isEmpty()) {
+            // statements cannot be repaired by key: the verifier is what finds a missed replay
+            log.error("mirror: {} statements on keyless tables were not replayed on the secondary ({}); the verifier "
+                    + "will report the difference", replays.size(), why);
+        }
+        log.warn("mirror: transaction {} left to the repair log (rows={}, tables={}): {}; its tables are read from the "
+                + "primary until the repair drainer has synced them", changes.token(), changes.size(),
+                changes.keysByTable().keySet(), why);
+        if (changes.token() != null && !changes.isEmpty()) {
+            Runnable mark = () -> {
+                try {
+                    repairLog.markFailed(changes.token(), why);
+                } catch (RuntimeException e) {
+                    log.debug("could not mark transaction {} failed in the repair log (its entries fall due after "
+                            + "2 x mirrorTimeout anyway): {}", changes.token(), e.getMessage());
+                }
+            };
+            try {
+                executor.execute(mark);
+            } catch (RejectedExecutionException closing) {
+                mark.run();
+            }
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(timeout.toMillis() * 2, TimeUnit.MILLISECONDS)) {
+                log.warn("mirror: syncs still running at shutdown after {} ms; their rows wait in the repair log",
+                        timeout.toMillis() * 2);
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+}

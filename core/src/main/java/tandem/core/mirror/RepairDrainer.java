@@ -1,0 +1,342 @@
+package tandem.core.mirror;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import tandem.core.error.ProxyException;
+import tandem.core.error.SqlState;
+
+/**
+ * Retries what the live mirror could not sync: takes due entries from the repair log (failed, or
+ * older than twice the mirror timeout, whose proxy died mid-sync), syncs each transaction's keys
+ * through {@link RowSync}, and removes the entries once the secondary has the rows.
+ *
+ * <p>Syncs go through a circuit breaker: while the secondary is down, a pass would only pile up
+ * failures, so after repeated unavailability (connection failures, not a bad row) the breaker
+ * opens and passes skip the syncs; after its wait one trial sync goes through (half-open), and a
+ * success closes it. Every transition is logged with the backlog. A transaction whose sync fails
+ * for its data (a missing parent row, a value that does not convert) does not count against the
+ * secondary: its attempt is recorded with the error and it is retried with exponential backoff,
+ * while other transactions drain.
+ *
+ * <p>After every pass the {@link PendingRepairs} set becomes the backlog's tables, so a table's
+ * reads go back to the secondary when its last entry is drained.
+ */
+public final class RepairDrainer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RepairDrainer.class);
+
+    /**
+     * @param interval pause between passes
+     * @param batchSize entries taken per pass
+     * @param olderThan entries not marked failed are due once this old (twice mirrorTimeout: their
+     *     sync should have finished or failed by then)
+     * @param backoffBase wait before the second try of a transaction; doubles with each attempt
+     * @param backoffMax the longest wait between tries
+     * @param breakerWindow the syncs the breaker judges the failure rate over
+     * @param breakerMinimumCalls failed syncs (of at least this many) before the breaker may open
+     * @param breakerOpenWait how long the breaker stays open before a trial sync
+     */
+    public record Settings(Duration interval, int batchSize, Duration olderThan, Duration backoffBase,
+            Duration backoffMax, int breakerWindow, int breakerMinimumCalls, Duration breakerOpenWait) {
+
+        public static Settings forMirrorTimeout(Duration mirrorTimeout) {
+            return new Settings(Duration.ofSeconds(1), 500, mirrorTimeout.multipliedBy(2), Duration.ofSeconds(1),
+                    Duration.ofMinutes(5), 10, 3, Duration.ofSeconds(10));
+        }
+
+        public Settings withInterval(Duration d) {
+            return new Settings(d, batchSize, olderThan, backoffBase, backoffMax, breakerWindow, breakerMinimumCalls,
+                    breakerOpenWait);
+        }
+
+        public Settings withBackoff(Duration base, Duration max) {
+            return new Settings(interval, batchSize, olderThan, base, max, breakerWindow, breakerMinimumCalls,
+                    breakerOpenWait);
+        }
+
+        public Settings withBreaker(int window, int minimumCalls, Duration openWait) {
+            return new Settings(interval, batchSize, olderThan, backoffBase, backoffMax, window, minimumCalls, openWait);
+        }
+    }
+
+    /** What one pass did: transactions synced and failed, those left for their backoff, and the backlog after it. */
+    public record Pass(int synced, int failed, int waiting, boolean breakerOpen, RepairLog.Backlog backlog) {
+    }
+
+    private final RowSync sync;
+    private final RepairLog repairLog;
+    private final PendingRepairs pending;
+    private final Settings settings;
+    private final Clock clock;
+    private final CircuitBreaker breaker;
+    private final Counter drained;
+    private final AtomicReference<RepairLog.Backlog> backlog = new AtomicReference<>(RepairLog.Backlog.EMPTY);
+    /** When each failed transaction may be tried again; in memory: after a restart everything is tried once at once. */
+    private final Map<String, Instant> notBefore = new HashMap<>();
+    private ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> task;
+
+    public RepairDrainer(RowSync sync, RepairLog repairLog, PendingRepairs pending, Settings settings,
+            MeterRegistry registry, Clock clock) {
+        this.sync = sync;
+        this.repairLog = repairLog;
+        this.pending = pending;
+        this.settings = settings;
+        this.clock = clock;
+        this.breaker = CircuitBreaker.of("tandem-repair", CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.breakerWindow())
+                .minimumNumberOfCalls(settings.breakerMinimumCalls())
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(settings.breakerOpenWait())
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .ignoreException(e -> !unavailable(e))
+                .clock(clock)
+                .build());
+        breaker.getEventPublisher().onStateTransition(e -> logTransition(e.getStateTransition()));
+        this.drained = Counter.builder("tandem.repair.drained").description("repair-log entries synced and removed")
+                .register(registry);
+        Gauge.builder("tandem.repair.backlog.rows", backlog, b -> b.get().rows())
+                .description("repair-log entries waiting (rows not known to be on the secondary)").register(registry);
+        Gauge.builder("tandem.repair.oldest.seconds", this, d -> d.oldestSeconds())
+                .description("age of the oldest repair-log entry").register(registry);
+        Gauge.builder("tandem.repair.breaker.state", breaker, b -> stateNumber(b.getState()))
+                .description("repair circuit breaker: 0 closed, 1 open, 2 half-open").register(registry);
+    }
+
+    /**
+     * Whether a sync failed because a store could not be reached (which opens the breaker) rather
+     * than for the rows it carried (which is retried without holding up the rest).
+     */
+    static boolean unavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProxyException p) {
+                String code = p.state().code();
+                return code.startsWith("08") || p.state() == SqlState.TOO_MANY_CONNECTIONS
+                        || p.state() == SqlState.ADMIN_SHUTDOWN || p.state() == SqlState.CANNOT_CONNECT_NOW
+                        || p.state() == SqlState.LOCK_NOT_AVAILABLE || p.state() == SqlState.QUERY_CANCELED
+                        || p.state() == SqlState.IO_ERROR;
+            }
+        }
+        return true; // not a store's answer at all: count it against the store, to be safe
+    }
+
+    private static int stateNumber(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> 0;
+            case OPEN, FORCED_OPEN -> 1;
+            case HALF_OPEN -> 2;
+            default -> 0;
+        };
+    }
+
+    public synchronized void start() {
+        if (scheduler != null) {
+            return;
+        }
+        scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tandem-repair-drainer")
+                .factory());
+        task = scheduler.scheduleWithFixedDelay(this::passQuietly, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+        log.info("repair drainer started (interval={} ms, batch={}, due after {} ms, breaker opens at 50% of {} syncs)",
+                settings.interval().toMillis(), settings.batchSize(), settings.olderThan().toMillis(),
+                settings.breakerWindow());
+    }
+
+    public void stop() {
+        ScheduledExecutorService s;
+        synchronized (this) {
+            s = scheduler;
+            scheduler = null;
+            if (task != null) {
+                task.cancel(false);
+            }
+        }
+        if (s != null) {
+            s.shutdown();
+            try {
+                s.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.info("repair drainer stopped (backlog rows={})", backlog.get().rows());
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void passQuietly() {
+        try {
+            drainOnce();
+        } catch (RuntimeException e) {
+            // the primary (where the log lives) is unreachable, or worse: try again next interval
+            log.warn("repair drainer: pass failed, retrying in {} ms: {}", settings.interval().toMillis(), e.getMessage());
+        }
+    }
+
+    /** One pass: refresh the backlog, sync due transactions oldest first, refresh again. */
+    public synchronized Pass drainOnce() {
+        RepairLog.Backlog before = refreshBacklog();
+        if (before.rows() == 0) {
+            notBefore.clear();
+            return new Pass(0, 0, 0, false, before);
+        }
+        if (!breaker.tryAcquirePermission()) {
+            log.debug("repair drainer: circuit open, {} rows wait", before.rows());
+            return new Pass(0, 0, 0, true, before);
+        }
+        boolean permitted = true;
+        int synced = 0;
+        int failed = 0;
+        int waiting = 0;
+        boolean open = false;
+        Instant now = clock.instant();
+        for (List<RepairLog.Entry> group : byToken(repairLog.due(settings.batchSize(), settings.olderThan())).values()) {
+            String token = group.get(0).token();
+            Instant next = notBefore.get(token);
+            if (next != null && now.isBefore(next)) {
+                waiting++;
+                continue;
+            }
+            if (!permitted && !breaker.tryAcquirePermission()) {
+                open = true;
+                break;
+            }
+            permitted = false;
+            if (syncGroup(token, group)) {
+                synced++;
+            } else {
+                failed++;
+            }
+        }
+        if (permitted) {
+            breaker.releasePermission(); // nothing was due: the permission taken above goes back unused
+        }
+        RepairLog.Backlog after = refreshBacklog();
+        if (synced + failed > 0) {
+            log.debug("repair drainer: pass synced {} and failed {} transactions ({} waiting to retry); backlog rows={}",
+                    synced, failed, waiting, after.rows());
+        }
+        return new Pass(synced, failed, waiting, open, after);
+    }
+
+    private boolean syncGroup(String token, List<RepairLog.Entry> group) {
+        List<Long> ids = group.stream().map(RepairLog.Entry::id).toList();
+        Map<String, Set<Key>> keys = new LinkedHashMap<>();
+        List<String> undecodable = new ArrayList<>();
+        for (RepairLog.Entry entry : group) {
+            if (entry.key() == null) {
+                undecodable.add(entry.table());
+            } else {
+                keys.computeIfAbsent(entry.table(), t -> new TreeSet<>()).add(entry.key());
+            }
+        }
+        long started = clock.millis();
+        try {
+            if (!undecodable.isEmpty()) {
+                throw new ProxyException(SqlState.DATA_EXCEPTION, "keys of tables " + undecodable + " cannot be read "
+                        + "with the primary's current schema (table dropped, or its key changed)", null,
+                        "verify the table's rows and delete these repair-log entries");
+            }
+            sync.sync(keys, List.of());
+        } catch (RuntimeException e) {
+            breaker.onError(clock.millis() - started, TimeUnit.MILLISECONDS, e);
+            int attempts = group.stream().mapToInt(RepairLog.Entry::attempts).max().orElse(0) + 1;
+            Duration wait = backoff(attempts);
+            notBefore.put(token, clock.instant().plus(wait));
+            String error = String.valueOf(e.getMessage());
+            try {
+                repairLog.recordAttempt(ids, error);
+            } catch (RuntimeException logDown) {
+                log.debug("repair drainer: could not record the attempt for {}: {}", token, logDown.getMessage());
+            }
+            if (unavailable(e)) {
+                log.debug("repair drainer: transaction {} ({} rows) not synced, store unavailable: {}", token,
+                        ids.size(), error);
+            } else {
+                log.warn("repair drainer: transaction {} ({} rows, attempt {}) cannot be synced: {}; retrying in {} s",
+                        token, ids.size(), attempts, error, wait.toSeconds());
+            }
+            return false;
+        }
+        breaker.onSuccess(clock.millis() - started, TimeUnit.MILLISECONDS);
+        notBefore.remove(token);
+        repairLog.remove(ids);
+        drained.increment(ids.size());
+        return true;
+    }
+
+    private Duration backoff(int attempts) {
+        long factor = 1L << Math.min(20, Math.max(0, attempts - 1));
+        Duration wait = settings.backoffBase().multipliedBy(factor);
+        return wait.compareTo(settings.backoffMax()) > 0 ? settings.backoffMax() : wait;
+    }
+
+    private static Map<String, List<RepairLog.Entry>> byToken(List<RepairLog.Entry> entries) {
+        Map<String, List<RepairLog.Entry>> groups = new LinkedHashMap<>();
+        for (RepairLog.Entry e : entries) {
+            groups.computeIfAbsent(e.token(), t -> new ArrayList<>()).add(e);
+        }
+        return groups;
+    }
+
+    private RepairLog.Backlog refreshBacklog() {
+        long mark = pending.mark();
+        RepairLog.Backlog now = repairLog.backlog();
+        pending.retainOnly(now.pendingTables(), mark);
+        backlog.set(now);
+        return now;
+    }
+
+    private double oldestSeconds() {
+        Instant oldest = backlog.get().oldest();
+        return oldest == null ? 0 : Math.max(0, Duration.between(oldest, clock.instant()).toMillis() / 1000.0);
+    }
+
+    public CircuitBreaker.State breakerState() {
+        return breaker.getState();
+    }
+
+    public RepairLog.Backlog backlog() {
+        return backlog.get();
+    }
+
+    private void logTransition(CircuitBreaker.StateTransition transition) {
+        RepairLog.Backlog b = backlog.get();
+        String state = "backlog rows=" + b.rows() + ", tables=" + b.pendingTables() + ", oldest="
+                + (b.oldest() == null ? "none" : (long) oldestSeconds() + "s");
+        switch (transition.getToState()) {
+            case OPEN -> log.warn("repair drainer: circuit {} -> OPEN, the secondary is unavailable (failure rate {}%); "
+                    + "next trial in {} s ({})", transition.getFromState(),
+                    Math.round(breaker.getMetrics().getFailureRate()), settings.breakerOpenWait().toSeconds(), state);
+            case HALF_OPEN -> log.info("repair drainer: circuit OPEN -> HALF_OPEN, trying one sync ({})", state);
+            case CLOSED -> log.info("repair drainer: circuit {} -> CLOSED, the secondary takes syncs again ({})",
+                    transition.getFromState(), state);
+            default -> log.info("repair drainer: circuit {} ({})", transition, state);
+        }
+    }
+}
