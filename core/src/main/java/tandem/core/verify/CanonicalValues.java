@@ -74,6 +74,8 @@ final class CanonicalValues {
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // "{} x" is no json value, as PostgreSQL's json input says
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
     private static final PgSessionSettings UTC = PgSessionSettings.DEFAULT;
 
@@ -277,7 +279,8 @@ final class CanonicalValues {
             case byte[] b -> JSON.readTree(new String(b, StandardCharsets.UTF_8));
             default -> JSON.valueToTree(v);
         };
-        return node == null ? null : json(node);
+        // empty text parses as Jackson's missing node, but is no json value
+        return node == null || node.isMissingNode() ? null : json(node);
     }
 
     /** Objects as maps sorted by key (jsonb keeps the last of duplicate keys, as Jackson does), numbers by value. */
@@ -298,7 +301,7 @@ final class CanonicalValues {
         if (node.isBoolean()) {
             return node.booleanValue();
         }
-        if (node.isNull() || node.isMissingNode()) {
+        if (node.isNull()) {
             return JsonNull.NULL;
         }
         return node.asText();

@@ -114,6 +114,8 @@ class EquivalenceTest {
                 differ(PgType.JSONB, "{\"a\": null}", "{}"),
                 differ(PgType.JSONB, "{\"a\": \"1\"}", "{\"a\": 1}"),
                 differ(null, "{\"a\": 1}", "{\"a\":1}"),
+                differ(PgType.JSONB, "", "null"),
+                differ(PgType.JSON, "{} x", "{}"),
                 // bytea: bytes by content, text as hex
                 same(null, new byte[] {1, (byte) 0xAB}, new byte[] {1, (byte) 0xAB}),
                 same(null, new byte[] {1, (byte) 0xAB}, "\\x01ab"),
