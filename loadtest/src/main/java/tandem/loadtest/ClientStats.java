@@ -43,7 +43,7 @@ final class ClientStats {
         expectedErrors.merge(sqlState, 1L, Long::sum);
     }
 
-    /** An update or delete that found no row: another operation deleted it first. */
+    /** An update that found no row: a delete came first. */
     void noRow(Operation op) {
         noRow.merge(op, 1L, Long::sum);
     }

@@ -11,16 +11,17 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * The rows clients share. Who may touch what is chosen so that clients contend without deadlocking
- * and without foreign-key races, which a correct store would still report as errors:
+ * The rows clients share. Who may touch what is chosen so that clients contend without
+ * deadlocking and without foreign-key races, which a correct store would still report as errors,
+ * and so that a row vanishing is noticed. The workload must therefore be alone on its database.
  * <ul>
  * <li>shared users are never deleted, so content and events may reference them at any time;
  * <li>the hot rows (content of one hot user) are updated by every client, one row per transaction,
  * and never deleted;
- * <li>shared content and events are updated by anyone and deleted by whoever takes them out of the
- * pool, so two clients never delete the same row;
- * <li>a client's own users, with their content, are touched by no other client: only they may be
- * deleted, and only they are updated several rows per statement.
+ * <li>shared content and events (those of shared users) are updated by anyone and deleted only by
+ * whoever takes them out of the pool, so a delete that finds no row means a committed row was lost;
+ * <li>a client's own users, with their content and events, are touched by no other client: only
+ * they may be deleted, and only they are updated several rows per statement.
  * </ul>
  */
 final class Keys {

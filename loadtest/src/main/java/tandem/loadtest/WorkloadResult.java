@@ -35,9 +35,8 @@ public record WorkloadResult(Duration elapsed, int clients, Map<Operation, Opera
 
     /**
      * One kind of operation: how many succeeded (an expected error counts as success: the
-     * operation did what it meant to), how many failed, how many updates or deletes found no row
-     * (another operation deleted it first, such as the delete of the user it belonged to), and the
-     * latencies of the successful ones.
+     * operation did what it meant to), how many failed, how many updates found no row (a delete
+     * came first), and the latencies of the successful ones.
      */
     public record OperationStats(long succeeded, long failed, long noRow, Latency latency) {
         public long total() {

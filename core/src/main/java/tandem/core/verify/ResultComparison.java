@@ -59,8 +59,10 @@ public record ResultComparison(List<String> columns, int leftRows, int rightRows
         for (Difference d : differences) {
             out.append("\n  ");
             switch (d) {
-                case OnlyLeft o -> out.append("row ").append(o.row() + 1).append(" only on the left: ").append(row(o.values()));
-                case OnlyRight o -> out.append("row ").append(o.row() + 1).append(" only on the right: ").append(row(o.values()));
+                case OnlyLeft o -> out.append("row ").append(o.row() + 1).append(" only on the left: ")
+                        .append(row(o.values()));
+                case OnlyRight o -> out.append("row ").append(o.row() + 1).append(" only on the right: ")
+                        .append(row(o.values()));
                 case Changed c -> {
                     out.append("row ").append(c.leftRow() + 1);
                     if (c.rightRow() != c.leftRow()) {
