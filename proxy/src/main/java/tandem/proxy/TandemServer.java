@@ -4,7 +4,8 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -26,7 +27,10 @@ import tandem.config.StoreConfig;
 import tandem.config.TandemConfig;
 import tandem.config.UserConfig;
 import tandem.core.error.ProxyException;
+import tandem.core.mirror.MirrorService;
 import tandem.core.sql.ClassificationCache;
+import tandem.core.store.SessionSettings;
+import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
 import tandem.core.store.StoreKind;
 import tandem.proxy.admin.AdminRoutes;
@@ -71,9 +75,10 @@ public final class TandemServer implements AutoCloseable {
     private final Channel listener;
     private final AdminServer admin;
     private final ProxyMetrics metrics;
+    private final MirrorService mirror;
 
     private TandemServer(TandemConfig config, EventLoopGroup group, Store oldStore, Store newStore, BackendPool pool,
-            BackendPool secondaryPool, Channel listener, AdminServer admin, ProxyMetrics metrics) {
+            BackendPool secondaryPool, Channel listener, AdminServer admin, ProxyMetrics metrics, MirrorService mirror) {
         this.config = config;
         this.group = group;
         this.oldStore = oldStore;
@@ -83,6 +88,7 @@ public final class TandemServer implements AutoCloseable {
         this.listener = listener;
         this.admin = admin;
         this.metrics = metrics;
+        this.mirror = mirror;
     }
 
     public static TandemServer start(TandemConfig config) throws InterruptedException {
@@ -91,6 +97,7 @@ public final class TandemServer implements AutoCloseable {
         EventLoopGroup group = null;
         BackendPool pool = null;
         BackendPool secondaryPool = null;
+        MirrorService mirror = null;
         ProxyMetrics metrics = new ProxyMetrics();
         try {
             oldStore.ping();
@@ -103,8 +110,11 @@ public final class TandemServer implements AutoCloseable {
                     log.info("new store: {} {} (server_version {})", newStore.kind().displayName(),
                             describe(config.newStore()), newStore.serverVersion());
                 } catch (ProxyException e) {
-                    log.warn("new store is not reachable yet: {}", e.getMessage());
+                    throw new ProxyException(e.state(), "the new store is not reachable: " + e.getMessage(), null,
+                            "start it (tandem compares its schema with the old store's before mirroring), or remove "
+                                    + "stores.new to run as a pass-through");
                 }
+                mirror = MirrorService.open(config.migration(), oldStore, newStore, metrics.registry());
             }
             group = NettyTransport.newGroup(config.effectiveIoThreads(), "tandem-io");
             int maxMessageSize = (int) Math.min(Integer.MAX_VALUE, config.limits().maxMessageSize());
@@ -116,8 +126,8 @@ public final class TandemServer implements AutoCloseable {
                 if (newStore != null) {
                     secondaryPool = relayPool(config.newStore(), newStore, maxMessageSize, group);
                     registerPoolGauges(metrics, secondaryPool);
-                    routing = new Routing(new ReadRouter(share, mirroredTables(config), Set.of(),
-                            new java.util.SplittableRandom()), secondaryPool, metrics.route("secondary", newStore.name()));
+                    routing = new Routing(new ReadRouter(share, mirror::readable, mirror.pending()::contains,
+                            new SplittableRandom()), secondaryPool, metrics.route("secondary", newStore.name()));
                 }
             }
             AtomicInteger clients = new AtomicInteger();
@@ -129,14 +139,15 @@ public final class TandemServer implements AutoCloseable {
             }
             SessionContext context = new SessionContext(config.database(), credentials(config.users()),
                     config.limits().maxClientConnections(), clients, new CancelRegistry(),
-                    backends(config.oldStore(), oldStore, pool, metrics.route("primary", oldStore.name()), routing, null));
+                    backends(config.oldStore(), oldStore, pool, metrics.route("primary", oldStore.name()), routing, mirror));
             Channel listener = listen(config, context, maxMessageSize, group);
             AdminRoutes routes = new AdminRoutes();
             HealthRoutes.register(routes, oldStore, newStore);
             MetricsRoute.register(routes, metrics);
             Store primary = oldStore;
             Store secondary = newStore;
-            MigrationRoutes.register(routes, () -> status(config, primary, secondary, share), share);
+            MirrorService mirroring = mirror;
+            MigrationRoutes.register(routes, () -> status(primary, secondary, share, mirroring), share);
             AdminServer admin = AdminServer.start(config.admin().listen().host(), config.admin().listen().port(),
                     routes, config.admin().token(), group);
             InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
@@ -149,13 +160,17 @@ public final class TandemServer implements AutoCloseable {
                             : "SQLite: one writer, " + config.oldStore().sqlite().readers() + " readers",
                     config.trustsClients() ? "trust" : "SCRAM-SHA-256", config.effectiveIoThreads(),
                     NettyTransport.name());
-            return new TandemServer(config, group, oldStore, newStore, pool, secondaryPool, listener, admin, metrics);
+            return new TandemServer(config, group, oldStore, newStore, pool, secondaryPool, listener, admin, metrics,
+                    mirror);
         } catch (RuntimeException | InterruptedException e) {
             if (pool != null) {
                 pool.close();
             }
             if (secondaryPool != null) {
                 secondaryPool.close();
+            }
+            if (mirror != null) {
+                mirror.close();
             }
             metrics.close();
             if (group != null) {
@@ -177,25 +192,22 @@ public final class TandemServer implements AutoCloseable {
                 group);
     }
 
-    /** Where sessions' commands go: the relay for a PostgreSQL store, the emulation for a SQLite one. */
+    /**
+     * Where sessions' commands go: the relay for a PostgreSQL store, the emulation for a SQLite one;
+     * with a new store, both capture the writes they make on mirrored tables.
+     */
     private static BackendFactory backends(StoreConfig storeConfig, Store store, BackendPool pool,
-            ProxyMetrics.Route meters, Routing routing, Mirroring mirroring) {
+            ProxyMetrics.Route meters, Routing routing, MirrorService mirror) {
         ClassificationCache classifier = new ClassificationCache();
         if (pool == null) {
-            return session -> new EmulatedBackend(session, store, classifier);
+            Function<SessionSettings, SqlSession> sessions = mirror == null ? store::openSession
+                    : settings -> mirror.capture(store.openSession(settings), classifier);
+            return session -> new EmulatedBackend(session, sessions, classifier);
         }
         boolean byTransaction = storeConfig.pool().mode() == PoolMode.TRANSACTION;
         StatementNames names = new StatementNames(100_000);
+        Mirroring mirroring = mirror == null ? null : new Mirroring(mirror.rewriter(), mirror.sync(), mirror::refused);
         return session -> new RelayBackend(session, pool, byTransaction, names, classifier, meters, routing, mirroring);
-    }
-
-    /** The tables configured for mirroring (every table when none are listed), less the excluded ones. */
-    private static java.util.function.Predicate<String> mirroredTables(TandemConfig config) {
-        Set<String> listed = config.migration().tables().stream().map(t -> t.toLowerCase(java.util.Locale.ROOT))
-                .collect(Collectors.toSet());
-        Set<String> excluded = config.migration().exclude().stream().map(t -> t.toLowerCase(java.util.Locale.ROOT))
-                .collect(Collectors.toSet());
-        return table -> !excluded.contains(table) && !table.startsWith("tandem") && (listed.isEmpty() || listed.contains(table));
     }
 
     private static void registerPoolGauges(ProxyMetrics metrics, BackendPool pool) {
@@ -211,13 +223,19 @@ public final class TandemServer implements AutoCloseable {
     }
 
     /** The document {@code GET /api/status} answers. */
-    private static Map<String, Object> status(TandemConfig config, Store oldStore, Store newStore, ReadShare share) {
+    private static Map<String, Object> status(Store oldStore, Store newStore, ReadShare share, MirrorService mirror) {
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("mode", newStore == null ? "pass-through" : "migrating");
+        status.put("mode", newStore == null ? "pass-through" : "mirroring");
         status.put("primary", oldStore.name());
+        if (newStore != null) {
+            status.put("secondary", newStore.name());
+        }
         Map<String, Object> reads = new LinkedHashMap<>();
         reads.put("percent", share == null ? 0 : share.percent());
         status.put("reads", reads);
+        if (mirror != null) {
+            status.put("mirror", mirror.status());
+        }
         return status;
     }
 
@@ -280,6 +298,9 @@ public final class TandemServer implements AutoCloseable {
         }
         if (secondaryPool != null) {
             secondaryPool.close();
+        }
+        if (mirror != null) {
+            mirror.close();
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         oldStore.close();

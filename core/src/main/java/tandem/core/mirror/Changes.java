@@ -29,6 +29,7 @@ public record Changes(String token, Map<String, Set<Key>> keysByTable) {
     public static final class Builder {
         private final Map<String, Set<Key>> keys = new LinkedHashMap<>();
         private String token;
+        private boolean untracked;
 
         public Builder token(String transactionToken) {
             if (token == null) {
@@ -46,13 +47,23 @@ public record Changes(String token, Map<String, Set<Key>> keysByTable) {
             return keys.isEmpty();
         }
 
+        /**
+         * The repair log holds keys of this transaction that were not captured: the changes are
+         * built without a token, so a successful sync leaves the log's entries to the drainer.
+         */
+        public Builder untracked() {
+            untracked = true;
+            return this;
+        }
+
         public Changes build() {
-            return new Changes(token, keys);
+            return new Changes(untracked ? null : token, keys);
         }
 
         public void clear() {
             keys.clear();
             token = null;
+            untracked = false;
         }
     }
 }

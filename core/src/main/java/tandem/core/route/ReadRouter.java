@@ -1,7 +1,6 @@
 package tandem.core.route;
 
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -20,14 +19,14 @@ public final class ReadRouter {
 
     private final ReadShare share;
     private final Predicate<String> mirrored;
-    private final Set<String> pendingRepairs;
+    private final Predicate<String> pendingRepairs;
     private final RandomGenerator random;
 
     /**
      * @param mirrored whether a table (lower-cased name) is mirrored to the secondary
-     * @param pendingRepairs live set of tables (lower-cased) with changes waiting in the repair log
+     * @param pendingRepairs whether a table (lower-cased) has changes waiting in the repair log, asked on every read
      */
-    public ReadRouter(ReadShare share, Predicate<String> mirrored, Set<String> pendingRepairs, RandomGenerator random) {
+    public ReadRouter(ReadShare share, Predicate<String> mirrored, Predicate<String> pendingRepairs, RandomGenerator random) {
         this.share = share;
         this.mirrored = mirrored;
         this.pendingRepairs = pendingRepairs;
@@ -46,7 +45,7 @@ public final class ReadRouter {
             for (TableRef table : c.readTables()) {
                 String name = table.name().toLowerCase(java.util.Locale.ROOT);
                 if ((table.schema() != null && !table.schema().equalsIgnoreCase("public")) || !mirrored.test(name)
-                        || pendingRepairs.contains(name)) {
+                        || pendingRepairs.test(name)) {
                     return false;
                 }
             }

@@ -20,7 +20,7 @@ class ReadRouterTest {
     private static final ClassificationCache CLASSIFIER = new ClassificationCache();
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     private final ReadShare share = new ReadShare(100);
-    private final ReadRouter router = new ReadRouter(share, Set.of("users", "content")::contains, pending,
+    private final ReadRouter router = new ReadRouter(share, Set.of("users", "content")::contains, pending::contains,
             new SplittableRandom(7));
 
     private static List<Classification> batch(String... statements) {

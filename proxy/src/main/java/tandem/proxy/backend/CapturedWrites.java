@@ -48,6 +48,15 @@ final class CapturedWrites {
         replays.add(new Replay(sql, parameters));
     }
 
+    /**
+     * A captured write stopped at the client's row limit: the keys of rows not yet fetched are in
+     * the repair log only, so this transaction's entries must stay there for the drainer rather
+     * than go when the captured keys are synced.
+     */
+    void partial() {
+        changes.untracked();
+    }
+
     /** The transaction is over, committed (and handed on) or rolled back. */
     void clear() {
         changes.clear();

@@ -584,6 +584,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private void refuse(WritePlan.Refuse refusal, boolean endsQuery) {
         log.warn("refused a statement of client {} on table {}: {}", session.processId(), refusal.table(),
                 refusal.message());
+        mirroring.refused().run();
         localError(refusal.error(), endsQuery);
     }
 
@@ -698,6 +699,11 @@ public final class RelayBackend implements Backend, BackendListener {
             if (e.plan instanceof WritePlan.Replay) {
                 e.replaySql = portal.statement().clientSql();
                 e.replayParameters = portal.replayParameters();
+            } else if (e.plan instanceof WritePlan.Capture capture && !capture.clientReturning()
+                    && execute.maxRows() > 0) {
+                // the client's write returns no rows, so it completes whatever the limit; the rewritten
+                // one returns its keys and would stop at the limit: it must run to its CommandComplete
+                execute = new Execute(execute.portal(), 0);
             }
         }
         send(execute, e);
@@ -1204,6 +1210,10 @@ public final class RelayBackend implements Backend, BackendListener {
                 return head.kind == Kind.EXECUTE && pop(head, Kind.EXECUTE);
             }
             case 's' -> {
+                if (head != null && head.currentPlan() instanceof WritePlan.Capture) {
+                    // keys of rows the client does not fetch are only in the repair log
+                    captured.partial();
+                }
                 return pop(head, Kind.EXECUTE);
             }
             case 'S' -> {

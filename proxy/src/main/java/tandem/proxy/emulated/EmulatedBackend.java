@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -25,7 +26,6 @@ import tandem.core.store.SqlSession;
 import tandem.core.store.SqlSession.Column;
 import tandem.core.store.SqlSession.Cursor;
 import tandem.core.store.SqlSession.PreparedSql;
-import tandem.core.store.Store;
 import tandem.core.type.PgSessionSettings;
 import tandem.core.type.PgType;
 import tandem.core.type.PgValues;
@@ -82,7 +82,7 @@ public final class EmulatedBackend implements Backend {
 
     private final ClientSession session;
     private final ClientOutput out;
-    private final Store store;
+    private final Function<SessionSettings, SqlSession> sessions;
     private final ClassificationCache classifier;
     private final OutputBuffer output;
 
@@ -101,10 +101,11 @@ public final class EmulatedBackend implements Backend {
     private boolean batchFailed;
     private boolean skipping;
 
-    public EmulatedBackend(ClientSession session, Store store, ClassificationCache classifier) {
+    public EmulatedBackend(ClientSession session, Function<SessionSettings, SqlSession> sessions,
+            ClassificationCache classifier) {
         this.session = session;
         this.out = session.output();
-        this.store = store;
+        this.sessions = sessions;
         this.classifier = classifier;
         this.output = new OutputBuffer(out);
     }
@@ -114,7 +115,7 @@ public final class EmulatedBackend implements Backend {
         Promise<Map<String, String>> opened = out.loop().newPromise();
         WORKERS.execute(() -> {
             try {
-                sql = store.openSession(new SessionSettings(session.user(), session.database(),
+                sql = sessions.apply(new SessionSettings(session.user(), session.database(),
                         session.startupParameters()));
                 opened.setSuccess(sql.reportedParameters());
             } catch (RuntimeException e) {

@@ -1,0 +1,391 @@
+package tandem.core.mirror;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tandem.core.session.TransactionStatus;
+import tandem.core.sql.ClassificationCache;
+import tandem.core.store.SqlSession;
+import tandem.core.type.PgSessionSettings;
+import tandem.core.type.PgType;
+
+/**
+ * An emulated session on a primary that is not PostgreSQL (SQLite), made to mirror: the same job
+ * the relay does for a PostgreSQL primary, at the statement level instead of the wire level.
+ *
+ * <p>A write on a mirrored table runs rewritten so that it returns its keys; the keys are taken
+ * out of what the client sees and written to the repair log by the same session, in the client's
+ * transaction, under a token tandem makes up per transaction (SQLite has no transaction id). When
+ * the transaction commits, {@link #endBatch} hands its keys to the mirror and returns only once
+ * they are synced or queued, so the client's ReadyForQuery, and with it the acknowledgement of its
+ * commit, waits for the secondary exactly as long as the mirror timeout allows.
+ *
+ * <p>Writes on tables mirrored by statement are remembered with their parameters and replayed
+ * after the commit; statements tandem cannot mirror faithfully fail at prepare with 0A000.
+ */
+public final class CapturingSession implements SqlSession {
+
+    private static final Logger log = LoggerFactory.getLogger(CapturingSession.class);
+    private static final String LOG_INSERT = "INSERT INTO tandem_repair_log (token, table_name, key) VALUES ($1, $2, $3)";
+
+    private final SqlSession inner;
+    private final WriteRewriter rewriter;
+    private final ClassificationCache classifier;
+    private final CommitSync sync;
+    private final Runnable onRefusal;
+
+    private final Changes.Builder changes = new Changes.Builder();
+    private final List<RowWriter.Replay> replays = new ArrayList<>();
+    private final List<Committed> committed = new ArrayList<>();
+    private String token;
+    private PreparedSql logInsert;
+
+    private record Committed(Changes changes, List<RowWriter.Replay> replays) {
+    }
+
+    public CapturingSession(SqlSession inner, WriteRewriter rewriter, ClassificationCache classifier, CommitSync sync,
+            Runnable onRefusal) {
+        this.inner = inner;
+        this.rewriter = rewriter;
+        this.classifier = classifier;
+        this.sync = sync;
+        this.onRefusal = onRefusal;
+    }
+
+    @Override
+    public PreparedSql prepare(String sql, List<PgType> parameterTypes) {
+        WritePlan plan = rewriter.plan(sql, classifier.classify(sql));
+        return switch (plan) {
+            case WritePlan.Pass pass -> inner.prepare(sql, parameterTypes);
+            case WritePlan.Refuse refusal -> {
+                log.warn("refused a statement on mirrored table {}: {}", refusal.table(), refusal.message());
+                onRefusal.run();
+                throw refusal.error();
+            }
+            case WritePlan.Capture capture -> new CapturedSql(inner.prepare(capture.sql(), parameterTypes), capture);
+            case WritePlan.Replay replay -> new ReplayedSql(inner.prepare(sql, parameterTypes));
+        };
+    }
+
+    @Override
+    public void beginBatch(boolean writes) {
+        inner.beginBatch(writes);
+    }
+
+    @Override
+    public Cursor execute(PreparedSql statement, List<Object> parameters) {
+        if (statement instanceof CapturedSql captured) {
+            return capture(captured, parameters);
+        }
+        if (statement instanceof ReplayedSql replayed) {
+            Cursor cursor = inner.execute(replayed.inner, parameters);
+            replays.add(new RowWriter.Replay(replayed.sql(), parameters));
+            return cursor;
+        }
+        Cursor cursor = inner.execute(statement, parameters);
+        return isTransactionEnd(statement) ? new TransactionEndCursor(cursor) : cursor;
+    }
+
+    /**
+     * Runs a rewritten write to the end at once (a write runs to completion in PostgreSQL too,
+     * whatever rows the client fetches), logs its keys, and serves the client's own rows from memory.
+     */
+    private Cursor capture(CapturedSql statement, List<Object> parameters) {
+        WritePlan.Capture plan = statement.plan;
+        int lead = plan.leadingColumns();
+        List<Object[]> rows = new ArrayList<>();
+        List<Key> keys = new ArrayList<>();
+        String tag;
+        List<Column> columns;
+        try (Cursor cursor = inner.execute(statement.inner, parameters)) {
+            columns = cursor.columns();
+            while (cursor.next()) {
+                Object[] key = new Object[plan.keyColumns().size()];
+                for (int k = 0; k < key.length; k++) {
+                    key[k] = cursor.value(plan.keyColumns().get(k));
+                }
+                keys.add(new Key(Arrays.asList(key)));
+                if (plan.clientReturning()) {
+                    Object[] row = new Object[columns.size() - lead];
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = cursor.value(lead + i);
+                    }
+                    rows.add(row);
+                }
+            }
+            tag = cursor.commandTag();
+        }
+        if (!keys.isEmpty()) {
+            logKeys(plan.table().name(), keys);
+        }
+        List<Column> clientColumns = plan.clientReturning() ? columns.subList(lead, columns.size()) : List.of();
+        return new BufferedCursor(List.copyOf(clientColumns), rows, tag);
+    }
+
+    private void logKeys(String table, List<Key> keys) {
+        if (token == null) {
+            token = "sqlite-" + UUID.randomUUID();
+            changes.token(token);
+        }
+        if (logInsert == null) {
+            logInsert = inner.prepare(LOG_INSERT, List.of(PgType.TEXT, PgType.TEXT, PgType.TEXT));
+        }
+        for (Key key : keys) {
+            try (Cursor done = inner.execute(logInsert, List.of(token, table, KeyCodec.encode(key)))) {
+                while (done.next()) {
+                    // no rows: the insert has run once the cursor is read
+                }
+            }
+            changes.add(table, key);
+        }
+    }
+
+    private static boolean isTransactionEnd(PreparedSql statement) {
+        String command = statement.command();
+        return command.equals("COMMIT") || command.equals("ROLLBACK") || command.equals("END")
+                || command.equals("ABORT");
+    }
+
+    @Override
+    public TransactionStatus endBatch(boolean failed) {
+        TransactionStatus status = inner.endBatch(failed);
+        if (status == TransactionStatus.IDLE) {
+            if (failed) {
+                forget();
+            } else {
+                commit();
+            }
+        }
+        syncCommitted();
+        return status;
+    }
+
+    /** The transaction committed: its keys wait for {@link #syncCommitted} at the end of the batch. */
+    private void commit() {
+        if (!changes.isEmpty() || !replays.isEmpty()) {
+            committed.add(new Committed(changes.build(), List.copyOf(replays)));
+        }
+        forget();
+    }
+
+    private void forget() {
+        changes.clear();
+        replays.clear();
+        token = null;
+    }
+
+    /** Blocks the session's thread (a platform thread of its own) until the mirror says the client may hear of it. */
+    private void syncCommitted() {
+        if (committed.isEmpty()) {
+            return;
+        }
+        CompletableFuture<?>[] syncs = committed.stream()
+                .map(c -> sync.committed(c.changes(), c.replays()).toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        committed.clear();
+        try {
+            CompletableFuture.allOf(syncs).join();
+        } catch (RuntimeException e) {
+            // the mirror queues rather than fails; anything else is a bug, and the rows wait in the repair log
+            log.error("syncing a committed transaction failed unexpectedly; its keys wait in the repair log", e);
+        }
+    }
+
+    @Override
+    public TransactionStatus status() {
+        return inner.status();
+    }
+
+    @Override
+    public PgSessionSettings outputSettings() {
+        return inner.outputSettings();
+    }
+
+    @Override
+    public Map<String, String> reportedParameters() {
+        return inner.reportedParameters();
+    }
+
+    @Override
+    public Map<String, String> changedParameters() {
+        return inner.changedParameters();
+    }
+
+    @Override
+    public void cancel() {
+        inner.cancel();
+    }
+
+    @Override
+    public void close() {
+        forget();
+        inner.close();
+    }
+
+    /** A write rewritten to return its keys first: it describes itself as the client's statement. */
+    private record CapturedSql(PreparedSql inner, WritePlan.Capture plan) implements PreparedSql {
+
+        @Override
+        public String sql() {
+            return inner.sql();
+        }
+
+        @Override
+        public List<PgType> parameterTypes() {
+            return inner.parameterTypes();
+        }
+
+        @Override
+        public List<Column> columns() {
+            List<Column> all = inner.columns();
+            return plan.clientReturning() ? all.subList(plan.leadingColumns(), all.size()) : List.of();
+        }
+
+        @Override
+        public boolean returnsRows() {
+            return plan.clientReturning();
+        }
+
+        @Override
+        public boolean readOnly() {
+            return false;
+        }
+
+        @Override
+        public String command() {
+            return inner.command();
+        }
+    }
+
+    /** A write on a table mirrored by statement: run as sent, replayed on the secondary after the commit. */
+    private record ReplayedSql(PreparedSql inner) implements PreparedSql {
+
+        @Override
+        public String sql() {
+            return inner.sql();
+        }
+
+        @Override
+        public List<PgType> parameterTypes() {
+            return inner.parameterTypes();
+        }
+
+        @Override
+        public List<Column> columns() {
+            return inner.columns();
+        }
+
+        @Override
+        public boolean returnsRows() {
+            return inner.returnsRows();
+        }
+
+        @Override
+        public boolean readOnly() {
+            return false;
+        }
+
+        @Override
+        public String command() {
+            return inner.command();
+        }
+    }
+
+    /** The rows of a captured write, as the client's own statement would have returned them. */
+    private static final class BufferedCursor implements Cursor {
+        private final List<Column> columns;
+        private final List<Object[]> rows;
+        private final String tag;
+        private int next;
+        private Object[] row;
+
+        BufferedCursor(List<Column> columns, List<Object[]> rows, String tag) {
+            this.columns = columns;
+            this.rows = rows;
+            this.tag = tag;
+        }
+
+        @Override
+        public List<Column> columns() {
+            return columns;
+        }
+
+        @Override
+        public boolean next() {
+            if (next == rows.size()) {
+                row = null;
+                return false;
+            }
+            row = rows.get(next++);
+            return true;
+        }
+
+        @Override
+        public Object value(int column) {
+            return row[column];
+        }
+
+        @Override
+        public String commandTag() {
+            return tag;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * COMMIT or ROLLBACK of an explicit block: its tag says what became of the transaction (a
+     * COMMIT of a failed block answers ROLLBACK), which decides whether its keys are synced.
+     */
+    private final class TransactionEndCursor implements Cursor {
+        private final Cursor inner;
+        private boolean settled;
+
+        TransactionEndCursor(Cursor inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public List<Column> columns() {
+            return inner.columns();
+        }
+
+        @Override
+        public boolean next() {
+            return inner.next();
+        }
+
+        @Override
+        public Object value(int column) {
+            return inner.value(column);
+        }
+
+        @Override
+        public String commandTag() {
+            String tag = inner.commandTag();
+            if (!settled) {
+                settled = true;
+                if (tag.equals("COMMIT")) {
+                    commit();
+                } else {
+                    forget();
+                }
+            }
+            return tag;
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}
