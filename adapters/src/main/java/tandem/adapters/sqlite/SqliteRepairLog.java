@@ -51,12 +51,13 @@ final class SqliteRepairLog implements RepairLog {
         });
     }
 
+    /** Times have milliseconds only, hence {@code <=}: with {@code olderThan} zero, an entry of this millisecond is due. */
     @Override
     public List<Entry> due(int limit, Duration olderThan) {
         List<Entry> entries = new ArrayList<>();
         read("reading due entries of the repair log", lease -> {
             try (PreparedStatement ps = lease.pooled.prepareStatement("SELECT id, token, table_name, key, enqueued_at, "
-                    + "attempts FROM " + TABLE + " WHERE failed <> 0 OR enqueued_at < strftime('%Y-%m-%dT%H:%M:%fZ', "
+                    + "attempts FROM " + TABLE + " WHERE failed <> 0 OR enqueued_at <= strftime('%Y-%m-%dT%H:%M:%fZ', "
                     + "'now', ?) ORDER BY id LIMIT ?")) {
                 ps.setString(1, String.format(Locale.ROOT, "-%.3f seconds", olderThan.toMillis() / 1000.0));
                 ps.setInt(2, limit);

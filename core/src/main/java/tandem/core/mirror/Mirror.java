@@ -90,7 +90,8 @@ public final class Mirror implements AutoCloseable {
             return CompletableFuture.completedFuture(Outcome.QUEUED);
         }
         run.thenAccept(n -> removeEntries(changes)); // also when it finishes after the timeout
-        return run.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((n, failure) -> {
+        // orTimeout completes the future it is called on: a copy times out, and the sync itself runs on
+        return run.copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((n, failure) -> {
             duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             if (failure == null) {
                 synced.increment();
