@@ -4,7 +4,6 @@ import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +43,6 @@ import tandem.proxy.backend.RelayBackend;
 import tandem.proxy.backend.Mirroring;
 import tandem.proxy.backend.Routing;
 import tandem.proxy.metrics.ProxyMetrics;
-import tandem.core.route.ReadRouter;
 import tandem.core.route.ReadShare;
 import tandem.core.metrics.MetricNames;
 import io.micrometer.core.instrument.Gauge;
@@ -114,11 +112,13 @@ public final class TandemServer implements AutoCloseable {
                             "start it (tandem compares its schema with the old store's before mirroring), or remove "
                                     + "stores.new to run as a pass-through");
                 }
-                mirror = MirrorService.open(config.migration(), oldStore, newStore, metrics.registry());
             }
             group = NettyTransport.newGroup(config.effectiveIoThreads(), "tandem-io");
             int maxMessageSize = (int) Math.min(Integer.MAX_VALUE, config.limits().maxMessageSize());
             ReadShare share = newStore == null ? null : new ReadShare(config.migration().readPercent());
+            if (newStore != null) {
+                mirror = MirrorService.open(config.migration(), oldStore, newStore, share, metrics.registry());
+            }
             Routing routing = null;
             if (oldStore.kind() == StoreKind.POSTGRES) {
                 pool = relayPool(config.oldStore(), oldStore, maxMessageSize, group);
@@ -126,8 +126,8 @@ public final class TandemServer implements AutoCloseable {
                 if (newStore != null) {
                     secondaryPool = relayPool(config.newStore(), newStore, maxMessageSize, group);
                     registerPoolGauges(metrics, secondaryPool);
-                    routing = new Routing(new ReadRouter(share, mirror::readable, mirror.pending()::contains,
-                            new SplittableRandom()), secondaryPool, metrics.route("secondary", newStore.name()));
+                    routing = new Routing(mirror.router(), secondaryPool, metrics.route("secondary", newStore.name()),
+                            mirror.shadow());
                 }
             }
             AtomicInteger clients = new AtomicInteger();
@@ -201,7 +201,7 @@ public final class TandemServer implements AutoCloseable {
         ClassificationCache classifier = new ClassificationCache();
         if (pool == null) {
             Function<SessionSettings, SqlSession> sessions = mirror == null ? store::openSession
-                    : settings -> mirror.capture(store.openSession(settings), classifier);
+                    : settings -> mirror.mirrored(store.openSession(settings), classifier);
             return session -> new EmulatedBackend(session, sessions, classifier);
         }
         boolean byTransaction = storeConfig.pool().mode() == PoolMode.TRANSACTION;

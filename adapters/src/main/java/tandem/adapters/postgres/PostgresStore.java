@@ -24,6 +24,7 @@ import tandem.core.mirror.RowReader;
 import tandem.core.mirror.RowWriter;
 import tandem.core.mirror.Schema;
 import tandem.core.store.SessionSettings;
+import tandem.core.store.ReadQueries;
 import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
 import tandem.core.store.StoreKind;
@@ -46,12 +47,14 @@ public final class PostgresStore implements Store {
     private final PostgresRowReader reader;
     private final PostgresRowWriter writer;
     private final PostgresRepairLog repairLog;
+    private final PostgresReadQueries reads;
     private volatile String serverVersion;
 
-    private PostgresStore(String name, WireEndpoint endpoint, HikariDataSource pool) {
+    private PostgresStore(String name, WireEndpoint endpoint, HikariDataSource pool, PostgresReadQueries reads) {
         this.name = name;
         this.endpoint = endpoint;
         this.pool = pool;
+        this.reads = reads;
         this.reader = new PostgresRowReader(name, pool, catalog);
         this.writer = new PostgresRowWriter(name, pool, catalog, reader);
         this.repairLog = new PostgresRepairLog(name, pool, new RepairKeys(this::schema));
@@ -74,7 +77,9 @@ public final class PostgresStore implements Store {
         hikari.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));
         hikari.setInitializationFailTimeout(-1);
         hikari.addDataSourceProperty("ApplicationName", "tandem");
-        return new PostgresStore(name, endpoint, new HikariDataSource(hikari));
+        PostgresReadQueries reads = new PostgresReadQueries(name, url, endpoint.user(), endpoint.password(),
+                connectTimeout.toMillis(), workPoolSize);
+        return new PostgresStore(name, endpoint, new HikariDataSource(hikari), reads);
     }
 
     /** Reads host, port, database and credentials the way PostgreSQL JDBC reads the URL. */
@@ -192,7 +197,13 @@ public final class PostgresStore implements Store {
     }
 
     @Override
+    public ReadQueries readQueries() {
+        return reads;
+    }
+
+    @Override
     public void close() {
+        reads.close();
         pool.close();
         log.debug("closed store {}", name);
     }

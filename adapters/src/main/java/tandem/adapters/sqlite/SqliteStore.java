@@ -40,6 +40,8 @@ import tandem.core.mirror.RowWriter;
 import tandem.core.mirror.Schema;
 import tandem.core.sql.Classification;
 import tandem.core.sql.ClassificationCache;
+import tandem.core.store.ReadQueries;
+import tandem.core.store.SessionReadQueries;
 import tandem.core.store.SessionSettings;
 import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
@@ -322,6 +324,11 @@ public final class SqliteStore implements Store {
     @Override
     public RepairLog repairLog() {
         return repairLog;
+    }
+
+    @Override
+    public ReadQueries readQueries() {
+        return new SessionReadQueries(this);
     }
 
     /** A failure of tandem's own work on this store, as PostgreSQL would word it, saying what tandem was doing. */

@@ -64,7 +64,7 @@ class MirrorIT {
             assertThat(count("tandem.mirror", "synced")).isEqualTo(1);
             assertThat(count("tandem.mirror", "queued")).isZero();
             assertThat(count("tandem.mirror.rows", null)).isEqualTo(1);
-            assertThat(registry.find("tandem.mirror.seconds").timer().count()).isEqualTo(1);
+            assertThat(registry.find("tandem.mirror.sync").timer().count()).isEqualTo(1);
         }
     }
 

@@ -17,21 +17,21 @@ public final class MetricNames {
     public static final String POOL_CONNECTIONS = "tandem.pool.connections";
     /** Share of eligible reads served by the secondary, 0 to 100. */
     public static final String READ_PERCENT = "tandem.reads.percent";
-    /** Shadow reads compared, by {@code table} and {@code outcome} (match, mismatch, error). */
+    /** Shadow reads compared, by {@code table} and {@code outcome} (match, mismatch, error, skipped). */
     public static final String SHADOW_COMPARISONS = "tandem.shadow.comparisons";
     /** Dual writes: committed transactions synced to the secondary, by {@code outcome} (synced, queued). */
     public static final String MIRROR = "tandem.mirror";
-    /** Time a commit waited for its sync. */
+    /** Time a commit waited for its sync (until synced, or queued to the repair log). */
     public static final String MIRROR_TIME = "tandem.mirror.sync";
     /** Rows waiting in the repair log. */
     public static final String REPAIR_BACKLOG = "tandem.repair.backlog.rows";
     /** Age of the oldest repair-log entry. */
-    public static final String REPAIR_OLDEST = "tandem.repair.oldest";
+    public static final String REPAIR_OLDEST = "tandem.repair.oldest.seconds";
     /** Rows the drainer synced from the repair log. */
     public static final String REPAIR_DRAINED = "tandem.repair.drained";
-    /** State of the circuit breaker guarding the secondary: 0 closed, 1 half-open, 2 open. */
+    /** State of the circuit breaker guarding the secondary: 0 closed, 1 open, 2 half-open. */
     public static final String REPAIR_BREAKER = "tandem.repair.breaker.state";
-    /** Writes refused because tandem cannot mirror them (DDL on mirrored tables...), by {@code reason}. */
+    /** Statements refused because tandem cannot mirror them (DDL on mirrored tables, ...). */
     public static final String REFUSED = "tandem.refused";
 
     private MetricNames() {

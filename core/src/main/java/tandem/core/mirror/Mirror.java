@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import tandem.core.metrics.MetricNames;
 
 /**
  * Mirrors each committed transaction of the primary to the secondary: the live half of the data
@@ -63,13 +64,13 @@ public final class Mirror implements AutoCloseable {
         this.pending = pending;
         this.timeout = timeout;
         this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tandem-mirror-", 0).factory());
-        this.synced = Counter.builder("tandem.mirror").tag("outcome", "synced")
+        this.synced = Counter.builder(MetricNames.MIRROR).tag("outcome", "synced")
                 .description("committed transactions whose rows reached the secondary in time").register(registry);
-        this.queued = Counter.builder("tandem.mirror").tag("outcome", "queued")
+        this.queued = Counter.builder(MetricNames.MIRROR).tag("outcome", "queued")
                 .description("committed transactions whose rows were left to the repair log").register(registry);
         this.rows = Counter.builder("tandem.mirror.rows").description("rows synced to the secondary")
                 .register(registry);
-        this.duration = Timer.builder("tandem.mirror.seconds").description("time from commit to synced or queued")
+        this.duration = Timer.builder(MetricNames.MIRROR_TIME).description("time from commit to synced or queued")
                 .register(registry);
     }
 

@@ -5,13 +5,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import tandem.config.MigrationConfig;
+import tandem.core.metrics.MetricNames;
+import tandem.core.route.ReadRouter;
+import tandem.core.route.ReadShare;
 import tandem.core.sql.ClassificationCache;
+import tandem.core.store.ReadQueries;
 import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
+import tandem.core.verify.ShadowReads;
 
 /**
  * Everything that keeps the new store a copy of the old one, assembled from the config and both
@@ -32,9 +38,13 @@ public final class MirrorService implements AutoCloseable {
     private final Counter refused;
     private final Duration timeout;
     private final MeterRegistry registry;
+    private final ReadRouter router;
+    private final ShadowReads shadow;
+    private final ReadQueries secondaryReads;
 
     private MirrorService(MirroredTables tables, WriteRewriter rewriter, RepairLog repairLog, PendingRepairs pending,
-            Mirror mirror, RepairDrainer drainer, Counter refused, Duration timeout, MeterRegistry registry) {
+            Mirror mirror, RepairDrainer drainer, Counter refused, Duration timeout, MeterRegistry registry,
+            ReadRouter router, ShadowReads shadow, ReadQueries secondaryReads) {
         this.tables = tables;
         this.rewriter = rewriter;
         this.repairLog = repairLog;
@@ -44,15 +54,19 @@ public final class MirrorService implements AutoCloseable {
         this.refused = refused;
         this.timeout = timeout;
         this.registry = registry;
+        this.router = router;
+        this.shadow = shadow;
+        this.secondaryReads = secondaryReads;
     }
 
-    public static MirrorService open(MigrationConfig config, Store primary, Store secondary, MeterRegistry registry) {
-        return open(config, primary, secondary, registry,
+    public static MirrorService open(MigrationConfig config, Store primary, Store secondary, ReadShare share,
+            MeterRegistry registry) {
+        return open(config, primary, secondary, share, registry,
                 RepairDrainer.Settings.forMirrorTimeout(config.mirrorTimeout()));
     }
 
-    public static MirrorService open(MigrationConfig config, Store primary, Store secondary, MeterRegistry registry,
-            RepairDrainer.Settings drain) {
+    public static MirrorService open(MigrationConfig config, Store primary, Store secondary, ReadShare share,
+            MeterRegistry registry, RepairDrainer.Settings drain) {
         MirroredTables tables = MirroredTables.plan(config, primary, secondary);
         tables.log();
         RepairLog repairLog = primary.repairLog();
@@ -65,12 +79,18 @@ public final class MirrorService implements AutoCloseable {
         PendingRepairs pending = new PendingRepairs();
         Mirror mirror = new Mirror(sync, repairLog, pending, config.mirrorTimeout(), registry);
         RepairDrainer drainer = new RepairDrainer(sync, repairLog, pending, drain, registry, Clock.systemUTC());
-        Counter refused = Counter.builder("tandem.statements.refused")
+        Counter refused = Counter.builder(MetricNames.REFUSED)
                 .description("statements refused because they cannot be mirrored (DDL on a mirrored table, ...)")
                 .register(registry);
+        ReadRouter router = new ReadRouter(share, name -> {
+            MirroredTable t = tables.table(name);
+            return t != null && t.mode() == MirroredTable.Mode.ROW;
+        }, pending::contains, new SplittableRandom());
+        ShadowReads shadow = config.shadowSample() > 0 ? new ShadowReads(config.shadowSample(), primary.readQueries(),
+                secondary.readQueries(), registry, new SplittableRandom()) : null;
         drainer.start();
         return new MirrorService(tables, rewriter, repairLog, pending, mirror, drainer, refused,
-                config.mirrorTimeout(), registry);
+                config.mirrorTimeout(), registry, router, shadow, secondary.readQueries());
     }
 
     public MirroredTables tables() {
@@ -99,17 +119,25 @@ public final class MirrorService implements AutoCloseable {
     }
 
     /**
-     * Whether the secondary may serve reads of a table: mirrored by row (a table mirrored by
-     * statement may differ in defaults and now()).
+     * Where reads may go: to the secondary only for tables mirrored by row (one mirrored by
+     * statement may differ in defaults and now()) and without pending repairs.
      */
-    public boolean readable(String table) {
-        MirroredTable t = tables.table(table);
-        return t != null && t.mode() == MirroredTable.Mode.ROW;
+    public ReadRouter router() {
+        return router;
     }
 
-    /** A primary session that is not relayed (SQLite), made to capture its writes. */
-    public SqlSession capture(SqlSession session, ClassificationCache classifier) {
-        return new CapturingSession(session, rewriter, classifier, sync(), this::refused);
+    /** Shadow reads, or null when {@code migration.shadow.sample} is 0. */
+    public ShadowReads shadow() {
+        return shadow;
+    }
+
+    /** A primary session that is not relayed (SQLite), made to mirror its writes and route its reads. */
+    public SqlSession mirrored(SqlSession session, ClassificationCache classifier) {
+        MirroredSession.Reads reads = new MirroredSession.Reads(router, secondaryReads, shadow,
+                Counter.builder(MetricNames.QUERIES).tag("route", "secondary").tag("outcome", "ok").register(registry),
+                Counter.builder(MetricNames.QUERIES).tag("route", "secondary").tag("outcome", "fallback")
+                        .register(registry));
+        return new MirroredSession(session, rewriter, classifier, sync(), this::refused, reads);
     }
 
     /** The mirror's part of {@code GET /api/status}. */
@@ -141,6 +169,9 @@ public final class MirrorService implements AutoCloseable {
     /** Stops the drainer and lets running syncs finish (their keys are in the repair log either way). */
     @Override
     public void close() {
+        if (shadow != null) {
+            shadow.close();
+        }
         drainer.close();
         mirror.close();
     }

@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import tandem.core.error.ProxyException;
+import tandem.core.metrics.MetricNames;
 import tandem.core.error.SqlState;
 
 /**
@@ -116,13 +117,13 @@ public final class RepairDrainer implements AutoCloseable {
                 .clock(clock)
                 .build());
         breaker.getEventPublisher().onStateTransition(e -> logTransition(e.getStateTransition()));
-        this.drained = Counter.builder("tandem.repair.drained").description("repair-log entries synced and removed")
+        this.drained = Counter.builder(MetricNames.REPAIR_DRAINED).description("repair-log entries synced and removed")
                 .register(registry);
-        Gauge.builder("tandem.repair.backlog.rows", backlog, b -> b.get().rows())
+        Gauge.builder(MetricNames.REPAIR_BACKLOG, backlog, b -> b.get().rows())
                 .description("repair-log entries waiting (rows not known to be on the secondary)").register(registry);
-        Gauge.builder("tandem.repair.oldest.seconds", this, d -> d.oldestSeconds())
+        Gauge.builder(MetricNames.REPAIR_OLDEST, this, d -> d.oldestSeconds())
                 .description("age of the oldest repair-log entry").register(registry);
-        Gauge.builder("tandem.repair.breaker.state", breaker, b -> stateNumber(b.getState()))
+        Gauge.builder(MetricNames.REPAIR_BREAKER, breaker, b -> stateNumber(b.getState()))
                 .description("repair circuit breaker: 0 closed, 1 open, 2 half-open").register(registry);
     }
 

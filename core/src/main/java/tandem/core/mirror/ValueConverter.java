@@ -63,6 +63,16 @@ public final class ValueConverter {
         }
     }
 
+    /**
+     * A value as the model of type {@code to} holds it (a read served by another store, shown as
+     * the primary described it).
+     *
+     * @throws ProxyException (or IllegalArgumentException) when it cannot be held exactly
+     */
+    public static Object as(PgType to, Object value) {
+        return value == null ? null : to(to, value);
+    }
+
     private static Object to(PgType to, Object value) {
         switch (to) {
             case UNKNOWN:

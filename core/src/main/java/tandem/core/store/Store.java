@@ -47,6 +47,11 @@ public interface Store extends AutoCloseable {
         throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" does not offer a repair log yet");
     }
 
+    /** Runs tandem's own reads on this store (shadow reads, reads served for an emulated primary). */
+    default ReadQueries readQueries() {
+        throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" does not run reads for tandem yet");
+    }
+
     @Override
     void close();
 }

@@ -128,6 +128,25 @@ public enum PgType {
         return arrayOid == 0 ? null : BY_OID[arrayOid];
     }
 
+    /**
+     * The type named so in {@code pg_type.typname} (JDBC's column type name; serial names mean
+     * their integer type), or null when tandem does not handle it.
+     */
+    public static PgType byTypname(String typname) {
+        String name = switch (typname) {
+            case "serial" -> "int4";
+            case "bigserial" -> "int8";
+            case "smallserial" -> "int2";
+            default -> typname;
+        };
+        for (PgType type : values()) {
+            if (type.typname.equals(name)) {
+                return type;
+            }
+        }
+        return null;
+    }
+
     /** The type with this OID, or null when tandem does not handle it. */
     public static PgType byOid(int oid) {
         return oid > 0 && oid < MAX_OID ? BY_OID[oid] : null;

@@ -309,7 +309,46 @@ public final class RelayBackend implements Backend, BackendListener {
                 }
             }
         }
-        return executed.isEmpty() ? Route.PRIMARY : routing.router().route(executed, false);
+        if (executed.isEmpty()) {
+            return Route.PRIMARY;
+        }
+        Route route = routing.router().route(executed, false);
+        if (route == Route.PRIMARY && routing.shadow() != null && executed.size() == 1
+                && routing.router().eligible(executed, false) && routing.shadow().sampled()) {
+            shadow(messages, executed.get(0));
+        }
+        return route;
+    }
+
+    /** Hands a read the primary serves to the shadow reads, with its text and parameters. */
+    private void shadow(java.util.List<FrontendMessage> messages, Classification read) {
+        String sql = null;
+        List<Object> parameters = List.of();
+        Map<String, Parse> parsedHere = new HashMap<>();
+        for (FrontendMessage message : messages) {
+            switch (message) {
+                case Query q -> sql = q.sql();
+                case Parse p -> parsedHere.put(p.statement(), p);
+                case Bind b -> {
+                    Parse parse = parsedHere.get(b.statement());
+                    ClientStatement known = b.statement().isEmpty() ? unnamed : statements.get(b.statement());
+                    sql = parse != null ? parse.sql() : known == null ? null : known.clientSql();
+                    int[] types = parse != null ? parse.parameterTypes() : known == null ? new int[0] : known.parameterTypes();
+                    try {
+                        parameters = ReplayValues.of(b, types);
+                    } catch (ProxyException binaryOfUnknownType) {
+                        return;
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (sql != null) {
+            Set<String> tables = new java.util.HashSet<>();
+            read.readTables().forEach(t -> tables.add(t.name().toLowerCase(java.util.Locale.ROOT)));
+            routing.shadow().submit(sql, parameters, tables);
+        }
     }
 
     /** Splits and classifies a Query once for routing and once more for following the session: the same work. */

@@ -10,11 +10,19 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micrometer.core.instrument.Counter;
+import tandem.core.error.ProxyException;
+import tandem.core.route.ReadRouter;
+import tandem.core.route.Route;
 import tandem.core.session.TransactionStatus;
+import tandem.core.sql.Classification;
 import tandem.core.sql.ClassificationCache;
+import tandem.core.sql.StatementKind;
+import tandem.core.store.ReadQueries;
 import tandem.core.store.SqlSession;
 import tandem.core.type.PgSessionSettings;
 import tandem.core.type.PgType;
+import tandem.core.verify.ShadowReads;
 
 /**
  * An emulated session on a primary that is not PostgreSQL (SQLite), made to mirror: the same job
@@ -29,10 +37,15 @@ import tandem.core.type.PgType;
  *
  * <p>Writes on tables mirrored by statement are remembered with their parameters and replayed
  * after the commit; statements tandem cannot mirror faithfully fail at prepare with 0A000.
+ *
+ * <p>Reads are where the relay would send them: a plain read outside a transaction that has
+ * written goes to the secondary with the configured probability, its values shown in the types
+ * the primary described (a read the secondary fails is run on the primary, unseen, and counted);
+ * a sample of the reads the primary serves is compared on both stores by {@link ShadowReads}.
  */
-public final class CapturingSession implements SqlSession {
+public final class MirroredSession implements SqlSession {
 
-    private static final Logger log = LoggerFactory.getLogger(CapturingSession.class);
+    private static final Logger log = LoggerFactory.getLogger(MirroredSession.class);
     private static final String LOG_INSERT = "INSERT INTO tandem_repair_log (token, table_name, key) VALUES ($1, $2, $3)";
 
     private final SqlSession inner;
@@ -40,30 +53,47 @@ public final class CapturingSession implements SqlSession {
     private final ClassificationCache classifier;
     private final CommitSync sync;
     private final Runnable onRefusal;
+    private final Reads reads;
 
     private final Changes.Builder changes = new Changes.Builder();
     private final List<RowWriter.Replay> replays = new ArrayList<>();
     private final List<Committed> committed = new ArrayList<>();
     private String token;
     private PreparedSql logInsert;
+    private boolean wroteInBatch;
+    /** Inside an explicit transaction block (the inner session reports its implicit ones as transactions too). */
+    private boolean inBlock;
 
     private record Committed(Changes changes, List<RowWriter.Replay> replays) {
     }
 
-    public CapturingSession(SqlSession inner, WriteRewriter rewriter, ClassificationCache classifier, CommitSync sync,
-            Runnable onRefusal) {
+    /**
+     * Where reads may go besides the primary.
+     *
+     * @param shadow null when no reads are compared
+     */
+    public record Reads(ReadRouter router, ReadQueries secondary, ShadowReads shadow, Counter servedBySecondary,
+            Counter failedOnSecondary) {
+    }
+
+    public MirroredSession(SqlSession inner, WriteRewriter rewriter, ClassificationCache classifier, CommitSync sync,
+            Runnable onRefusal, Reads reads) {
         this.inner = inner;
         this.rewriter = rewriter;
         this.classifier = classifier;
         this.sync = sync;
         this.onRefusal = onRefusal;
+        this.reads = reads;
     }
 
     @Override
     public PreparedSql prepare(String sql, List<PgType> parameterTypes) {
-        WritePlan plan = rewriter.plan(sql, classifier.classify(sql));
+        Classification classification = classifier.classify(sql);
+        WritePlan plan = rewriter.plan(sql, classification);
         return switch (plan) {
-            case WritePlan.Pass pass -> inner.prepare(sql, parameterTypes);
+            case WritePlan.Pass pass -> classification.kind() == StatementKind.READ && !classification.lockingRead()
+                    ? new ReadSql(inner.prepare(sql, parameterTypes), sql, classification)
+                    : inner.prepare(sql, parameterTypes);
             case WritePlan.Refuse refusal -> {
                 log.warn("refused a statement on mirrored table {}: {}", refusal.table(), refusal.message());
                 onRefusal.run();
@@ -76,11 +106,18 @@ public final class CapturingSession implements SqlSession {
 
     @Override
     public void beginBatch(boolean writes) {
+        inBlock = inner.status() != TransactionStatus.IDLE;
         inner.beginBatch(writes);
     }
 
     @Override
     public Cursor execute(PreparedSql statement, List<Object> parameters) {
+        if (statement instanceof ReadSql read) {
+            return read(read, parameters);
+        }
+        if (!statement.readOnly()) {
+            wroteInBatch = true;
+        }
         if (statement instanceof CapturedSql captured) {
             return capture(captured, parameters);
         }
@@ -90,7 +127,33 @@ public final class CapturingSession implements SqlSession {
             return cursor;
         }
         Cursor cursor = inner.execute(statement, parameters);
+        if (statement.command().equals("BEGIN") || statement.command().equals("START TRANSACTION")) {
+            inBlock = true;
+        }
         return isTransactionEnd(statement) ? new TransactionEndCursor(cursor) : cursor;
+    }
+
+    private Cursor read(ReadSql statement, List<Object> parameters) {
+        if (reads == null) {
+            return inner.execute(statement.inner, parameters);
+        }
+        List<Classification> batch = List.of(statement.classification);
+        boolean inTransaction = wroteInBatch || inBlock;
+        if (reads.router().route(batch, inTransaction) == Route.SECONDARY) {
+            try {
+                Cursor served = SecondaryCursor.open(reads.secondary(), statement.clientSql, parameters,
+                        statement.inner.columns());
+                reads.servedBySecondary().increment();
+                return served;
+            } catch (ProxyException e) {
+                reads.failedOnSecondary().increment();
+                log.debug("a read failed on the secondary and runs on the primary: {}", e.getMessage());
+            }
+        } else if (reads.shadow() != null && reads.router().eligible(batch, inTransaction) && reads.shadow().sampled()) {
+            reads.shadow().submit(statement.clientSql, parameters, statement.classification.readTables().stream()
+                    .map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet()));
+        }
+        return inner.execute(statement.inner, parameters);
     }
 
     /**
@@ -155,6 +218,7 @@ public final class CapturingSession implements SqlSession {
 
     @Override
     public TransactionStatus endBatch(boolean failed) {
+        wroteInBatch = false;
         TransactionStatus status = inner.endBatch(failed);
         if (status == TransactionStatus.IDLE) {
             if (failed) {
@@ -256,6 +320,40 @@ public final class CapturingSession implements SqlSession {
         @Override
         public boolean readOnly() {
             return false;
+        }
+
+        @Override
+        public String command() {
+            return inner.command();
+        }
+    }
+
+    /** A plain read, which may be served by the secondary or compared there. */
+    private record ReadSql(PreparedSql inner, String clientSql, Classification classification) implements PreparedSql {
+
+        @Override
+        public String sql() {
+            return inner.sql();
+        }
+
+        @Override
+        public List<PgType> parameterTypes() {
+            return inner.parameterTypes();
+        }
+
+        @Override
+        public List<Column> columns() {
+            return inner.columns();
+        }
+
+        @Override
+        public boolean returnsRows() {
+            return inner.returnsRows();
+        }
+
+        @Override
+        public boolean readOnly() {
+            return inner.readOnly();
         }
 
         @Override
@@ -374,6 +472,7 @@ public final class CapturingSession implements SqlSession {
             String tag = inner.commandTag();
             if (!settled) {
                 settled = true;
+                inBlock = false;
                 if (tag.equals("COMMIT")) {
                     commit();
                 } else {
