@@ -1056,6 +1056,11 @@ public final class RelayBackend implements Backend, BackendListener {
             connection.close();
             return;
         }
+        if (held != null) {
+            // reading stopped at the held commit, but bytes already read may still arrive: they queue behind it
+            held = io.netty.buffer.Unpooled.wrappedBuffer(held, frames);
+            return;
+        }
         int start = frames.readerIndex();
         int end = frames.writerIndex();
         int run = start;

@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import tandem.adapters.postgres.EmbeddedPostgres;
 import tandem.config.AdminConfig;
 import tandem.config.HostPort;
+import tandem.config.MigrationConfig;
 import tandem.config.StoreConfig;
 import tandem.config.TandemConfig;
 import tandem.proxy.TandemServer;
@@ -60,6 +61,9 @@ public final class DemoCommand implements Callable<Integer> {
                     .database(DATABASE)
                     .oldStore(StoreConfig.sqlite(sqlite))
                     .newStore(StoreConfig.postgres(postgres.jdbcUrl(DATABASE), EmbeddedPostgres.SUPERUSER, null))
+                    // the new store starts empty (history is not copied yet), so comparing reads would
+                    // only report the rows it lacks
+                    .migration(MigrationConfig.defaults().withShadowSample(0))
                     .build();
             server = TandemServer.start(config);
         } catch (Exception e) {
@@ -72,7 +76,9 @@ public final class DemoCommand implements Callable<Integer> {
         say("  health:     curl http://127.0.0.1:" + server.adminPort() + "/health/ready");
         say("  old store:  SQLite " + sqlite + " (" + DemoData.USERS + " users, " + DemoData.CONTENT
                 + " content items, " + DemoData.EVENTS + " analytics events)");
-        say("  new store:  PostgreSQL at 127.0.0.1:" + postgres.port() + "/" + DATABASE + " (embedded, empty tables)");
+        say("  new store:  PostgreSQL at 127.0.0.1:" + postgres.port() + "/" + DATABASE + " (embedded, empty tables;"
+                + " every write through tandem is mirrored to it)");
+        say("  status:     curl http://127.0.0.1:" + server.adminPort() + "/api/status");
         say("Ctrl-C stops everything.");
         ServeCommand.awaitShutdown(server, postgres);
         return 0;
