@@ -22,23 +22,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
-work=$(mktemp -d /tmp/tandem-bench.XXXXXX)
 pg_port=55432 bouncer_port=56432 tandem_port=57432 admin_port=57490
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  [ -f "$work/pgbouncer.pid" ] && kill "$(cat "$work/pgbouncer.pid")" 2>/dev/null || true
-  [ -n "${pg_bin:-}" ] && [ -d "$work/pgdata" ] && as_pg "$pg_bin/pg_ctl" -D "$work/pgdata" -m fast stop >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$(dirname "$(readlink -f "$0")")/common.sh"
+extra_cleanup() { [ -f "$work/pgbouncer.pid" ] && kill "$(cat "$work/pgbouncer.pid")" 2>/dev/null; }
 
-# --- tools ----------------------------------------------------------------------------------------
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
-  echo "needs PostgreSQL's server binaries: apt install postgresql-15" >&2; exit 1
-fi
 if ! command -v pgbouncer >/dev/null; then
   if [ "$(id -u)" = 0 ]; then
     echo "installing pgbouncer ..."; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
@@ -46,16 +33,9 @@ if ! command -v pgbouncer >/dev/null; then
     echo "needs pgbouncer: apt install pgbouncer" >&2; exit 1
   fi
 fi
-runner=postgres; id -u postgres >/dev/null 2>&1 || runner=nobody
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u "$runner" -- "$@"; else "$@"; fi; }
-[ "$(id -u)" = 0 ] && chown "$runner" "$work"
 
 # --- PostgreSQL -------------------------------------------------------------------------------------
-echo "starting PostgreSQL ($("$pg_bin/postgres" --version)) on port $pg_port ..."
-as_pg "$pg_bin/initdb" -D "$work/pgdata" -A trust -U postgres >/dev/null
-as_pg "$pg_bin/pg_ctl" -D "$work/pgdata" -l "$work/pg.log" -w -o \
-  "-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c fsync=off -c synchronous_commit=off" \
-  start >/dev/null
+start_postgres "$pg_port"
 as_pg "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres bench
 echo "initializing pgbench data (scale $scale) ..."
 pgbench -i -q -s "$scale" -h 127.0.0.1 -p "$pg_port" -U postgres bench >/dev/null 2>&1
@@ -92,12 +72,7 @@ stores:
       mode: session
       maxSize: 20
 YAML
-"$root/bin/tandem" serve --config "$work/tandem.yaml" >"$work/tandem.log" 2>&1 & pids+=($!)
-for _ in $(seq 1 300); do
-  curl -fs "http://127.0.0.1:$admin_port/health/ready" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -fs "http://127.0.0.1:$admin_port/health/ready" >/dev/null || { echo "tandem did not start:"; cat "$work/tandem.log"; exit 1; }
+start_tandem tandem "$admin_port"
 pg_isready -q -h 127.0.0.1 -p "$bouncer_port" -d bench -t 10 || { echo "pgbouncer did not start"; exit 1; }
 
 port_of() { case $1 in direct) echo "$pg_port" ;; pgbouncer) echo "$bouncer_port" ;; tandem) echo "$tandem_port" ;; esac; }
@@ -130,8 +105,6 @@ for workload in select-only tpcb-like; do
     done
   done
 done
-
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 echo
 echo "median of $rounds rounds ($(date -u +%Y-%m-%d), $(nproc) cores, pgbench -c $clients -j $threads -T $duration, scale $scale):"
