@@ -40,7 +40,8 @@ final class PostgresReadQueries implements ReadQueries, AutoCloseable {
         hikari.setUsername(user);
         hikari.setPassword(password);
         hikari.setMaximumPoolSize(size);
-        hikari.setMinimumIdle(0);
+        // a client waits while a read is routed here: keep a connection ready rather than log in on its time
+        hikari.setMinimumIdle(1);
         hikari.setConnectionTimeout(Math.max(250, connectTimeoutMillis));
         hikari.setInitializationFailTimeout(-1);
         hikari.setAutoCommit(false);

@@ -147,7 +147,12 @@ public final class MirroredSession implements SqlSession {
                 return served;
             } catch (ProxyException e) {
                 reads.failedOnSecondary().increment();
-                log.debug("a read failed on the secondary and runs on the primary: {}", e.getMessage());
+                if (e.state().code().startsWith("08") && reads.router().pauseAfterFailure()) {
+                    log.warn("the new store is unavailable ({}); reads stay on the old store for {} s", e.getMessage(),
+                            ReadRouter.PAUSE_AFTER_FAILURE.toSeconds());
+                } else {
+                    log.debug("a read failed on the new store and ran on the old one: {}", e.getMessage());
+                }
             }
         } else if (reads.shadow() != null && reads.router().eligible(batch, inTransaction) && reads.shadow().sampled()) {
             reads.shadow().submit(statement.clientSql, parameters, statement.classification.readTables().stream()

@@ -17,10 +17,14 @@ import tandem.core.sql.TableRef;
  */
 public final class ReadRouter {
 
+    public static final java.time.Duration PAUSE_AFTER_FAILURE = java.time.Duration.ofSeconds(5);
+
     private final ReadShare share;
     private final Predicate<String> mirrored;
     private final Predicate<String> pendingRepairs;
     private final RandomGenerator random;
+    /** Until when (System.nanoTime) reads stay on the primary after the secondary failed one; 0: not paused. */
+    private volatile long pausedUntil;
 
     /**
      * @param mirrored whether a table (lower-cased name) is mirrored to the secondary
@@ -55,9 +59,26 @@ public final class ReadRouter {
 
     public Route route(List<Classification> statements, boolean inTransaction) {
         int percent = share.percent();
-        if (percent == 0 || !eligible(statements, inTransaction)) {
+        if (percent == 0 || paused() || !eligible(statements, inTransaction)) {
             return Route.PRIMARY;
         }
         return percent == 100 || random.nextInt(100) < percent ? Route.SECONDARY : Route.PRIMARY;
+    }
+
+    /**
+     * The secondary failed a read (which then ran on the primary): reads stay on the primary for
+     * {@link #PAUSE_AFTER_FAILURE}, so a secondary that is down costs one fallback, not one per read.
+     *
+     * @return whether this call started a pause (the caller logs it once)
+     */
+    public boolean pauseAfterFailure() {
+        boolean started = !paused();
+        pausedUntil = System.nanoTime() + PAUSE_AFTER_FAILURE.toNanos();
+        return started;
+    }
+
+    private boolean paused() {
+        long until = pausedUntil;
+        return until != 0 && System.nanoTime() - until < 0;
     }
 }

@@ -93,4 +93,12 @@ class ReadRouterTest {
                 .hasMessageContaining("expected: 0 to 100");
         assertThat(share.percent()).isEqualTo(100);
     }
+
+    @Test
+    void aSecondaryThatFailedKeepsReadsOnThePrimaryForAWhileAndOnlyTheFirstFailureSaysSo() {
+        assertThat(router.pauseAfterFailure()).as("starts a pause").isTrue();
+        assertThat(router.pauseAfterFailure()).as("extends it").isFalse();
+        assertThat(router.route(batch("SELECT * FROM users"), false)).isEqualTo(Route.PRIMARY);
+        assertThat(router.eligible(batch("SELECT * FROM users"), false)).as("still eligible for shadow reads").isTrue();
+    }
 }

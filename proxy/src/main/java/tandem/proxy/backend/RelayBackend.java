@@ -19,6 +19,7 @@ import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.session.TransactionStatus;
 import tandem.core.mirror.WritePlan;
+import tandem.core.route.ReadRouter;
 import tandem.core.sql.Classification;
 import tandem.core.sql.SessionEffects;
 import tandem.core.sql.SetCommand;
@@ -399,6 +400,14 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     /** The secondary failed a read before the client saw any of it: the batch runs again on the primary. */
+    /** The secondary is unavailable (not just failing one query): reads stay on the primary for a while. */
+    private void pauseRouting(String why) {
+        if (routing.router().pauseAfterFailure()) {
+            log.warn("the new store is unavailable ({}); reads stay on the old store for {} s", why,
+                    ReadRouter.PAUSE_AFTER_FAILURE.toSeconds());
+        }
+    }
+
     private void fallBack(String why) {
         log.debug("client {}: a read on the secondary failed ({}); running it on the primary", session.processId(), why);
         routing.secondaryMeters().fallback().increment();
@@ -914,6 +923,7 @@ public final class RelayBackend implements Backend, BackendListener {
             attach(acquired.getNow());
         } else if (activeRoute == Route.SECONDARY) {
             waiting.clear();
+            pauseRouting(String.valueOf(acquired.cause().getMessage()));
             fallBack(String.valueOf(acquired.cause().getMessage()));
             return;
         } else {
@@ -1527,6 +1537,7 @@ public final class RelayBackend implements Backend, BackendListener {
             routing.secondaryPool().discard(connection);
             if (heldAnswer != null && heldAnswer.canRetry()) {
                 activeRoute = Route.SECONDARY;
+                pauseRouting("lost the connection to the secondary");
                 fallBack("lost the connection to the secondary");
             } else if (!closed) {
                 out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "lost the connection to store \""

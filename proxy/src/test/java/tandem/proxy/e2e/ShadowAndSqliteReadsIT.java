@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import tandem.adapters.testing.TcpForwarder;
 import tandem.adapters.testing.TestDatabase;
 import tandem.adapters.testing.TestPostgres;
 import tandem.config.MigrationConfig;
@@ -38,11 +40,22 @@ class ShadowAndSqliteReadsIT {
     private TestDatabase oldDb;
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (proxy != null) {
             proxy.close();
         }
+        if (forwarder != null) {
+            forwarder.close();
+        }
     }
+
+    /** The new store, through a forwarder a test can cut. */
+    private String newStoreUrl() throws Exception {
+        forwarder = new TcpForwarder(newDb.host(), newDb.port());
+        return forwarder.jdbcUrl(newDb.name());
+    }
+
+    private TcpForwarder forwarder;
 
     private Proxy sqliteToPostgres(MigrationConfig migration) throws Exception {
         Path file = Files.createTempDirectory("tandem-reads").resolve("old.db");
@@ -53,13 +66,13 @@ class ShadowAndSqliteReadsIT {
         newDb = TestPostgres.shared().createDatabase("reads_new");
         newDb.execute("CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, active boolean NOT NULL, "
                 + "price numeric(10,2), score text)");
-        StoreConfig newStore = StoreConfig.postgres(newDb.jdbcUrl(), newDb.user(), blankToNull(newDb.password()));
+        StoreConfig newStore = StoreConfig.postgres(newStoreUrl(), newDb.user(), blankToNull(newDb.password()));
         proxy = Proxy.start(TandemConfig.builder().database("app").oldStore(StoreConfig.sqlite(file)).newStore(newStore)
                 .migration(migration), "app");
         return proxy;
     }
 
-    private Proxy postgresToPostgres(MigrationConfig migration) {
+    private Proxy postgresToPostgres(MigrationConfig migration) throws Exception {
         oldDb = TestPostgres.shared().createDatabase("shadow_old");
         newDb = TestPostgres.shared().createDatabase("shadow_new");
         for (TestDatabase db : new TestDatabase[] {oldDb, newDb}) {
@@ -67,7 +80,7 @@ class ShadowAndSqliteReadsIT {
                     + "price numeric(10,2), score text)");
         }
         StoreConfig oldStore = StoreConfig.postgres(oldDb.jdbcUrl(), oldDb.user(), blankToNull(oldDb.password()));
-        StoreConfig newStore = StoreConfig.postgres(newDb.jdbcUrl(), newDb.user(), blankToNull(newDb.password()));
+        StoreConfig newStore = StoreConfig.postgres(newStoreUrl(), newDb.user(), blankToNull(newDb.password()));
         proxy = Proxy.start(TandemConfig.builder().database(oldDb.name()).oldStore(oldStore).newStore(newStore)
                 .migration(migration), oldDb.name());
         return proxy;
@@ -139,6 +152,61 @@ class ShadowAndSqliteReadsIT {
             }
         }
         awaitMetric("tandem_shadow_comparisons_total\\{outcome=\"mismatch\",table=\"items\"\\} 1\\.0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void whenTheNewStoreGoesAwayReadsAndWritesGoOnAndItCatchesUpWhenItIsBack(String old) throws Exception {
+        MigrationConfig migration = MigrationConfig.defaults().withReadPercent(100).withShadowSample(0)
+                .withMirrorTimeout(Duration.ofMillis(500));
+        if (old.equals("sqlite")) {
+            sqliteToPostgres(migration);
+        } else {
+            postgresToPostgres(migration);
+        }
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO items VALUES (1, 'before', true, 1, NULL)");
+        }
+        forwarder.cut();
+        try (Connection c = proxy.connect()) {
+            for (int i = 0; i < 20; i++) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT name FROM items WHERE id = ?")) {
+                    ps.setLong(1, 1);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString(1)).isEqualTo("before");
+                    }
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO items VALUES (2, 'while away', false, 2, NULL)");
+                s.executeUpdate("UPDATE items SET name = 'changed while away' WHERE id = 1");
+            }
+        }
+        String metrics = metrics();
+        java.util.regex.Matcher fallbacks = java.util.regex.Pattern
+                .compile("tandem_queries_total\\{outcome=\"fallback\",route=\"secondary\"\\} ([0-9.]+)").matcher(metrics);
+        assertThat(fallbacks.find()).as(metrics).isTrue();
+        assertThat(Double.parseDouble(fallbacks.group(1))).as("reads stay on the old store after the first failures")
+                .isBetween(1.0, 9.0);
+        assertThat(metrics).containsPattern("tandem_mirror_total\\{outcome=\"queued\"\\} [1-9]");
+
+        forwarder.restore();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!newStoreRows().equals("1 changed while away, 2 while away") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+        }
+        assertThat(newStoreRows()).as("the new store after the drainer caught up")
+                .isEqualTo("1 changed while away, 2 while away");
+        awaitMetric("tandem_repair_backlog_rows 0\\.0");
+    }
+
+    private String newStoreRows() throws SQLException {
+        try (Connection n = newDb.connect(); Statement s = n.createStatement();
+                ResultSet rs = s.executeQuery("SELECT string_agg(id || ' ' || name, ', ' ORDER BY id) FROM items")) {
+            rs.next();
+            return String.valueOf(rs.getString(1));
+        }
     }
 
     private void awaitMetric(String pattern) throws Exception {
