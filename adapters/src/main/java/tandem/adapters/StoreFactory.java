@@ -1,5 +1,6 @@
 package tandem.adapters;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import tandem.adapters.postgres.PostgresStore;
 import tandem.adapters.sqlite.SqliteStore;
 import tandem.config.StoreConfig;
@@ -15,9 +16,14 @@ public final class StoreFactory {
     }
 
     public static Store open(StoreConfig config) {
+        return open(config, null);
+    }
+
+    /** @param registry where the store's JDBC pools publish their metrics (HikariCP's), or null */
+    public static Store open(StoreConfig config, MeterRegistry registry) {
         if (config.isPostgres()) {
             return PostgresStore.open(config.role(), config.url(), config.user(), config.password(),
-                    config.pool().connectTimeout(), WORK_POOL_SIZE);
+                    config.pool().connectTimeout(), WORK_POOL_SIZE, registry);
         }
         if (config.isSqlite()) {
             return SqliteStore.open(config);

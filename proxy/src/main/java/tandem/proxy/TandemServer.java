@@ -90,19 +90,19 @@ public final class TandemServer implements AutoCloseable {
     }
 
     public static TandemServer start(TandemConfig config) throws InterruptedException {
-        Store oldStore = StoreFactory.open(config.oldStore());
+        ProxyMetrics metrics = new ProxyMetrics();
+        Store oldStore = StoreFactory.open(config.oldStore(), metrics.registry());
         Store newStore = null;
         EventLoopGroup group = null;
         BackendPool pool = null;
         BackendPool secondaryPool = null;
         MirrorService mirror = null;
-        ProxyMetrics metrics = new ProxyMetrics();
         try {
             oldStore.ping();
             log.info("old store: {} {} (server_version {})", oldStore.kind().displayName(),
                     describe(config.oldStore()), oldStore.serverVersion());
             if (config.newStore() != null) {
-                newStore = StoreFactory.open(config.newStore());
+                newStore = StoreFactory.open(config.newStore(), metrics.registry());
                 try {
                     newStore.ping();
                     log.info("new store: {} {} (server_version {})", newStore.kind().displayName(),

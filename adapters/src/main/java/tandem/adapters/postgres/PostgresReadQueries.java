@@ -11,6 +11,7 @@ import java.util.List;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.mirror.RowWriter;
@@ -32,7 +33,8 @@ final class PostgresReadQueries implements ReadQueries, AutoCloseable {
     private final String store;
     private final HikariDataSource pool;
 
-    PostgresReadQueries(String store, String url, String user, String password, long connectTimeoutMillis, int size) {
+    PostgresReadQueries(String store, String url, String user, String password, long connectTimeoutMillis, int size,
+            MeterRegistry registry) {
         this.store = store;
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("tandem-" + store + "-reads");
@@ -50,6 +52,9 @@ final class PostgresReadQueries implements ReadQueries, AutoCloseable {
         hikari.addDataSourceProperty("binaryTransfer", "false");
         hikari.addDataSourceProperty("prepareThreshold", "0");
         hikari.addDataSourceProperty("options", "-c TimeZone=UTC -c DateStyle=ISO -c extra_float_digits=1");
+        if (registry != null) {
+            hikari.setMetricRegistry(registry);
+        }
         this.pool = new HikariDataSource(hikari);
     }
 

@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.mirror.RepairKeys;
@@ -66,6 +68,12 @@ public final class PostgresStore implements Store {
      */
     public static PostgresStore open(String name, String url, String user, String password, Duration connectTimeout,
             int workPoolSize) {
+        return open(name, url, user, password, connectTimeout, workPoolSize, null);
+    }
+
+    /** @param registry where HikariCP publishes the pools' metrics ({@code hikaricp_*}), or null */
+    public static PostgresStore open(String name, String url, String user, String password, Duration connectTimeout,
+            int workPoolSize, MeterRegistry registry) {
         WireEndpoint endpoint = endpoint(name, url, user, password);
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("tandem-" + name);
@@ -77,8 +85,11 @@ public final class PostgresStore implements Store {
         hikari.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));
         hikari.setInitializationFailTimeout(-1);
         hikari.addDataSourceProperty("ApplicationName", "tandem");
+        if (registry != null) {
+            hikari.setMetricRegistry(registry);
+        }
         PostgresReadQueries reads = new PostgresReadQueries(name, url, endpoint.user(), endpoint.password(),
-                connectTimeout.toMillis(), workPoolSize);
+                connectTimeout.toMillis(), workPoolSize, registry);
         return new PostgresStore(name, endpoint, new HikariDataSource(hikari), reads);
     }
 

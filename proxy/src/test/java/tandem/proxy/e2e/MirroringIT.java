@@ -248,7 +248,7 @@ class MirroringIT {
         assertThat(status).contains("\"mode\" : \"mirroring\"").contains("\"synced\" : 1")
                 .contains("\"refusedStatements\" : 1");
         assertThat(http(proxy, "/metrics")).containsPattern("tandem_mirror_total\\{outcome=\"synced\"\\} 1\\.0")
-                .contains("tandem_repair_backlog_rows");
+                .contains("tandem_repair_backlog_rows").contains("hikaricp_connections_active{pool=\"tandem-new\"}");
     }
 
     @ParameterizedTest
