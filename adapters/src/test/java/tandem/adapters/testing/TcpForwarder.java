@@ -9,11 +9,16 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A TCP hop between tandem and a store that a test can cut: {@link #cut()} drops every connection
  * and refuses new ones, as a crashed server or a broken network would; {@link #restore()} lets
- * connections through again. Listens on loopback, on a port of its own.
+ * connections through again; {@link #stall()} keeps every connection open but holds the bytes in
+ * flight (and new connections), as a stuck server or a network partition would, until {@link
+ * #restore()} lets them through or {@link #cut()} drops them. Listens on loopback, on a port of its
+ * own.
  */
 public final class TcpForwarder implements AutoCloseable {
 
@@ -22,6 +27,9 @@ public final class TcpForwarder implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean stalled;
+    private final ReentrantLock gate = new ReentrantLock();
+    private final Condition flowing = gate.newCondition();
 
     public TcpForwarder(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -41,14 +49,47 @@ public final class TcpForwarder implements AutoCloseable {
 
     public void cut() {
         cut = true;
+        wake();
         for (Socket s : open) {
             closeQuietly(s);
         }
         open.clear();
     }
 
+    /**
+     * Holds what either side sends, and connections opened from now on, without closing anything:
+     * the store looks alive and never answers.
+     */
+    public void stall() {
+        stalled = true;
+    }
+
+    /** Lets connections through again: after a cut, new ones; after a stall, the held bytes too. */
     public void restore() {
         cut = false;
+        stalled = false;
+        wake();
+    }
+
+    private void wake() {
+        gate.lock();
+        try {
+            flowing.signalAll();
+        } finally {
+            gate.unlock();
+        }
+    }
+
+    /** Waits while stalled (a lock rather than a monitor, so a waiting virtual thread frees its carrier). */
+    private void awaitFlowing() throws InterruptedException {
+        gate.lock();
+        try {
+            while (stalled && !cut) {
+                flowing.await();
+            }
+        } finally {
+            gate.unlock();
+        }
     }
 
     private void accept() {
@@ -70,8 +111,16 @@ public final class TcpForwarder implements AutoCloseable {
     private void connect(Socket client) {
         Socket target = new Socket();
         try {
+            if (stalled) {
+                open.add(client);
+                awaitFlowing();
+                open.remove(client);
+                if (cut) {
+                    throw new IOException("cut while stalled");
+                }
+            }
             target.connect(new InetSocketAddress(targetHost, targetPort), 5000);
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             closeQuietly(client);
             closeQuietly(target);
             return;
@@ -87,10 +136,13 @@ public final class TcpForwarder implements AutoCloseable {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (stalled) {
+                    awaitFlowing();
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             // one side went away; the other follows
         } finally {
             closeQuietly(from);
