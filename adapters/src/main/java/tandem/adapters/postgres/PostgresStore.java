@@ -41,6 +41,7 @@ import tandem.core.store.WireEndpoint;
 public final class PostgresStore implements Store {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresStore.class);
+    static final Duration WORK_SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
     private final WireEndpoint endpoint;
@@ -85,6 +86,10 @@ public final class PostgresStore implements Store {
         hikari.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));
         hikari.setInitializationFailTimeout(-1);
         hikari.addDataSourceProperty("ApplicationName", "tandem");
+        // tandem's own statements (syncs, repair log, introspection) are short: one that hears nothing for this
+        // long is on a hung server or network, and must fail so the repair drainer and its breaker see it
+        hikari.addDataSourceProperty("socketTimeout", Long.toString(WORK_SOCKET_TIMEOUT.toSeconds()));
+        hikari.addDataSourceProperty("tcpKeepAlive", "true");
         if (registry != null) {
             hikari.setMetricRegistry(registry);
         }

@@ -98,6 +98,7 @@ public final class RepairDrainer implements AutoCloseable {
     private final Map<String, Instant> notBefore = new HashMap<>();
     private ScheduledExecutorService scheduler;
     private ScheduledFuture<?> task;
+    private ScheduledFuture<?> counting;
 
     public RepairDrainer(RowSync sync, RepairLog repairLog, PendingRepairs pending, Settings settings,
             MeterRegistry registry, Clock clock) {
@@ -157,9 +158,13 @@ public final class RepairDrainer implements AutoCloseable {
         if (scheduler != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("tandem-repair-drainer")
+        // two threads: the backlog is counted on its own, so a sync stuck on a hung secondary cannot freeze
+        // what the status and the metrics say (or which tables reads avoid)
+        scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("tandem-repair-drainer-", 0)
                 .factory());
         task = scheduler.scheduleWithFixedDelay(this::passQuietly, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+        counting = scheduler.scheduleWithFixedDelay(this::countQuietly, settings.interval().toMillis(),
+                settings.interval().toMillis(), TimeUnit.MILLISECONDS);
         log.info("repair drainer started (interval={} ms, batch={}, due after {} ms, breaker opens at 50% of {} syncs)",
                 settings.interval().toMillis(), settings.batchSize(), settings.olderThan().toMillis(),
                 settings.breakerWindow());
@@ -172,6 +177,9 @@ public final class RepairDrainer implements AutoCloseable {
             scheduler = null;
             if (task != null) {
                 task.cancel(false);
+            }
+            if (counting != null) {
+                counting.cancel(false);
             }
         }
         if (s != null) {
@@ -196,6 +204,14 @@ public final class RepairDrainer implements AutoCloseable {
         } catch (RuntimeException e) {
             // the primary (where the log lives) is unreachable, or worse: try again next interval
             log.warn("repair drainer: pass failed, retrying in {} ms: {}", settings.interval().toMillis(), e.getMessage());
+        }
+    }
+
+    private void countQuietly() {
+        try {
+            refreshBacklog();
+        } catch (RuntimeException e) {
+            log.debug("repair drainer: could not count the backlog: {}", e.getMessage());
         }
     }
 
