@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import tandem.core.error.ProxyException;
 import tandem.core.metrics.MetricNames;
 
 /**
@@ -121,7 +122,7 @@ public final class Mirror implements AutoCloseable {
         pending.addAll(changes.keysByTable().keySet());
         String why = failure instanceof TimeoutException
                 ? "no answer from the secondary within mirrorTimeout (" + timeout.toMillis() + " ms)"
-                : String.valueOf(failure.getMessage());
+                : describe(failure);
         if (!replays.isEmpty()) {
             // statements cannot be repaired by key: the verifier is what finds a missed replay
             log.error("mirror: {} statements on keyless tables were not replayed on the secondary ({}); the verifier "
@@ -145,6 +146,12 @@ public final class Mirror implements AutoCloseable {
                 mark.run();
             }
         }
+    }
+
+    /** A failure as a log line and the repair log record it: the message, and what to do where tandem knows. */
+    static String describe(Throwable failure) {
+        String message = String.valueOf(failure.getMessage());
+        return failure instanceof ProxyException p && p.hint() != null ? message + " (" + p.hint() + ")" : message;
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -285,7 +285,7 @@ public final class RepairDrainer implements AutoCloseable {
             int attempts = group.stream().mapToInt(RepairLog.Entry::attempts).max().orElse(0) + 1;
             Duration wait = backoff(attempts);
             notBefore.put(token, clock.instant().plus(wait));
-            String error = String.valueOf(e.getMessage());
+            String error = Mirror.describe(e);
             try {
                 repairLog.recordAttempt(ids, error);
             } catch (RuntimeException logDown) {
