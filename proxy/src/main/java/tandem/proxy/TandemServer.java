@@ -202,7 +202,7 @@ public final class TandemServer implements AutoCloseable {
         if (pool == null) {
             Function<SessionSettings, SqlSession> sessions = mirror == null ? store::openSession
                     : settings -> mirror.mirrored(store.openSession(settings), classifier);
-            return session -> new EmulatedBackend(session, sessions, classifier);
+            return session -> new EmulatedBackend(session, sessions, classifier, meters);
         }
         boolean byTransaction = storeConfig.pool().mode() == PoolMode.TRANSACTION;
         StatementNames names = new StatementNames(100_000);

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +29,7 @@ import tandem.core.store.SqlSession.PreparedSql;
 import tandem.core.type.PgSessionSettings;
 import tandem.core.type.PgType;
 import tandem.core.type.PgValues;
+import tandem.proxy.metrics.ProxyMetrics;
 import tandem.proxy.session.Backend;
 import tandem.proxy.session.ClientOutput;
 import tandem.proxy.session.ClientSession;
@@ -83,6 +84,7 @@ public final class EmulatedBackend implements Backend {
     private final ClientSession session;
     private final ClientOutput out;
     private final Function<SessionSettings, SqlSession> sessions;
+    private final ProxyMetrics.Route meters;
     private final ClassificationCache classifier;
     private final OutputBuffer output;
 
@@ -100,12 +102,14 @@ public final class EmulatedBackend implements Backend {
     private boolean inBatch;
     private boolean batchFailed;
     private boolean skipping;
+    private long batchStarted;
 
     public EmulatedBackend(ClientSession session, Function<SessionSettings, SqlSession> sessions,
-            ClassificationCache classifier) {
+            ClassificationCache classifier, ProxyMetrics.Route meters) {
         this.session = session;
         this.out = session.output();
         this.sessions = sessions;
+        this.meters = meters;
         this.classifier = classifier;
         this.output = new OutputBuffer(out);
     }
@@ -299,6 +303,7 @@ public final class EmulatedBackend implements Backend {
         boolean failed = false;
         try {
             boolean writes = statementsInQuery.stream().anyMatch(s -> mayWrite(s));
+            batchStarted = System.nanoTime();
             sql.beginBatch(writes);
             for (String text : statementsInQuery) {
                 PreparedSql statement = sql.prepare(text, List.of());
@@ -327,7 +332,12 @@ public final class EmulatedBackend implements Backend {
             status = sql.endBatch(failed);
         } catch (ProxyException e) {
             error(e);
+            failed = true;
             status = sql.endBatch(true);
+        }
+        if (batchStarted != 0) {
+            meters.completed(batchStarted, failed);
+            batchStarted = 0;
         }
         inBatch = false;
         if (status == TransactionStatus.IDLE) {
@@ -401,6 +411,7 @@ public final class EmulatedBackend implements Backend {
             }
         }
         if (!inBatch) {
+            batchStarted = System.nanoTime();
             sql.beginBatch(batchWrites(batch));
             inBatch = true;
         }

@@ -120,7 +120,9 @@ class ShadowAndSqliteReadsIT {
             }
             c.commit();
         }
-        assertThat(metrics()).containsPattern("tandem_queries_total\\{outcome=\"ok\",route=\"secondary\"\\} [1-9]");
+        assertThat(metrics()).containsPattern("tandem_queries_total\\{outcome=\"ok\",route=\"secondary\"\\} [1-9]")
+                .containsPattern("tandem_queries_total\\{outcome=\"ok\",route=\"primary\"\\} [1-9]")
+                .containsPattern("tandem_query_seconds_count\\{store=\"old\"\\} [1-9]");
     }
 
     @ParameterizedTest
