@@ -281,6 +281,26 @@ class MirroringIT {
         assertSameRows();
     }
 
+    @ParameterizedTest
+    @EnumSource(Primary.class)
+    void pipelinedCommitsAnswerInOrderEachAfterItsSync(Primary primary) throws Exception {
+        start(primary);
+        String database = primary == Primary.SQLITE ? "app" : oldDb.name();
+        try (RawClient raw = RawClient.login("127.0.0.1", proxy.port(), primary == Primary.SQLITE ? "app" : oldDb.user(),
+                database)) {
+            // sent at once: the second and third batches arrive while the first commit's answer is held
+            raw.query("INSERT INTO accounts (name) VALUES ('p1')")
+                    .query("SELECT count(*) FROM accounts")
+                    .parse("", "INSERT INTO accounts (name) VALUES ($1)").bind("", "", "p2").execute("", 0).sync()
+                    .query("BEGIN; UPDATE accounts SET balance = 3 WHERE name = 'p1'; COMMIT");
+            List<String> answers = raw.await(4).stream().map(m -> m.type() + m.summary()).toList();
+            assertThat(answers).containsExactly("CINSERT 0 1", "ZI", "T1", "D1", "CSELECT 1", "ZI",
+                    "1", "2", "CINSERT 0 1", "ZI", "CBEGIN", "CUPDATE 1", "CCOMMIT", "ZI");
+        }
+        assertSameRows();
+        assertThat(count(newDb, "accounts")).isEqualTo(2);
+    }
+
     /** Every row of every table, compared by meaning, in key order (notes: in body order). */
     private void assertSameRows() throws SQLException {
         for (String[] table : new String[][] {{"accounts", "id"}, {"entries", "account_id, seq"}, {"notes", "body"}}) {
