@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -146,7 +147,7 @@ public final class MirrorService implements AutoCloseable {
         status.put("timeoutMillis", timeout.toMillis());
         Map<String, Object> byMode = new LinkedHashMap<>();
         for (MirroredTable.Mode mode : MirroredTable.Mode.values()) {
-            byMode.put(mode.name().toLowerCase(java.util.Locale.ROOT), tables.tables().values().stream()
+            byMode.put(mode.name().toLowerCase(Locale.ROOT), tables.tables().values().stream()
                     .filter(t -> t.mode() == mode).map(MirroredTable::name).toList());
         }
         status.put("tables", byMode);
@@ -160,7 +161,7 @@ public final class MirrorService implements AutoCloseable {
         Instant oldest = backlog.oldest();
         repair.put("oldest", oldest == null ? null : oldest.toString());
         repair.put("pendingTables", pending.tables().stream().sorted().toList());
-        repair.put("breaker", drainer.breakerState().name().toLowerCase(java.util.Locale.ROOT));
+        repair.put("breaker", drainer.breakerState().name().toLowerCase(Locale.ROOT));
         status.put("repair", repair);
         status.put("refusedStatements", (long) refused.count());
         return status;

@@ -3,9 +3,11 @@ package tandem.core.mirror;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,7 +158,7 @@ public final class MirroredSession implements SqlSession {
             }
         } else if (reads.shadow() != null && reads.router().eligible(batch, inTransaction) && reads.shadow().sampled()) {
             reads.shadow().submit(statement.clientSql, parameters, statement.classification.readTables().stream()
-                    .map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet()));
+                    .map(t -> t.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet()));
         }
         return inner.execute(statement.inner, parameters);
     }

@@ -1,6 +1,8 @@
 package tandem.core.route;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -17,7 +19,7 @@ import tandem.core.sql.TableRef;
  */
 public final class ReadRouter {
 
-    public static final java.time.Duration PAUSE_AFTER_FAILURE = java.time.Duration.ofSeconds(5);
+    public static final Duration PAUSE_AFTER_FAILURE = Duration.ofSeconds(5);
 
     private final ReadShare share;
     private final Predicate<String> mirrored;
@@ -47,7 +49,7 @@ public final class ReadRouter {
                 return false;
             }
             for (TableRef table : c.readTables()) {
-                String name = table.name().toLowerCase(java.util.Locale.ROOT);
+                String name = table.name().toLowerCase(Locale.ROOT);
                 if ((table.schema() != null && !table.schema().equalsIgnoreCase("public")) || !mirrored.test(name)
                         || pendingRepairs.test(name)) {
                     return false;

@@ -3,6 +3,7 @@ package tandem.proxy.backend;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
@@ -12,6 +13,7 @@ import tandem.core.mirror.Column;
 import tandem.core.mirror.Key;
 import tandem.core.mirror.RowWriter.Replay;
 import tandem.core.mirror.WritePlan;
+import tandem.core.type.PgSessionSettings;
 import tandem.core.type.PgValues;
 import tandem.proxy.wire.Wire;
 
@@ -104,13 +106,13 @@ final class CapturedWrites {
                     if (k >= 0) {
                         var type = keyColumns.get(k).type();
                         keyValues[k] = format(formats, i) == 1 ? PgValues.decodeBinary(type, value)
-                                : PgValues.decodeText(type, value, tandem.core.type.PgSessionSettings.DEFAULT);
+                                : PgValues.decodeText(type, value, PgSessionSettings.DEFAULT);
                     }
                 }
                 at += length;
             }
         }
-        changes.add(plan.table().name(), new Key(java.util.Arrays.asList(keyValues)));
+        changes.add(plan.table().name(), new Key(Arrays.asList(keyValues)));
         if (!plan.clientReturning()) {
             return null;
         }

@@ -3,6 +3,7 @@ package tandem.proxy.backend;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
+import tandem.core.mirror.WritePlan;
 import tandem.core.sql.Classification;
 
 /**
@@ -39,10 +40,10 @@ final class Expectation {
     /** For QUERY and EXECUTE: what was run, statement by statement, to follow SETs and transactions. */
     List<Classification> statements;
     /** For QUERY: how each statement was rewritten for mirroring (null: none was), and their texts. */
-    List<tandem.core.mirror.WritePlan> plans;
+    List<WritePlan> plans;
     List<String> texts;
     /** For EXECUTE and DESCRIBE: how the statement was rewritten, and the portal's result formats. */
-    tandem.core.mirror.WritePlan plan;
+    WritePlan plan;
     short[] formats = new short[0];
     /** For EXECUTE of a statement replayed on the secondary: its text and parameters. */
     String replaySql;
@@ -73,7 +74,7 @@ final class Expectation {
     }
 
     /** How the statement whose answer comes next was rewritten, or null. */
-    tandem.core.mirror.WritePlan currentPlan() {
+    WritePlan currentPlan() {
         if (plan != null) {
             return plan;
         }

@@ -1,33 +1,40 @@
 package tandem.proxy.backend;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
-import tandem.core.session.TransactionStatus;
+import tandem.core.mirror.Changes;
+import tandem.core.mirror.RowWriter.Replay;
 import tandem.core.mirror.WritePlan;
 import tandem.core.route.ReadRouter;
+import tandem.core.route.Route;
+import tandem.core.session.TransactionStatus;
 import tandem.core.sql.Classification;
+import tandem.core.sql.ClassificationCache;
 import tandem.core.sql.SessionEffects;
 import tandem.core.sql.SetCommand;
-import tandem.core.sql.ClassificationCache;
 import tandem.core.sql.StatementSplitter;
 import tandem.core.sql.TransactionControl;
 import tandem.proxy.backend.Expectation.Kind;
-import tandem.core.route.Route;
 import tandem.proxy.metrics.ProxyMetrics;
 import tandem.proxy.session.Backend;
 import tandem.proxy.session.ClientOutput;
@@ -35,8 +42,10 @@ import tandem.proxy.session.ClientSession;
 import tandem.proxy.session.ClientSettings;
 import tandem.proxy.wire.ProtocolException;
 import tandem.proxy.wire.Wire;
+import tandem.proxy.wire.backend.BackendMessage;
 import tandem.proxy.wire.backend.CloseComplete;
 import tandem.proxy.wire.backend.ErrorResponse;
+import tandem.proxy.wire.backend.NoData;
 import tandem.proxy.wire.backend.ParameterStatus;
 import tandem.proxy.wire.backend.ParseComplete;
 import tandem.proxy.wire.backend.ReadyForQuery;
@@ -100,7 +109,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private final Routing routing;
     private final Mirroring mirroring;
     private final CapturedWrites captured;
-    private final java.util.List<PendingSync> toSync = new java.util.ArrayList<>();
+    private final List<PendingSync> toSync = new ArrayList<>();
     /** The ReadyForQuery of a commit, and what the server sent after it, held until the commit's rows are synced. */
     private ByteBuf held;
     private boolean dropFrame;
@@ -114,10 +123,10 @@ public final class RelayBackend implements Backend, BackendListener {
     /** The primary connection kept while a read runs on the secondary. */
     private BackendConnection primaryKept;
     private final ArrayDeque<RoutedBatch> batches = new ArrayDeque<>();
-    private final java.util.List<FrontendMessage> gathering = new java.util.ArrayList<>();
+    private final List<FrontendMessage> gathering = new ArrayList<>();
     private Route pinnedRoute;
     private Route activeRoute = Route.PRIMARY;
-    private java.util.List<FrontendMessage> retryOnPrimary;
+    private List<FrontendMessage> retryOnPrimary;
     private HeldAnswer heldAnswer;
     private long batchStarted;
     private String splitSql;
@@ -139,7 +148,7 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     /** A committed transaction's writes, waiting to be synced before the client hears of the commit. */
-    private record PendingSync(tandem.core.mirror.Changes changes, List<tandem.core.mirror.RowWriter.Replay> replays) {
+    private record PendingSync(Changes changes, List<Replay> replays) {
     }
 
     private TransactionStatus status = TransactionStatus.IDLE;
@@ -256,12 +265,12 @@ public final class RelayBackend implements Backend, BackendListener {
     // ---- routing --------------------------------------------------------------------------------------
 
     /** A batch and the store it goes to; {@code ends} is false for the part of a batch before a Flush. */
-    private record RoutedBatch(Route route, java.util.List<FrontendMessage> messages, boolean ends) {
+    private record RoutedBatch(Route route, List<FrontendMessage> messages, boolean ends) {
     }
 
     /** A batch is complete: choose its store (the rest of a Flush-split batch follows its start). */
     private void dispatch() {
-        java.util.List<FrontendMessage> messages = java.util.List.copyOf(gathering);
+        List<FrontendMessage> messages = List.copyOf(gathering);
         gathering.clear();
         boolean ends = !(messages.get(messages.size() - 1) instanceof Flush);
         Route route = pinnedRoute != null ? pinnedRoute : decide(messages);
@@ -274,11 +283,11 @@ public final class RelayBackend implements Backend, BackendListener {
      * Reads go to the secondary only when nothing else is outstanding (an earlier batch could still
      * open a transaction) and every statement the batch executes is an eligible read.
      */
-    private Route decide(java.util.List<FrontendMessage> messages) {
+    private Route decide(List<FrontendMessage> messages) {
         if (!expected.isEmpty() || !batches.isEmpty() || status != TransactionStatus.IDLE || sentSinceSync) {
             return Route.PRIMARY;
         }
-        List<Classification> executed = new java.util.ArrayList<>();
+        List<Classification> executed = new ArrayList<>();
         Map<String, Classification> parsedHere = new HashMap<>();
         Map<String, Classification> boundHere = new HashMap<>();
         for (FrontendMessage message : messages) {
@@ -322,7 +331,7 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     /** Hands a read the primary serves to the shadow reads, with its text and parameters. */
-    private void shadow(java.util.List<FrontendMessage> messages, Classification read) {
+    private void shadow(List<FrontendMessage> messages, Classification read) {
         String sql = null;
         List<Object> parameters = List.of();
         Map<String, Parse> parsedHere = new HashMap<>();
@@ -346,8 +355,8 @@ public final class RelayBackend implements Backend, BackendListener {
             }
         }
         if (sql != null) {
-            Set<String> tables = new java.util.HashSet<>();
-            read.readTables().forEach(t -> tables.add(t.name().toLowerCase(java.util.Locale.ROOT)));
+            Set<String> tables = new HashSet<>();
+            read.readTables().forEach(t -> tables.add(t.name().toLowerCase(Locale.ROOT)));
             routing.shadow().submit(sql, parameters, tables);
         }
     }
@@ -411,7 +420,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private void fallBack(String why) {
         log.debug("client {}: a read on the secondary failed ({}); running it on the primary", session.processId(), why);
         routing.secondaryMeters().fallback().increment();
-        java.util.List<FrontendMessage> again = retryOnPrimary;
+        List<FrontendMessage> again = retryOnPrimary;
         retryOnPrimary = null;
         if (heldAnswer != null) {
             heldAnswer.discard();
@@ -606,7 +615,7 @@ public final class RelayBackend implements Backend, BackendListener {
      */
     private Query planQuery(Query query, Expectation e) {
         List<String> texts = splitTexts;
-        List<WritePlan> plans = new java.util.ArrayList<>(texts.size());
+        List<WritePlan> plans = new ArrayList<>(texts.size());
         boolean rewritten = false;
         for (int i = 0; i < texts.size(); i++) {
             WritePlan plan = mirroring.rewriter().plan(texts.get(i), e.statements.get(i));
@@ -1050,7 +1059,7 @@ public final class RelayBackend implements Backend, BackendListener {
         }
     }
 
-    private ByteBuf encode(tandem.proxy.wire.backend.BackendMessage message) {
+    private ByteBuf encode(BackendMessage message) {
         ByteBuf buf = out.alloc().buffer();
         message.encode(buf);
         return buf;
@@ -1068,7 +1077,7 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         if (held != null) {
             // reading stopped at the held commit, but bytes already read may still arrive: they queue behind it
-            held = io.netty.buffer.Unpooled.wrappedBuffer(held, frames);
+            held = Unpooled.wrappedBuffer(held, frames);
             return;
         }
         int start = frames.readerIndex();
@@ -1216,7 +1225,7 @@ public final class RelayBackend implements Backend, BackendListener {
                     replaceFrame = captured.rowDescription(frames, body, capture);
                     if (replaceFrame == null) {
                         boolean describing = head.kind == Kind.DESCRIBE_STATEMENT || head.kind == Kind.DESCRIBE_PORTAL;
-                        replaceFrame = describing ? encode(tandem.proxy.wire.backend.NoData.INSTANCE) : null;
+                        replaceFrame = describing ? encode(NoData.INSTANCE) : null;
                         dropFrame = !describing;
                     }
                 }
@@ -1460,10 +1469,10 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         List<PendingSync> syncs = List.copyOf(toSync);
         toSync.clear();
-        java.util.concurrent.CompletableFuture<?>[] done = syncs.stream()
+        CompletableFuture<?>[] done = syncs.stream()
                 .map(p -> mirroring.sync().committed(p.changes(), p.replays()).toCompletableFuture())
-                .toArray(java.util.concurrent.CompletableFuture[]::new);
-        java.util.concurrent.CompletableFuture.allOf(done).whenComplete((ignored, failure) -> {
+                .toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(done).whenComplete((ignored, failure) -> {
             if (failure != null) {
                 log.error("syncing a commit of client {} failed unexpectedly", session.processId(), failure);
             }
