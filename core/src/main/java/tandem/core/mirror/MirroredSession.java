@@ -102,7 +102,7 @@ public final class MirroredSession implements SqlSession {
                 throw refusal.error();
             }
             case WritePlan.Capture capture -> new CapturedSql(inner.prepare(capture.sql(), parameterTypes), capture);
-            case WritePlan.Replay replay -> new ReplayedSql(inner.prepare(sql, parameterTypes));
+            case WritePlan.Replay replay -> new ReplayedSql(inner.prepare(sql, parameterTypes), sql);
         };
     }
 
@@ -125,7 +125,7 @@ public final class MirroredSession implements SqlSession {
         }
         if (statement instanceof ReplayedSql replayed) {
             Cursor cursor = inner.execute(replayed.inner, parameters);
-            replays.add(new RowWriter.Replay(replayed.sql(), parameters));
+            replays.add(new RowWriter.Replay(replayed.clientSql, parameters));
             return cursor;
         }
         Cursor cursor = inner.execute(statement, parameters);
@@ -300,43 +300,13 @@ public final class MirroredSession implements SqlSession {
         inner.close();
     }
 
-    /** A write rewritten to return its keys first: it describes itself as the client's statement. */
-    private record CapturedSql(PreparedSql inner, WritePlan.Capture plan) implements PreparedSql {
+    /** A statement of the inner session with what this session knows of it; describes itself as the inner one. */
+    private abstract static class WrappedSql implements PreparedSql {
+        final PreparedSql inner;
 
-        @Override
-        public String sql() {
-            return inner.sql();
+        WrappedSql(PreparedSql inner) {
+            this.inner = inner;
         }
-
-        @Override
-        public List<PgType> parameterTypes() {
-            return inner.parameterTypes();
-        }
-
-        @Override
-        public List<Column> columns() {
-            List<Column> all = inner.columns();
-            return plan.clientReturning() ? all.subList(plan.leadingColumns(), all.size()) : List.of();
-        }
-
-        @Override
-        public boolean returnsRows() {
-            return plan.clientReturning();
-        }
-
-        @Override
-        public boolean readOnly() {
-            return false;
-        }
-
-        @Override
-        public String command() {
-            return inner.command();
-        }
-    }
-
-    /** A plain read, which may be served by the secondary or compared there. */
-    private record ReadSql(PreparedSql inner, String clientSql, Classification classification) implements PreparedSql {
 
         @Override
         public String sql() {
@@ -369,37 +339,56 @@ public final class MirroredSession implements SqlSession {
         }
     }
 
-    /** A write on a table mirrored by statement: run as sent, replayed on the secondary after the commit. */
-    private record ReplayedSql(PreparedSql inner) implements PreparedSql {
+    /** A write rewritten to return its keys first: it describes itself as the client's statement. */
+    private static final class CapturedSql extends WrappedSql {
+        final WritePlan.Capture plan;
 
-        @Override
-        public String sql() {
-            return inner.sql();
-        }
-
-        @Override
-        public List<PgType> parameterTypes() {
-            return inner.parameterTypes();
+        CapturedSql(PreparedSql inner, WritePlan.Capture plan) {
+            super(inner);
+            this.plan = plan;
         }
 
         @Override
         public List<Column> columns() {
-            return inner.columns();
+            List<Column> all = inner.columns();
+            return plan.clientReturning() ? all.subList(plan.leadingColumns(), all.size()) : List.of();
         }
 
         @Override
         public boolean returnsRows() {
-            return inner.returnsRows();
+            return plan.clientReturning();
         }
 
         @Override
         public boolean readOnly() {
             return false;
         }
+    }
+
+    /** A plain read, which may be served by the secondary or compared there. */
+    private static final class ReadSql extends WrappedSql {
+        final String clientSql;
+        final Classification classification;
+
+        ReadSql(PreparedSql inner, String clientSql, Classification classification) {
+            super(inner);
+            this.clientSql = clientSql;
+            this.classification = classification;
+        }
+    }
+
+    /** A write on a table mirrored by statement: run as sent, replayed on the secondary after the commit. */
+    private static final class ReplayedSql extends WrappedSql {
+        final String clientSql;
+
+        ReplayedSql(PreparedSql inner, String clientSql) {
+            super(inner);
+            this.clientSql = clientSql;
+        }
 
         @Override
-        public String command() {
-            return inner.command();
+        public boolean readOnly() {
+            return false;
         }
     }
 
