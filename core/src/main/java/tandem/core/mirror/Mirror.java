@@ -63,7 +63,7 @@ public final class Mirror implements AutoCloseable {
         this.repairLog = repairLog;
         this.pending = pending;
         this.timeout = timeout;
-        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tandem-mirror-", 0).factory());
+        this.executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("tandem-mirror-", 0).factory());
         this.synced = Counter.builder(MetricNames.MIRROR).tag("outcome", "synced")
                 .description("committed transactions whose rows reached the secondary in time").register(registry);
         this.queued = Counter.builder(MetricNames.MIRROR).tag("outcome", "queued")
