@@ -97,6 +97,15 @@ final class PostgresRepairLog implements RepairLog {
     }
 
     @Override
+    public void removeTokens(Collection<String> tokens) {
+        if (tokens.isEmpty()) {
+            return;
+        }
+        update("removing synced entries from the repair log", "DELETE FROM " + TABLE + " WHERE token = ANY (?)", ps ->
+                ps.setArray(1, ps.getConnection().createArrayOf("text", tokens.toArray())));
+    }
+
+    @Override
     public void remove(Collection<Long> ids) {
         if (ids.isEmpty()) {
             return;

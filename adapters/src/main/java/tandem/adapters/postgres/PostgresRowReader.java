@@ -56,39 +56,113 @@ final class PostgresRowReader implements RowReader {
         }
     }
 
+    /**
+     * Several tables over one connection: when each has at most {@link #BATCH} keys, one statement
+     * per table, all sent in one round trip (pgjdbc pipelines the statements of one text and waits
+     * once); each statement sees what was committed when it started, as {@link #read} does.
+     */
+    @Override
+    public Map<Table, Map<Key, Object[]>> readAll(Map<Table, ? extends Collection<Key>> keysByTable) {
+        Map<Table, Map<Key, Object[]>> result = new LinkedHashMap<>();
+        List<Table> tables = new ArrayList<>();
+        boolean small = true;
+        for (Map.Entry<Table, ? extends Collection<Key>> e : keysByTable.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                result.put(e.getKey(), Map.of());
+            } else {
+                tables.add(e.getKey());
+                small &= e.getValue().size() <= BATCH;
+            }
+        }
+        if (tables.isEmpty()) {
+            return result;
+        }
+        try (Connection c = pool.getConnection()) {
+            if (tables.size() == 1 || !small) {
+                for (Table table : tables) {
+                    result.put(table, read(c, table, keysByTable.get(table)));
+                }
+                return result;
+            }
+            StringBuilder sql = new StringBuilder();
+            for (Table table : tables) {
+                sql.append(sql.isEmpty() ? "" : ";\n").append(select(c, table));
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (Table table : tables) {
+                    p = bindKeys(c, ps, p, table.keyColumns(), new ArrayList<>(keysByTable.get(table)));
+                }
+                boolean isResult = ps.execute();
+                for (Table table : tables) {
+                    if (!isResult) {
+                        throw new SQLException("expected the rows of " + table.name() + " from a pipelined read");
+                    }
+                    Map<Key, Object[]> rows = new LinkedHashMap<>();
+                    try (ResultSet rs = ps.getResultSet()) {
+                        collect(rs, table, requested(table, keysByTable.get(table)), rows);
+                    }
+                    result.put(table, rows);
+                    isResult = ps.getMoreResults();
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            catalog.invalidate();
+            throw PgErrors.translate(store, "reading rows of " + tables.stream().map(Table::name).toList() + " by key",
+                    e);
+        }
+    }
+
     Map<Key, Object[]> read(Connection c, Table table, Collection<Key> keys) throws SQLException {
         List<Column> keyColumns = table.keyColumns();
-        String sql = "SELECT " + columnList(table) + " FROM " + PostgresCatalog.quote(table.name()) + " WHERE "
-                + keyMatch(c, table, "IN");
-        int[] keyIndex = table.key().stream().mapToInt(table::indexOf).toArray();
-        Map<String, Key> requested = new HashMap<>();
-        for (Key key : keys) {
-            requested.put(KeyCodec.canonical(keyColumns, key), key);
-        }
+        Map<String, Key> requested = requested(table, keys);
         Map<Key, Object[]> rows = new LinkedHashMap<>();
         List<Key> all = new ArrayList<>(keys);
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
+        try (PreparedStatement ps = c.prepareStatement(select(c, table))) {
             for (int from = 0; from < all.size(); from += BATCH) {
                 bindKeys(c, ps, 1, keyColumns, all.subList(from, Math.min(all.size(), from + BATCH)));
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        Object[] row = new Object[table.columns().size()];
-                        for (int i = 0; i < row.length; i++) {
-                            row[i] = PgJdbcValues.read(rs, i + 1, table.columns().get(i).type());
-                        }
-                        List<Object> keyValues = new ArrayList<>(keyIndex.length);
-                        for (int k : keyIndex) {
-                            keyValues.add(row[k]);
-                        }
-                        Key key = requested.get(KeyCodec.canonical(keyColumns, new Key(keyValues)));
-                        if (key != null) {
-                            rows.put(key, row);
-                        }
-                    }
+                    collect(rs, table, requested, rows);
                 }
             }
         }
         return rows;
+    }
+
+    private String select(Connection c, Table table) throws SQLException {
+        return "SELECT " + columnList(table) + " FROM " + PostgresCatalog.quote(table.name()) + " WHERE "
+                + keyMatch(c, table, "IN");
+    }
+
+    private static Map<String, Key> requested(Table table, Collection<Key> keys) {
+        List<Column> keyColumns = table.keyColumns();
+        Map<String, Key> requested = new HashMap<>();
+        for (Key key : keys) {
+            requested.put(KeyCodec.canonical(keyColumns, key), key);
+        }
+        return requested;
+    }
+
+    /** The rows of a result, by the requested key each has (matched by canonical text). */
+    private static void collect(ResultSet rs, Table table, Map<String, Key> requested, Map<Key, Object[]> rows)
+            throws SQLException {
+        List<Column> keyColumns = table.keyColumns();
+        int[] keyIndex = table.key().stream().mapToInt(table::indexOf).toArray();
+        while (rs.next()) {
+            Object[] row = new Object[table.columns().size()];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = PgJdbcValues.read(rs, i + 1, table.columns().get(i).type());
+            }
+            List<Object> keyValues = new ArrayList<>(keyIndex.length);
+            for (int k : keyIndex) {
+                keyValues.add(row[k]);
+            }
+            Key key = requested.get(KeyCodec.canonical(keyColumns, new Key(keyValues)));
+            if (key != null) {
+                rows.put(key, row);
+            }
+        }
     }
 
     static String columnList(Table table) {

@@ -86,18 +86,29 @@ final class PostgresRowWriter implements RowWriter {
             c.setAutoCommit(false);
             try {
                 lock(c, keysByTable);
-                Map<Table, Map<Key, Object[]>> got = new LinkedHashMap<>();
+                Map<Table, Set<Key>> wanted = new LinkedHashMap<>();
                 for (Table table : parentsFirst) {
-                    Set<Key> wanted = keysByTable.get(table);
-                    if (!wanted.isEmpty()) {
-                        got.put(table, checked(table, wanted, images.read(table, wanted)));
+                    if (!keysByTable.get(table).isEmpty()) {
+                        wanted.put(table, keysByTable.get(table));
+                    }
+                }
+                Map<Table, Map<Key, Object[]>> got = new LinkedHashMap<>();
+                if (!wanted.isEmpty()) {
+                    Map<Table, Map<Key, Object[]>> read = images.readAll(wanted);
+                    for (Map.Entry<Table, Set<Key>> e : wanted.entrySet()) {
+                        Map<Key, Object[]> image = read.get(e.getKey());
+                        if (image == null) {
+                            throw new IllegalStateException("no images of " + e.getKey().name() + " were read");
+                        }
+                        got.put(e.getKey(), checked(e.getKey(), e.getValue(), image));
                     }
                 }
                 Map<String, Long> sequenceMax = new HashMap<>();
+                List<Step> steps = new ArrayList<>();
                 for (Table table : parentsFirst) {
                     Map<Key, Object[]> image = got.get(table);
                     if (image != null && !image.isEmpty()) {
-                        upsert(c, table, image.values(), sequenceMax);
+                        upsert(c, table, image.values(), sequenceMax, steps);
                     }
                 }
                 List<Table> childrenFirst = new ArrayList<>(parentsFirst);
@@ -109,9 +120,10 @@ final class PostgresRowWriter implements RowWriter {
                     }
                     List<Key> gone = keysByTable.get(table).stream().filter(k -> !image.containsKey(k)).toList();
                     if (!gone.isEmpty()) {
-                        delete(c, table, gone);
+                        delete(c, table, gone, steps);
                     }
                 }
+                execute(c, steps);
                 for (Replay replay : statements) {
                     replay(c, replay);
                 }
@@ -182,8 +194,8 @@ final class PostgresRowWriter implements RowWriter {
 
     // ---------------------------------------------------------------- upsert and delete
 
-    private void upsert(Connection c, Table table, java.util.Collection<Object[]> rows, Map<String, Long> sequenceMax)
-            throws SQLException {
+    private void upsert(Connection c, Table table, java.util.Collection<Object[]> rows, Map<String, Long> sequenceMax,
+            List<Step> steps) throws SQLException {
         List<Integer> writable = new ArrayList<>();
         boolean overriding = false;
         for (int i = 0; i < table.columns().size(); i++) {
@@ -214,34 +226,81 @@ final class PostgresRowWriter implements RowWriter {
                 + ") " + (set.isEmpty() ? "DO NOTHING" : "DO UPDATE SET " + String.join(", ", set));
         int perStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, MAX_PARAMETERS / Math.max(1, writable.size())));
         List<Object[]> all = new ArrayList<>(rows);
+        String[] sequences = new String[table.columns().size()];
+        for (int i : writable) {
+            sequences[i] = catalog.column(c, table.name(), table.columns().get(i).name()).sequence();
+        }
+        for (Object[] row : all) {
+            for (int i : writable) {
+                if (sequences[i] != null && row[i] instanceof Number n) {
+                    sequenceMax.merge(sequences[i], n.longValue(), Math::max);
+                }
+            }
+        }
         for (int from = 0; from < all.size(); from += perStatement) {
             List<Object[]> chunk = all.subList(from, Math.min(all.size(), from + perStatement));
             String sql = head + String.join(", ", Collections.nCopies(chunk.size(), tuple)) + conflict;
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int p = 1;
+            steps.add(new Step(sql, chunk.size() * writable.size(), (ps, first) -> {
+                int p = first;
                 for (Object[] row : chunk) {
                     for (int i : writable) {
-                        Column column = table.columns().get(i);
-                        PgJdbcValues.bind(ps, p++, column.type(), row[i]);
-                        String sequence = catalog.column(c, table.name(), column.name()).sequence();
-                        if (sequence != null && row[i] instanceof Number n) {
-                            sequenceMax.merge(sequence, n.longValue(), Math::max);
-                        }
+                        PgJdbcValues.bind(ps, p++, table.columns().get(i).type(), row[i]);
                     }
                 }
-                ps.executeUpdate();
-            }
+                return p;
+            }));
         }
     }
 
-    private void delete(Connection c, Table table, List<Key> gone) throws SQLException {
+    private void delete(Connection c, Table table, List<Key> gone, List<Step> steps) throws SQLException {
         String sql = "DELETE FROM " + PostgresCatalog.quote(table.name()) + " WHERE " + keys.keyMatch(c, table, "IN");
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int from = 0; from < gone.size(); from += PostgresRowReader.BATCH) {
-                PostgresRowReader.bindKeys(c, ps, 1, table.keyColumns(),
-                        gone.subList(from, Math.min(gone.size(), from + PostgresRowReader.BATCH)));
-                ps.executeUpdate();
+        for (int from = 0; from < gone.size(); from += PostgresRowReader.BATCH) {
+            List<Key> batch = gone.subList(from, Math.min(gone.size(), from + PostgresRowReader.BATCH));
+            steps.add(new Step(sql, table.keyColumns().size(), (ps, first) ->
+                    PostgresRowReader.bindKeys(ps.getConnection(), ps, first, table.keyColumns(), batch)));
+        }
+    }
+
+    /** One statement of the sync's writes: its text, how many parameters it takes, and how to bind them. */
+    private record Step(String sql, int parameters, Binder binder) {
+    }
+
+    private interface Binder {
+        /** Binds from parameter {@code first} on; returns the next free parameter. */
+        int bind(PreparedStatement ps, int first) throws SQLException;
+    }
+
+    /**
+     * Runs the steps in order, as few round trips as it can: consecutive steps go as one text of
+     * several statements (pgjdbc sends them all, then waits once), up to {@link #MAX_PARAMETERS}
+     * parameters each. A failing statement fails the call, and the caller rolls the transaction
+     * back.
+     */
+    private static void execute(Connection c, List<Step> steps) throws SQLException {
+        int from = 0;
+        while (from < steps.size()) {
+            int to = from + 1;
+            int parameters = steps.get(from).parameters();
+            while (to < steps.size() && parameters + steps.get(to).parameters() <= MAX_PARAMETERS) {
+                parameters += steps.get(to).parameters();
+                to++;
             }
+            List<Step> group = steps.subList(from, to);
+            StringBuilder sql = new StringBuilder();
+            for (Step step : group) {
+                sql.append(sql.isEmpty() ? "" : ";\n").append(step.sql());
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int p = 1;
+                for (Step step : group) {
+                    p = step.binder().bind(ps, p);
+                }
+                ps.execute();
+                while (ps.getMoreResults() || ps.getUpdateCount() != -1) {
+                    // each statement's count: nothing to do with it, but every result is consumed
+                }
+            }
+            from = to;
         }
     }
 

@@ -76,10 +76,20 @@ final class SqliteRepairLog implements RepairLog {
 
     @Override
     public void removeToken(String token) {
+        removeTokens(List.of(token));
+    }
+
+    @Override
+    public void removeTokens(Collection<String> tokens) {
+        if (tokens.isEmpty()) {
+            return;
+        }
         write("removing synced entries from the repair log", lease -> {
             try (PreparedStatement ps = lease.pooled.prepareStatement("DELETE FROM " + TABLE + " WHERE token = ?")) {
-                ps.setString(1, token);
-                ps.executeUpdate();
+                for (String token : tokens) {
+                    ps.setString(1, token);
+                    ps.executeUpdate();
+                }
             }
         });
     }

@@ -39,6 +39,11 @@ import tandem.core.metrics.MetricNames;
  * <p>A sync that outlives the timeout is not interrupted (JDBC has no safe way to); if it
  * succeeds later it removes the entries itself, and if the drainer got there first, its sync of
  * the same keys is ordered by the same locks.
+ *
+ * <p>Entries of synced transactions are removed by one janitor thread, the tokens of all syncs
+ * that finished meanwhile in one statement, rather than by a transaction on the primary per
+ * commit. Until then they are merely entries of rows already synced: if tandem dies first, the
+ * drainer syncs them once more.
  */
 public final class Mirror implements AutoCloseable {
 
@@ -49,6 +54,11 @@ public final class Mirror implements AutoCloseable {
         SYNCED, QUEUED
     }
 
+    /** At most this many transactions' entries per DELETE. */
+    private static final int MAX_TOKENS_PER_REMOVAL = 1000;
+    /** How long the janitor waits after the first synced transaction for more to remove with it. */
+    private static final long REMOVAL_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final RowSync sync;
     private final RepairLog repairLog;
     private final PendingRepairs pending;
@@ -58,13 +68,17 @@ public final class Mirror implements AutoCloseable {
     private final Counter queued;
     private final Counter rows;
     private final Timer duration;
+    private final java.util.concurrent.LinkedBlockingQueue<String> syncedTokens = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final Thread janitor;
+    private volatile boolean stopping;
 
     public Mirror(RowSync sync, RepairLog repairLog, PendingRepairs pending, Duration timeout, MeterRegistry registry) {
         this.sync = sync;
         this.repairLog = repairLog;
         this.pending = pending;
         this.timeout = timeout;
-        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tandem-mirror-", 0).factory());
+        this.executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("tandem-mirror-", 0).factory());
+        this.janitor = Thread.ofPlatform().daemon().name("tandem-mirror-janitor").start(this::removeSynced);
         this.synced = Counter.builder(MetricNames.MIRROR).tag("outcome", "synced")
                 .description("committed transactions whose rows reached the secondary in time").register(registry);
         this.queued = Counter.builder(MetricNames.MIRROR).tag("outcome", "queued")
@@ -109,11 +123,49 @@ public final class Mirror implements AutoCloseable {
         if (changes.token() == null || changes.isEmpty()) {
             return;
         }
+        syncedTokens.add(changes.token());
+    }
+
+    /** The janitor: removes the entries of synced transactions, all that are waiting in one go. */
+    private void removeSynced() {
+        List<String> tokens = new java.util.ArrayList<>();
+        while (true) {
+            try {
+                String first = syncedTokens.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (stopping) {
+                        return;
+                    }
+                    continue;
+                }
+                tokens.add(first);
+            } catch (InterruptedException e) {
+                if (stopping) {
+                    syncedTokens.drainTo(tokens);
+                    remove(tokens);
+                    return;
+                }
+                continue;
+            }
+            if (!stopping && syncedTokens.size() < MAX_TOKENS_PER_REMOVAL - 1) {
+                // let the syncs finishing meanwhile join this removal: a statement for many commits, not one each
+                java.util.concurrent.locks.LockSupport.parkNanos(REMOVAL_LINGER_NANOS);
+            }
+            syncedTokens.drainTo(tokens, MAX_TOKENS_PER_REMOVAL - 1);
+            remove(tokens);
+            tokens.clear();
+        }
+    }
+
+    private void remove(List<String> tokens) {
+        if (tokens.isEmpty()) {
+            return;
+        }
         try {
-            repairLog.removeToken(changes.token());
+            repairLog.removeTokens(tokens);
         } catch (RuntimeException e) {
-            log.debug("could not remove the repair-log entries of synced transaction {} (the drainer will sync them "
-                    + "again): {}", changes.token(), e.getMessage());
+            log.debug("could not remove the repair-log entries of {} synced transactions (the drainer will sync "
+                    + "them again): {}", tokens.size(), e.getMessage());
         }
     }
 
@@ -170,6 +222,16 @@ public final class Mirror implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             executor.shutdownNow();
+        }
+        // the janitor removes what the finished syncs left it, then stops
+        stopping = true;
+        try {
+            janitor.join(timeout.toMillis() * 2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (janitor.isAlive()) {
+            janitor.interrupt();
         }
     }
 }

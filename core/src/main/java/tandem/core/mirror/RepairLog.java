@@ -27,6 +27,13 @@ public interface RepairLog {
     /** A sync succeeded: its transaction's entries go. */
     void removeToken(String token);
 
+    /** Syncs succeeded: the entries of these transactions go (a store may do it in one statement). */
+    default void removeTokens(Collection<String> tokens) {
+        for (String token : tokens) {
+            removeToken(token);
+        }
+    }
+
     void remove(Collection<Long> ids);
 
     /** A session's sync failed or timed out: its entries become pending repairs. */

@@ -87,21 +87,57 @@ public final class RowSync {
         if (targetKeys.isEmpty() && replays.isEmpty()) {
             return 0;
         }
-        secondary.apply(targetKeys, (target, keys) -> images(plans, target, keys), replays);
+        secondary.apply(targetKeys, new RowWriter.ImageSource() {
+            @Override
+            public Map<Key, Object[]> read(Table target, Set<Key> keys) {
+                return images(plans, target, keys);
+            }
+
+            @Override
+            public Map<Table, Map<Key, Object[]>> readAll(Map<Table, Set<Key>> keys) {
+                return allImages(plans, keys);
+            }
+        }, replays);
         return count;
     }
 
-    /** Reads the rows from the primary now, while the secondary holds the keys' locks. */
-    private Map<Key, Object[]> images(Map<Table, Plan> plans, Table target, Set<Key> keys) {
+    /** {@link #images} of several tables, read from the primary in one go (one round trip where it can). */
+    private Map<Table, Map<Key, Object[]>> allImages(Map<Table, Plan> plans, Map<Table, Set<Key>> keysByTarget) {
+        Map<Table, Plan> planByTarget = new LinkedHashMap<>();
+        Map<Table, List<Key>> request = new LinkedHashMap<>();
+        for (Map.Entry<Table, Set<Key>> e : keysByTarget.entrySet()) {
+            Plan plan = plan(plans, e.getKey());
+            Map<Key, Key> sourceByTarget = plan.sourceByTarget();
+            List<Key> sourceKeys = e.getValue().stream().map(sourceByTarget::get).toList();
+            if (request.putIfAbsent(plan.table().source(), sourceKeys) != null) {
+                // two targets of one source table: not a plan RowSync makes; read them one by one
+                Map<Table, Map<Key, Object[]>> images = new LinkedHashMap<>();
+                keysByTarget.forEach((target, keys) -> images.put(target, images(plans, target, keys)));
+                return images;
+            }
+            planByTarget.put(e.getKey(), plan);
+        }
+        Map<Table, Map<Key, Object[]>> rows = primary.readAll(request);
+        Map<Table, Map<Key, Object[]>> images = new LinkedHashMap<>();
+        for (Map.Entry<Table, Set<Key>> e : keysByTarget.entrySet()) {
+            Plan plan = planByTarget.get(e.getKey());
+            images.put(e.getKey(), converted(plan, e.getValue(), rows.getOrDefault(plan.table().source(), Map.of())));
+        }
+        return images;
+    }
+
+    private static Plan plan(Map<Table, Plan> plans, Table target) {
         Plan plan = plans.get(target);
         if (plan == null) {
             plan = plans.values().stream().filter(p -> p.table().target().name().equals(target.name())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("images asked for " + target.name()
                             + ", which this sync did not write"));
         }
+        return plan;
+    }
+
+    private static Map<Key, Object[]> converted(Plan plan, Set<Key> keys, Map<Key, Object[]> rows) {
         Map<Key, Key> sourceByTarget = plan.sourceByTarget();
-        List<Key> sourceKeys = keys.stream().map(sourceByTarget::get).toList();
-        Map<Key, Object[]> rows = primary.read(plan.table().source(), sourceKeys);
         Map<Key, Object[]> images = new LinkedHashMap<>();
         for (Key key : keys) {
             Object[] row = rows.get(sourceByTarget.get(key));
@@ -110,6 +146,13 @@ public final class RowSync {
             }
         }
         return images;
+    }
+
+    /** Reads the rows from the primary now, while the secondary holds the keys' locks. */
+    private Map<Key, Object[]> images(Map<Table, Plan> plans, Table target, Set<Key> keys) {
+        Plan plan = plan(plans, target);
+        List<Key> sourceKeys = keys.stream().map(plan.sourceByTarget()::get).toList();
+        return converted(plan, keys, primary.read(plan.table().source(), sourceKeys));
     }
 
     private record Plan(MirroredTable table, Map<Key, Key> sourceByTarget) {

@@ -26,6 +26,16 @@ public interface RowWriter {
     @FunctionalInterface
     interface ImageSource {
         Map<Key, Object[]> read(Table targetTable, Set<Key> keys);
+
+        /**
+         * {@link #read} for several tables at once (which a source may do in one round trip to the
+         * primary); an entry for every table asked for.
+         */
+        default Map<Table, Map<Key, Object[]>> readAll(Map<Table, Set<Key>> keysByTable) {
+            Map<Table, Map<Key, Object[]>> images = new java.util.LinkedHashMap<>();
+            keysByTable.forEach((table, keys) -> images.put(table, read(table, keys)));
+            return images;
+        }
     }
 
     /** A write on a table without a primary key, replayed as the client sent it. */

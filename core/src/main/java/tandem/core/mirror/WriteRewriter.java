@@ -70,7 +70,9 @@ public final class WriteRewriter {
         }
         this.dialect = Objects.requireNonNull(dialect, "dialect");
         this.tables = Objects.requireNonNull(tables, "tables");
-        this.plans = Caffeine.newBuilder().maximumSize(maximumSize).build();
+        // maintenance (evicting plans of one-off texts) on the writing thread: handing it to the common
+        // pool wakes a worker for every few statements, which costs more than the maintenance itself
+        this.plans = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
     }
 
     /**

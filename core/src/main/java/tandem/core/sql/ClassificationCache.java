@@ -34,7 +34,8 @@ public final class ClassificationCache {
             throw new IllegalArgumentException("maximumSize: " + maximumSize + " (expected: >= 0)");
         }
         this.classifier = classifier;
-        this.cache = Caffeine.newBuilder().maximumSize(maximumSize).build();
+        // maintenance on the classifying thread, not the common pool (see WriteRewriter)
+        this.cache = Caffeine.newBuilder().maximumSize(maximumSize).executor(Runnable::run).build();
     }
 
     public Classification classify(String statement) {
