@@ -5,7 +5,7 @@
 # p50/p99 latency and the ratios mirrored ÷ direct and mirrored ÷ pass-through, then audits the old
 # store against the new one to show the mirrored runs left them equal.
 #
-#   loadtest/bench/mirror-overhead.sh [--duration 10] [--rounds 3] [--clients 8] [--threads 2]
+#   loadtest/bench/mirror-overhead.sh [--duration 10] [--rounds 3] [--warmup 20] [--clients 8] [--threads 2]
 #       [--scale 10] [--protocol simple|extended] [--keyless statement|exclude]
 #       [--mirror-timeout 2s] [--mix inserts=30,updates=25,...]
 #
@@ -28,11 +28,12 @@
 set -euo pipefail
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-duration=10 rounds=3 clients=8 threads=2 scale=10 protocol=simple keyless=statement mirror_timeout=2s mix=""
+duration=10 rounds=3 warmup=20 clients=8 threads=2 scale=10 protocol=simple keyless=statement mirror_timeout=2s mix=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --scale) scale=$2; shift 2 ;;
@@ -147,8 +148,10 @@ run() { # target workload seconds: sets result to "throughput p50_ms p99_ms"; a 
 
 targets=(direct passthrough mirrored)
 workloads=(tpcb loadtest)
-echo "warming up (JIT, caches) ..."
-for t in "${targets[@]}"; do run "$t" tpcb 3; run "$t" loadtest 5; done
+# the JIT compiles the mirror's code paths for several seconds of CPU: a short warm-up makes mirroring
+# look far dearer than it is
+echo "warming up (JIT, caches): ${warmup}s per target and workload ..."
+for t in "${targets[@]}"; do run "$t" tpcb "$warmup"; run "$t" loadtest "$warmup"; done
 
 echo "measuring: $rounds interleaved rounds of ${duration}s per run, $clients clients, $threads pgbench threads, $(nproc) cores"
 declare -A thr p50 p99
