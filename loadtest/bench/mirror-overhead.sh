@@ -179,8 +179,8 @@ done
 mirror_status=$(status | jq -c '.. | objects | select(has("commits") and has("repair")) | {commits, repair, refusedStatements}' || true)
 curl -fs "http://127.0.0.1:$mirror_admin/metrics" >"$work/metrics.txt" || true
 # time from commit on the old store to synced on the new one (Micrometer's timer tandem.mirror.seconds)
-sync_time=$(awk '/^tandem_mirror_seconds[a-z_]*_sum/ { s = $NF } /^tandem_mirror_seconds[a-z_]*_count/ { n = $NF }
-  /^tandem_mirror_seconds[a-z_]*_max/ { m = $NF } END { if (n > 0) printf "mean %.2f ms over %d commits, max %.0f ms (recent)", 1000 * s / n, n, 1000 * m }' "$work/metrics.txt")
+sync_time=$(awk '/^tandem_mirror_sync_seconds_sum/ { s = $NF } /^tandem_mirror_sync_seconds_count/ { n = $NF }
+  /^tandem_mirror_sync_seconds_max/ { m = $NF } END { if (n > 0) printf "mean %.2f ms over %d commits, max %.0f ms (recent)", 1000 * s / n, n, 1000 * m }' "$work/metrics.txt")
 
 # --- audit: old against new ----------------------------------------------------------------------------------
 echo
