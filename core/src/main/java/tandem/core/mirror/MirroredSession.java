@@ -2,6 +2,7 @@ package tandem.core.mirror;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +49,11 @@ import tandem.core.verify.ShadowReads;
 public final class MirroredSession implements SqlSession {
 
     private static final Logger log = LoggerFactory.getLogger(MirroredSession.class);
-    private static final String LOG_INSERT = "INSERT INTO tandem_repair_log (token, table_name, key) VALUES ($1, $2, $3)";
+    /**
+     * Most keys logged per INSERT: a bulk write's keys go in a few statements rather than one per
+     * row. Statements are made for powers of two only, so a session prepares at most seven.
+     */
+    private static final int LOG_CHUNK = 64;
 
     private final SqlSession inner;
     private final WriteRewriter rewriter;
@@ -61,7 +66,7 @@ public final class MirroredSession implements SqlSession {
     private final List<RowWriter.Replay> replays = new ArrayList<>();
     private final List<Committed> committed = new ArrayList<>();
     private String token;
-    private PreparedSql logInsert;
+    private final Map<Integer, PreparedSql> logInserts = new HashMap<>();
     private boolean wroteInBatch;
     /** Inside an explicit transaction block (the inner session reports its implicit ones as transactions too). */
     private boolean inBlock;
@@ -204,17 +209,37 @@ public final class MirroredSession implements SqlSession {
             token = "sqlite-" + UUID.randomUUID();
             changes.token(token);
         }
-        if (logInsert == null) {
-            logInsert = inner.prepare(LOG_INSERT, List.of(PgType.TEXT, PgType.TEXT, PgType.TEXT));
-        }
-        for (Key key : keys) {
-            try (Cursor done = inner.execute(logInsert, List.of(token, table, KeyCodec.encode(key)))) {
+        for (int from = 0, size; from < keys.size(); from += size) {
+            size = Integer.highestOneBit(Math.min(LOG_CHUNK, keys.size() - from));
+            List<Key> chunk = keys.subList(from, from + size);
+            List<Object> parameters = new ArrayList<>(chunk.size() + 2);
+            parameters.add(token);
+            parameters.add(table);
+            for (Key key : chunk) {
+                parameters.add(KeyCodec.encode(key));
+            }
+            try (Cursor done = inner.execute(logInsert(chunk.size()), parameters)) {
                 while (done.next()) {
                     // no rows: the insert has run once the cursor is read
                 }
             }
-            changes.add(table, key);
+            chunk.forEach(key -> changes.add(table, key));
         }
+    }
+
+    /** {@code INSERT INTO tandem_repair_log ... VALUES ($1, $2, $3), ($1, $2, $4), ...} for this many keys. */
+    private PreparedSql logInsert(int keys) {
+        return logInserts.computeIfAbsent(keys, n -> {
+            StringBuilder sql = new StringBuilder("INSERT INTO tandem_repair_log (token, table_name, key) VALUES ");
+            List<PgType> types = new ArrayList<>(n + 2);
+            types.add(PgType.TEXT);
+            types.add(PgType.TEXT);
+            for (int i = 0; i < n; i++) {
+                sql.append(i == 0 ? "" : ", ").append("($1, $2, $").append(i + 3).append(')');
+                types.add(PgType.TEXT);
+            }
+            return inner.prepare(sql.toString(), types);
+        });
     }
 
     private static boolean isTransactionEnd(PreparedSql statement) {

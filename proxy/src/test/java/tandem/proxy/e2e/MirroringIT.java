@@ -301,6 +301,37 @@ class MirroringIT {
         assertThat(count(newDb, "accounts")).isEqualTo(2);
     }
 
+    @ParameterizedTest
+    @EnumSource(Primary.class)
+    void bulkWritesReachTheNewStoreAndLeaveNothingInTheRepairLog(Primary primary) throws Exception {
+        start(primary);
+        StringBuilder values = new StringBuilder();
+        for (int i = 1; i <= 203; i++) {
+            values.append(i == 1 ? "" : ", ").append("('bulk ").append(i).append("')");
+        }
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            assertThat(s.executeUpdate("INSERT INTO accounts (name) VALUES " + values)).isEqualTo(203);
+            assertThat(s.executeUpdate("UPDATE accounts SET balance = 7 WHERE id % 2 = 1")).isEqualTo(102);
+            assertThat(s.executeUpdate("DELETE FROM accounts WHERE id > 150")).isEqualTo(53);
+        }
+        assertSameRows();
+        assertThat(count(newDb, "accounts")).isEqualTo(150);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (repairLogRows() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(repairLogRows()).as("entries left in the repair log after their syncs").isZero();
+    }
+
+    private long repairLogRows() throws SQLException {
+        String table = oldDb == null ? "tandem_repair_log" : "tandem.repair_log";
+        try (Connection c = oldDb == null ? DriverManager.getConnection("jdbc:sqlite:" + oldFile) : oldDb.connect();
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Every row of every table, compared by meaning, in key order (notes: in body order). */
     private void assertSameRows() throws SQLException {
         for (String[] table : new String[][] {{"accounts", "id"}, {"entries", "account_id, seq"}, {"notes", "body"}}) {
