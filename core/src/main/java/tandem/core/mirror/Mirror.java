@@ -1,14 +1,19 @@
 package tandem.core.mirror;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,21 +68,33 @@ public final class Mirror implements AutoCloseable {
     private final RepairLog repairLog;
     private final PendingRepairs pending;
     private final Duration timeout;
+    /** At most one "left to the repair log" line per this interval: an outage must not flood the log. */
+    private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** Syncs running at once, at most; far more than the secondary's work pool serves together. */
+    public static final int MAX_RUNNING_SYNCS = 64;
+
     private final ExecutorService executor;
     private final Counter synced;
     private final Counter queued;
     private final Counter rows;
     private final Timer duration;
-    private final java.util.concurrent.LinkedBlockingQueue<String> syncedTokens = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<String> syncedTokens = new LinkedBlockingQueue<>();
     private final Thread janitor;
     private volatile boolean stopping;
+    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
+    private final AtomicLong unreported = new AtomicLong();
 
     public Mirror(RowSync sync, RepairLog repairLog, PendingRepairs pending, Duration timeout, MeterRegistry registry) {
         this.sync = sync;
         this.repairLog = repairLog;
         this.pending = pending;
         this.timeout = timeout;
-        this.executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("tandem-mirror-", 0).factory());
+        // platform threads, reused: a sync is a series of blocking JDBC round trips, which cost a virtual thread
+        // more in parking and polling than the work itself. Bounded: when the secondary hangs, syncs pile up
+        // rather than finish, and past this many the commit goes straight to the repair log
+        this.executor = new ThreadPoolExecutor(0, MAX_RUNNING_SYNCS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                Thread.ofPlatform().daemon().name("tandem-mirror-", 0).factory());
         this.janitor = Thread.ofPlatform().daemon().name("tandem-mirror-janitor").start(this::removeSynced);
         this.synced = Counter.builder(MetricNames.MIRROR).tag("outcome", "synced")
                 .description("committed transactions whose rows reached the secondary in time").register(registry);
@@ -101,8 +118,9 @@ public final class Mirror implements AutoCloseable {
         CompletableFuture<Integer> run;
         try {
             run = CompletableFuture.supplyAsync(() -> sync.sync(changes, replays), executor);
-        } catch (RejectedExecutionException closing) {
-            queue(changes, replays, new IllegalStateException("tandem is shutting down"));
+        } catch (RejectedExecutionException full) {
+            queue(changes, replays, new IllegalStateException(executor.isShutdown() ? "tandem is shutting down"
+                    : MAX_RUNNING_SYNCS + " syncs are already running (the secondary is slow or hangs)"));
             return CompletableFuture.completedFuture(Outcome.QUEUED);
         }
         run.thenAccept(n -> removeEntries(changes)); // also when it finishes after the timeout
@@ -128,7 +146,7 @@ public final class Mirror implements AutoCloseable {
 
     /** The janitor: removes the entries of synced transactions, all that are waiting in one go. */
     private void removeSynced() {
-        List<String> tokens = new java.util.ArrayList<>();
+        List<String> tokens = new ArrayList<>();
         while (true) {
             try {
                 String first = syncedTokens.poll(100, TimeUnit.MILLISECONDS);
@@ -149,7 +167,7 @@ public final class Mirror implements AutoCloseable {
             }
             if (!stopping && syncedTokens.size() < MAX_TOKENS_PER_REMOVAL - 1) {
                 // let the syncs finishing meanwhile join this removal: a statement for many commits, not one each
-                java.util.concurrent.locks.LockSupport.parkNanos(REMOVAL_LINGER_NANOS);
+                LockSupport.parkNanos(REMOVAL_LINGER_NANOS);
             }
             syncedTokens.drainTo(tokens, MAX_TOKENS_PER_REMOVAL - 1);
             remove(tokens);
@@ -180,9 +198,17 @@ public final class Mirror implements AutoCloseable {
             log.error("mirror: {} statements on keyless tables were not replayed on the secondary ({}); the verifier "
                     + "will report the difference", replays.size(), why);
         }
-        log.warn("mirror: transaction {} left to the repair log (rows={}, tables={}): {}; its tables are read from the "
-                + "primary until the repair drainer has synced them", changes.token(), changes.size(),
-                changes.keysByTable().keySet(), why);
+        long quietUntil = nextWarning.get();
+        long now = System.nanoTime();
+        if (now - quietUntil >= 0 && nextWarning.compareAndSet(quietUntil, now + WARNING_INTERVAL_NANOS)) {
+            long more = unreported.getAndSet(0);
+            log.warn("mirror: transaction {} left to the repair log (rows={}, tables={}): {}; its tables are read from "
+                    + "the primary until the repair drainer has synced them{}", changes.token(), changes.size(),
+                    changes.keysByTable().keySet(), why, more == 0 ? ""
+                            : " (" + more + " more transactions went the same way since the last such line)");
+        } else {
+            unreported.incrementAndGet();
+        }
         if (changes.token() != null && !changes.isEmpty()) {
             Runnable mark = () -> {
                 try {
@@ -194,8 +220,10 @@ public final class Mirror implements AutoCloseable {
             };
             try {
                 executor.execute(mark);
-            } catch (RejectedExecutionException closing) {
-                mark.run();
+            } catch (RejectedExecutionException full) {
+                // not on the caller's thread, which may be an event loop: the entries fall due by age instead
+                log.debug("mirror: transaction {} not marked failed (no thread free); its entries fall due after "
+                        + "2 x mirrorTimeout", changes.token());
             }
         }
     }
