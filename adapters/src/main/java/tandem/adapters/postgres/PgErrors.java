@@ -35,7 +35,10 @@ final class PgErrors {
             detail = m.getDetail();
             hint = m.getHint();
         }
-        if (state == SqlState.FOREIGN_KEY_VIOLATION) {
+        if (state == SqlState.FOREIGN_KEY_VIOLATION && String.valueOf(e.getMessage()).contains("update or delete on")) {
+            hint = "rows of the " + store + " store still reference this one: they go with their own sync (or the "
+                    + "backfill), and the repair drainer retries this one until then";
+        } else if (state == SqlState.FOREIGN_KEY_VIOLATION) {
             hint = "the referenced row is not in the " + store + " store yet: it arrives with the backfill or with its "
                     + "own sync, and the repair drainer retries this one until then";
         } else if (code.startsWith("08") || code.isEmpty()) {

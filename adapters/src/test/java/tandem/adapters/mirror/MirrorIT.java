@@ -117,37 +117,6 @@ class MirrorIT {
     }
 
     @Test
-    void whenTheSecondaryHangsSyncsDoNotPileUpWithoutBoundTheRestGoStraightToTheRepairLog() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        RowReader real = stores.old.rowReader();
-        RowReader hanging = (table, keys) -> {
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return real.read(table, keys);
-        };
-        List<java.util.concurrent.CompletableFuture<Mirror.Outcome>> running = new java.util.ArrayList<>();
-        try (Mirror mirror = mirror(new RowSync(hanging, stores.pg.rowWriter(), stores.plan), Duration.ofSeconds(60))) {
-            for (int i = 0; i < Mirror.MAX_RUNNING_SYNCS; i++) {
-                running.add(mirror.committed(stores.writeUser(100 + i, "u" + i), List.of()));
-            }
-            Changes oneTooMany = stores.writeUser(99, "one too many");
-            // the timeout is a minute: only the bound can answer this one now
-            assertThat(mirror.committed(oneTooMany, List.of()).get(10, TimeUnit.SECONDS))
-                    .isEqualTo(Mirror.Outcome.QUEUED);
-            assertThat(running).noneMatch(java.util.concurrent.CompletableFuture::isDone);
-            release.countDown();
-            for (var outcome : running) {
-                assertThat(outcome.get(30, TimeUnit.SECONDS)).isEqualTo(Mirror.Outcome.SYNCED);
-            }
-            assertThat(stores.newRows("users")).hasSize(Mirror.MAX_RUNNING_SYNCS);
-            eventually("only the queued transaction's entry is left", () -> stores.old.repairLog().backlog().rows() == 1);
-        }
-    }
-
-    @Test
     void aTransactionThatTouchedNothingMirroredIsSyncedAtOnce() throws Exception {
         try (Mirror mirror = mirror(RowSync.between(stores.old, stores.pg, stores.plan), Duration.ofSeconds(5))) {
             assertThat(mirror.committed(new Changes.Builder().build(), List.of()).get()).isEqualTo(Mirror.Outcome.SYNCED);

@@ -6,10 +6,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,9 +70,6 @@ public final class Mirror implements AutoCloseable {
     /** At most one "left to the repair log" line per this interval: an outage must not flood the log. */
     private static final long WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    /** Syncs running at once, at most; far more than the secondary's work pool serves together. */
-    public static final int MAX_RUNNING_SYNCS = 64;
-
     private final ExecutorService executor;
     private final Counter synced;
     private final Counter queued;
@@ -91,10 +87,8 @@ public final class Mirror implements AutoCloseable {
         this.pending = pending;
         this.timeout = timeout;
         // platform threads, reused: a sync is a series of blocking JDBC round trips, which cost a virtual thread
-        // more in parking and polling than the work itself. Bounded: when the secondary hangs, syncs pile up
-        // rather than finish, and past this many the commit goes straight to the repair log
-        this.executor = new ThreadPoolExecutor(0, MAX_RUNNING_SYNCS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                Thread.ofPlatform().daemon().name("tandem-mirror-", 0).factory());
+        // more in parking and polling than the work itself
+        this.executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("tandem-mirror-", 0).factory());
         this.janitor = Thread.ofPlatform().daemon().name("tandem-mirror-janitor").start(this::removeSynced);
         this.synced = Counter.builder(MetricNames.MIRROR).tag("outcome", "synced")
                 .description("committed transactions whose rows reached the secondary in time").register(registry);
@@ -119,8 +113,7 @@ public final class Mirror implements AutoCloseable {
         try {
             run = CompletableFuture.supplyAsync(() -> sync.sync(changes, replays), executor);
         } catch (RejectedExecutionException full) {
-            queue(changes, replays, new IllegalStateException(executor.isShutdown() ? "tandem is shutting down"
-                    : MAX_RUNNING_SYNCS + " syncs are already running (the secondary is slow or hangs)"));
+            queue(changes, replays, new IllegalStateException("tandem is shutting down"));
             return CompletableFuture.completedFuture(Outcome.QUEUED);
         }
         run.thenAccept(n -> removeEntries(changes)); // also when it finishes after the timeout

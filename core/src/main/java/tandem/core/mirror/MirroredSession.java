@@ -21,6 +21,7 @@ import tandem.core.session.TransactionStatus;
 import tandem.core.sql.Classification;
 import tandem.core.sql.ClassificationCache;
 import tandem.core.sql.StatementKind;
+import tandem.core.sql.TransactionControl;
 import tandem.core.store.ReadQueries;
 import tandem.core.store.SqlSession;
 import tandem.core.type.PgSessionSettings;
@@ -98,9 +99,15 @@ public final class MirroredSession implements SqlSession {
         Classification classification = classifier.classify(sql);
         WritePlan plan = rewriter.plan(sql, classification);
         return switch (plan) {
-            case WritePlan.Pass pass -> classification.kind() == StatementKind.READ && !classification.lockingRead()
-                    ? new ReadSql(inner.prepare(sql, parameterTypes), sql, classification)
-                    : inner.prepare(sql, parameterTypes);
+            case WritePlan.Pass pass -> {
+                PreparedSql prepared = inner.prepare(sql, parameterTypes);
+                TransactionControl transaction = classification.transaction();
+                if (transaction != null) {
+                    yield new TransactionSql(prepared, transaction);
+                }
+                yield classification.kind() == StatementKind.READ && !classification.lockingRead()
+                        ? new ReadSql(prepared, sql, classification) : prepared;
+            }
             case WritePlan.Refuse refusal -> {
                 log.warn("refused a statement on mirrored table {}: {}", refusal.table(), refusal.message());
                 onRefusal.run();
@@ -133,11 +140,18 @@ public final class MirroredSession implements SqlSession {
             replays.add(new RowWriter.Replay(replayed.clientSql, parameters));
             return cursor;
         }
-        Cursor cursor = inner.execute(statement, parameters);
-        if (statement.command().equals("BEGIN") || statement.command().equals("START TRANSACTION")) {
-            inBlock = true;
+        if (statement instanceof TransactionSql control) {
+            Cursor cursor = inner.execute(control.inner, parameters);
+            return switch (control.transaction.command()) {
+                case BEGIN -> {
+                    inBlock = true;
+                    yield cursor;
+                }
+                case COMMIT, ROLLBACK -> new TransactionEndCursor(cursor, control.transaction.chain());
+                default -> cursor; // savepoints: the transaction and its writes go on
+            };
         }
-        return isTransactionEnd(statement) ? new TransactionEndCursor(cursor) : cursor;
+        return inner.execute(statement, parameters);
     }
 
     private Cursor read(ReadSql statement, List<Object> parameters) {
@@ -240,12 +254,6 @@ public final class MirroredSession implements SqlSession {
             }
             return inner.prepare(sql.toString(), types);
         });
-    }
-
-    private static boolean isTransactionEnd(PreparedSql statement) {
-        String command = statement.command();
-        return command.equals("COMMIT") || command.equals("ROLLBACK") || command.equals("END")
-                || command.equals("ABORT");
     }
 
     @Override
@@ -402,6 +410,16 @@ public final class MirroredSession implements SqlSession {
         }
     }
 
+    /** BEGIN, COMMIT, ROLLBACK, savepoints: what they do to the transaction decides what becomes of its keys. */
+    private static final class TransactionSql extends WrappedSql {
+        final TransactionControl transaction;
+
+        TransactionSql(PreparedSql inner, TransactionControl transaction) {
+            super(inner);
+            this.transaction = transaction;
+        }
+    }
+
     /** A write on a table mirrored by statement: run as sent, replayed on the secondary after the commit. */
     private static final class ReplayedSql extends WrappedSql {
         final String clientSql;
@@ -467,10 +485,12 @@ public final class MirroredSession implements SqlSession {
      */
     private final class TransactionEndCursor implements Cursor {
         private final Cursor inner;
+        private final boolean chain;
         private boolean settled;
 
-        TransactionEndCursor(Cursor inner) {
+        TransactionEndCursor(Cursor inner, boolean chain) {
             this.inner = inner;
+            this.chain = chain;
         }
 
         @Override
@@ -493,7 +513,7 @@ public final class MirroredSession implements SqlSession {
             String tag = inner.commandTag();
             if (!settled) {
                 settled = true;
-                inBlock = false;
+                inBlock = chain; // AND CHAIN opens the next transaction at once
                 if (tag.equals("COMMIT")) {
                     commit();
                 } else {

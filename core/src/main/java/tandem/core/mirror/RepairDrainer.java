@@ -232,11 +232,14 @@ public final class RepairDrainer implements AutoCloseable {
         int waiting = 0;
         boolean open = false;
         Instant now = clock.instant();
+        Map<String, List<RepairLog.Entry>> left = new LinkedHashMap<>();
+        boolean foreignKeys = false;
         for (List<RepairLog.Entry> group : byToken(repairLog.due(settings.batchSize(), settings.olderThan())).values()) {
             String token = group.get(0).token();
             Instant next = notBefore.get(token);
             if (next != null && now.isBefore(next)) {
                 waiting++;
+                left.put(token, group);
                 continue;
             }
             if (!permitted && !breaker.tryAcquirePermission()) {
@@ -244,14 +247,20 @@ public final class RepairDrainer implements AutoCloseable {
                 break;
             }
             permitted = false;
-            if (syncGroup(token, group)) {
+            RuntimeException failure = syncGroup(token, group);
+            if (failure == null) {
                 synced++;
             } else {
                 failed++;
+                left.put(token, group);
+                foreignKeys |= foreignKey(failure);
             }
         }
         if (permitted) {
             breaker.releasePermission(); // nothing was due: the permission taken above goes back unused
+        }
+        if (foreignKeys && left.size() > 1 && !open && breaker.tryAcquirePermission()) {
+            synced += syncTogether(left);
         }
         RepairLog.Backlog after = refreshBacklog();
         if (synced + failed > 0) {
@@ -261,7 +270,56 @@ public final class RepairDrainer implements AutoCloseable {
         return new Pass(synced, failed, waiting, open, after);
     }
 
-    private boolean syncGroup(String token, List<RepairLog.Entry> group) {
+    /**
+     * Transactions that failed on foreign keys usually wait for each other: a parent's delete for a
+     * child's delete that another transaction made, a child's insert for its parent's. Synced in one
+     * transaction on the secondary, in foreign-key order, they go through together; each row is
+     * still read from the primary as it is now, under the keys' locks, so merging them is as safe as
+     * syncing them one by one.
+     *
+     * @return the transactions synced (all or none)
+     */
+    private int syncTogether(Map<String, List<RepairLog.Entry>> groups) {
+        Map<String, Set<Key>> keys = new LinkedHashMap<>();
+        List<Long> ids = new ArrayList<>();
+        for (List<RepairLog.Entry> group : groups.values()) {
+            for (RepairLog.Entry entry : group) {
+                if (entry.key() == null) {
+                    breaker.releasePermission();
+                    return 0; // reported by its own group's failure
+                }
+                keys.computeIfAbsent(entry.table(), t -> new TreeSet<>()).add(entry.key());
+                ids.add(entry.id());
+            }
+        }
+        long started = clock.millis();
+        try {
+            sync.sync(keys, List.of());
+        } catch (RuntimeException e) {
+            breaker.onError(clock.millis() - started, TimeUnit.MILLISECONDS, e);
+            log.debug("repair drainer: {} transactions synced together failed too: {}", groups.size(), e.getMessage());
+            return 0;
+        }
+        breaker.onSuccess(clock.millis() - started, TimeUnit.MILLISECONDS);
+        groups.keySet().forEach(notBefore::remove);
+        repairLog.remove(ids);
+        drained.increment(ids.size());
+        log.info("repair drainer: {} transactions that waited on each other's foreign keys synced together ({} rows)",
+                groups.size(), ids.size());
+        return groups.size();
+    }
+
+    private static boolean foreignKey(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ProxyException p) {
+                return p.state() == SqlState.FOREIGN_KEY_VIOLATION;
+            }
+        }
+        return false;
+    }
+
+    /** @return null when synced, else why not */
+    private RuntimeException syncGroup(String token, List<RepairLog.Entry> group) {
         List<Long> ids = group.stream().map(RepairLog.Entry::id).toList();
         Map<String, Set<Key>> keys = new LinkedHashMap<>();
         List<String> undecodable = new ArrayList<>();
@@ -298,13 +356,13 @@ public final class RepairDrainer implements AutoCloseable {
                 log.warn("repair drainer: transaction {} ({} rows, attempt {}) cannot be synced: {}; retrying in {} s",
                         token, ids.size(), attempts, error, wait.toSeconds());
             }
-            return false;
+            return e;
         }
         breaker.onSuccess(clock.millis() - started, TimeUnit.MILLISECONDS);
         notBefore.remove(token);
         repairLog.remove(ids);
         drained.increment(ids.size());
-        return true;
+        return null;
     }
 
     private Duration backoff(int attempts) {

@@ -303,6 +303,28 @@ class MirroringIT {
 
     @ParameterizedTest
     @EnumSource(Primary.class)
+    void aRollbackToASavepointUndoesOnlyWhatCameAfterIt(Primary primary) throws Exception {
+        start(primary);
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.executeUpdate("INSERT INTO accounts (name) VALUES ('before the savepoint')");
+            s.execute("SAVEPOINT s1");
+            s.executeUpdate("INSERT INTO accounts (name) VALUES ('rolled back to the savepoint')");
+            s.execute("ROLLBACK TO SAVEPOINT s1");
+            s.executeUpdate("INSERT INTO accounts (name) VALUES ('after the savepoint')");
+            c.commit();
+        }
+        // at once: the commit was acknowledged only after its rows were synced
+        assertSameRows();
+        try (Connection n = newDb.connect(); Statement s = n.createStatement();
+                ResultSet rs = s.executeQuery("SELECT string_agg(name, ', ' ORDER BY id) FROM accounts")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("before the savepoint, after the savepoint");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Primary.class)
     void bulkWritesReachTheNewStoreAndLeaveNothingInTheRepairLog(Primary primary) throws Exception {
         start(primary);
         StringBuilder values = new StringBuilder();
