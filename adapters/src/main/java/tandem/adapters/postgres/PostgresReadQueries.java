@@ -11,7 +11,6 @@ import java.util.List;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.mirror.RowWriter;
@@ -33,28 +32,17 @@ final class PostgresReadQueries implements ReadQueries, AutoCloseable {
     private final String store;
     private final HikariDataSource pool;
 
-    PostgresReadQueries(String store, String url, String user, String password, long connectTimeoutMillis, int size,
-            MeterRegistry registry) {
+    /** @param hikari the store's base pool settings, which this pool completes */
+    PostgresReadQueries(String store, HikariConfig hikari) {
         this.store = store;
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("tandem-" + store + "-reads");
-        hikari.setJdbcUrl(url);
-        hikari.setUsername(user);
-        hikari.setPassword(password);
-        hikari.setMaximumPoolSize(size);
         // a client waits while a read is routed here: keep a connection ready rather than log in on its time
         hikari.setMinimumIdle(1);
-        hikari.setConnectionTimeout(Math.max(250, connectTimeoutMillis));
-        hikari.setInitializationFailTimeout(-1);
         hikari.setAutoCommit(false);
         hikari.setReadOnly(true);
         hikari.addDataSourceProperty("ApplicationName", "tandem-reads");
         hikari.addDataSourceProperty("binaryTransfer", "false");
         hikari.addDataSourceProperty("prepareThreshold", "0");
         hikari.addDataSourceProperty("options", "-c TimeZone=UTC -c DateStyle=ISO -c extra_float_digits=1");
-        if (registry != null) {
-            hikari.setMetricRegistry(registry);
-        }
         this.pool = new HikariDataSource(hikari);
     }
 

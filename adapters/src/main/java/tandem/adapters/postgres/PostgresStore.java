@@ -76,26 +76,33 @@ public final class PostgresStore implements Store {
     public static PostgresStore open(String name, String url, String user, String password, Duration connectTimeout,
             int workPoolSize, MeterRegistry registry) {
         WireEndpoint endpoint = endpoint(name, url, user, password);
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("tandem-" + name);
-        hikari.setJdbcUrl(url);
-        hikari.setUsername(endpoint.user());
-        hikari.setPassword(endpoint.password());
-        hikari.setMaximumPoolSize(workPoolSize);
+        HikariConfig hikari = poolConfig("tandem-" + name, url, endpoint, connectTimeout, workPoolSize, registry);
         hikari.setMinimumIdle(0);
-        hikari.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));
-        hikari.setInitializationFailTimeout(-1);
         hikari.addDataSourceProperty("ApplicationName", "tandem");
         // tandem's own statements (syncs, repair log, introspection) are short: one that hears nothing for this
         // long is on a hung server or network, and must fail so the repair drainer and its breaker see it
         hikari.addDataSourceProperty("socketTimeout", Long.toString(WORK_SOCKET_TIMEOUT.toSeconds()));
         hikari.addDataSourceProperty("tcpKeepAlive", "true");
+        PostgresReadQueries reads = new PostgresReadQueries(name,
+                poolConfig("tandem-" + name + "-reads", url, endpoint, connectTimeout, workPoolSize, registry));
+        return new PostgresStore(name, endpoint, new HikariDataSource(hikari), reads);
+    }
+
+    /** What every pool tandem keeps on a store shares; the caller adds what its work needs. */
+    static HikariConfig poolConfig(String poolName, String url, WireEndpoint endpoint, Duration connectTimeout,
+            int size, MeterRegistry registry) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName(poolName);
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(endpoint.user());
+        hikari.setPassword(endpoint.password());
+        hikari.setMaximumPoolSize(size);
+        hikari.setConnectionTimeout(Math.max(250, connectTimeout.toMillis()));
+        hikari.setInitializationFailTimeout(-1);
         if (registry != null) {
             hikari.setMetricRegistry(registry);
         }
-        PostgresReadQueries reads = new PostgresReadQueries(name, url, endpoint.user(), endpoint.password(),
-                connectTimeout.toMillis(), workPoolSize, registry);
-        return new PostgresStore(name, endpoint, new HikariDataSource(hikari), reads);
+        return hikari;
     }
 
     /** Reads host, port, database and credentials the way PostgreSQL JDBC reads the URL. */

@@ -32,7 +32,6 @@ public final class MirrorService implements AutoCloseable {
 
     private final MirroredTables tables;
     private final WriteRewriter rewriter;
-    private final RepairLog repairLog;
     private final PendingRepairs pending;
     private final Mirror mirror;
     private final RepairDrainer drainer;
@@ -43,12 +42,11 @@ public final class MirrorService implements AutoCloseable {
     private final ShadowReads shadow;
     private final ReadQueries secondaryReads;
 
-    private MirrorService(MirroredTables tables, WriteRewriter rewriter, RepairLog repairLog, PendingRepairs pending,
+    private MirrorService(MirroredTables tables, WriteRewriter rewriter, PendingRepairs pending,
             Mirror mirror, RepairDrainer drainer, Counter refused, Duration timeout, MeterRegistry registry,
             ReadRouter router, ShadowReads shadow, ReadQueries secondaryReads) {
         this.tables = tables;
         this.rewriter = rewriter;
-        this.repairLog = repairLog;
         this.pending = pending;
         this.mirror = mirror;
         this.drainer = drainer;
@@ -90,7 +88,7 @@ public final class MirrorService implements AutoCloseable {
         ShadowReads shadow = config.shadowSample() > 0 ? new ShadowReads(config.shadowSample(), primary.readQueries(),
                 secondary.readQueries(), registry, new SplittableRandom()) : null;
         drainer.start();
-        return new MirrorService(tables, rewriter, repairLog, pending, mirror, drainer, refused,
+        return new MirrorService(tables, rewriter, pending, mirror, drainer, refused,
                 config.mirrorTimeout(), registry, router, shadow, secondary.readQueries());
     }
 
@@ -182,7 +180,4 @@ public final class MirrorService implements AutoCloseable {
         return counter == null ? 0 : (long) counter.count();
     }
 
-    RepairLog repairLog() {
-        return repairLog;
-    }
 }

@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,8 +174,7 @@ public final class MirroredSession implements SqlSession {
                 }
             }
         } else if (reads.shadow() != null && reads.router().eligible(batch, inTransaction) && reads.shadow().sampled()) {
-            reads.shadow().submit(statement.clientSql, parameters, statement.classification.readTables().stream()
-                    .map(t -> t.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet()));
+            reads.shadow().submit(statement.clientSql, parameters, statement.classification);
         }
         return inner.execute(statement.inner, parameters);
     }

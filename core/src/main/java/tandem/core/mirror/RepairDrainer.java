@@ -280,18 +280,13 @@ public final class RepairDrainer implements AutoCloseable {
      * @return the transactions synced (all or none)
      */
     private int syncTogether(Map<String, List<RepairLog.Entry>> groups) {
-        Map<String, Set<Key>> keys = new LinkedHashMap<>();
-        List<Long> ids = new ArrayList<>();
-        for (List<RepairLog.Entry> group : groups.values()) {
-            for (RepairLog.Entry entry : group) {
-                if (entry.key() == null) {
-                    breaker.releasePermission();
-                    return 0; // reported by its own group's failure
-                }
-                keys.computeIfAbsent(entry.table(), t -> new TreeSet<>()).add(entry.key());
-                ids.add(entry.id());
-            }
+        List<RepairLog.Entry> entries = groups.values().stream().flatMap(List::stream).toList();
+        if (entries.stream().anyMatch(e -> e.key() == null)) {
+            breaker.releasePermission();
+            return 0; // reported by its own group's failure
         }
+        Map<String, Set<Key>> keys = keysOf(entries);
+        List<Long> ids = entries.stream().map(RepairLog.Entry::id).toList();
         long started = clock.millis();
         try {
             sync.sync(keys, List.of());
@@ -318,18 +313,22 @@ public final class RepairDrainer implements AutoCloseable {
         return false;
     }
 
-    /** @return null when synced, else why not */
-    private RuntimeException syncGroup(String token, List<RepairLog.Entry> group) {
-        List<Long> ids = group.stream().map(RepairLog.Entry::id).toList();
+    /** The entries' keys by table; entries whose key cannot be read are left out. */
+    private static Map<String, Set<Key>> keysOf(List<RepairLog.Entry> entries) {
         Map<String, Set<Key>> keys = new LinkedHashMap<>();
-        List<String> undecodable = new ArrayList<>();
-        for (RepairLog.Entry entry : group) {
-            if (entry.key() == null) {
-                undecodable.add(entry.table());
-            } else {
+        for (RepairLog.Entry entry : entries) {
+            if (entry.key() != null) {
                 keys.computeIfAbsent(entry.table(), t -> new TreeSet<>()).add(entry.key());
             }
         }
+        return keys;
+    }
+
+    /** @return null when synced, else why not */
+    private RuntimeException syncGroup(String token, List<RepairLog.Entry> group) {
+        List<Long> ids = group.stream().map(RepairLog.Entry::id).toList();
+        Map<String, Set<Key>> keys = keysOf(group);
+        List<String> undecodable = group.stream().filter(e -> e.key() == null).map(RepairLog.Entry::table).toList();
         long started = clock.millis();
         try {
             if (!undecodable.isEmpty()) {

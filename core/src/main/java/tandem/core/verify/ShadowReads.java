@@ -2,6 +2,7 @@ package tandem.core.verify;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -9,6 +10,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import tandem.core.error.ProxyException;
 import tandem.core.metrics.MetricNames;
+import tandem.core.sql.Classification;
 import tandem.core.store.ReadQueries;
 import tandem.core.store.SqlSession;
 import tandem.core.type.PgType;
@@ -69,11 +72,12 @@ public final class ShadowReads implements AutoCloseable {
     }
 
     /**
-     * Compares a read on both stores, later and elsewhere.
-     *
-     * @param tables the tables it reads, each counted with the outcome
+     * Compares a read on both stores, later and elsewhere; each table it reads is counted with the
+     * outcome.
      */
-    public void submit(String sql, List<Object> parameters, Set<String> tables) {
+    public void submit(String sql, List<Object> parameters, Classification read) {
+        Set<String> tables = read.readTables().stream().map(t -> t.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toSet());
         try {
             executor.execute(() -> compare(sql, parameters, tables));
         } catch (RejectedExecutionException full) {

@@ -3,10 +3,8 @@ package tandem.proxy.backend;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -355,9 +353,7 @@ public final class RelayBackend implements Backend, BackendListener {
             }
         }
         if (sql != null) {
-            Set<String> tables = new HashSet<>();
-            read.readTables().forEach(t -> tables.add(t.name().toLowerCase(Locale.ROOT)));
-            routing.shadow().submit(sql, parameters, tables);
+            routing.shadow().submit(sql, parameters, read);
         }
     }
 
@@ -646,10 +642,6 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     private void parse(Parse parse) {
-        parseAs(parse);
-    }
-
-    private void parseAs(Parse parse) {
         String name = parse.statement();
         if (!name.isEmpty() && statements.containsKey(name)) {
             localError(new ProxyException(SqlState.DUPLICATE_PREPARED_STATEMENT,
