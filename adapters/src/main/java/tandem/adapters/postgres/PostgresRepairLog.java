@@ -8,11 +8,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -35,6 +34,16 @@ final class PostgresRepairLog implements RepairLog {
     private final DataSource pool;
     private final RepairKeys keys;
 
+    /**
+     * Due entries, each table's in the order they became due, the tables taking turns (the
+     * {@code turn} of an entry is its place in its table's queue).
+     */
+    private static final String DUE = "SELECT id, token, table_name, key::text, enqueued_at, attempts FROM (SELECT *, "
+            + "coalesce(next_attempt_at, enqueued_at) AS due_since, row_number() OVER (PARTITION BY table_name "
+            + "ORDER BY coalesce(next_attempt_at, enqueued_at), id) AS turn FROM " + TABLE + " WHERE CASE WHEN failed "
+            + "THEN next_attempt_at IS NULL OR next_attempt_at <= ? ELSE enqueued_at < now() - make_interval(secs => ?) "
+            + "END) due ORDER BY turn, due_since, id LIMIT ?";
+
     PostgresRepairLog(String store, DataSource pool, RepairKeys keys) {
         this.store = store;
         this.pool = pool;
@@ -54,7 +63,10 @@ final class PostgresRepairLog implements RepairLog {
                 s.execute("CREATE SCHEMA IF NOT EXISTS tandem");
                 s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id bigserial PRIMARY KEY, token text NOT NULL, "
                         + "table_name text NOT NULL, key jsonb NOT NULL, enqueued_at timestamptz NOT NULL DEFAULT now(), "
-                        + "attempts int NOT NULL DEFAULT 0, failed boolean NOT NULL DEFAULT false, last_error text)");
+                        + "attempts int NOT NULL DEFAULT 0, failed boolean NOT NULL DEFAULT false, last_error text, "
+                        + "next_attempt_at timestamptz)");
+                // a log made by tandem before the back-off was kept in it
+                s.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz");
                 s.execute("CREATE INDEX IF NOT EXISTS repair_log_token ON " + TABLE + " (token)");
                 s.execute("CREATE INDEX IF NOT EXISTS repair_log_due ON " + TABLE + " (failed, enqueued_at)");
                 c.commit();
@@ -68,14 +80,12 @@ final class PostgresRepairLog implements RepairLog {
     }
 
     @Override
-    public List<Entry> due(int limit, Duration olderThan) {
+    public List<Entry> due(int limit, Duration olderThan, Instant now) {
         List<Entry> entries = new ArrayList<>();
-        try (Connection c = pool.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT id, token, table_name, key::text, enqueued_at, "
-                        + "attempts FROM " + TABLE + " WHERE failed OR enqueued_at < now() - make_interval(secs => ?) "
-                        + "ORDER BY id LIMIT ?")) {
-            ps.setDouble(1, olderThan.toMillis() / 1000.0);
-            ps.setInt(2, limit);
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(DUE)) {
+            ps.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            ps.setDouble(2, olderThan.toMillis() / 1000.0);
+            ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String table = rs.getString(3);
@@ -116,43 +126,42 @@ final class PostgresRepairLog implements RepairLog {
 
     @Override
     public void markFailed(String token, String error) {
-        update("marking entries failed in the repair log", "UPDATE " + TABLE + " SET failed = true, last_error = ? "
-                + "WHERE token = ?", ps -> {
+        update("marking entries failed in the repair log", "UPDATE " + TABLE + " SET failed = true, last_error = ?, "
+                + "next_attempt_at = NULL WHERE token = ?", ps -> {
                     ps.setString(1, truncate(error));
                     ps.setString(2, token);
                 });
     }
 
     @Override
-    public void recordAttempt(Collection<Long> ids, String error) {
+    public void recordAttempt(Collection<Long> ids, String error, Instant nextAttempt) {
         if (ids.isEmpty()) {
             return;
         }
         update("recording a repair attempt", "UPDATE " + TABLE + " SET attempts = attempts + 1, failed = true, "
-                + "last_error = ? WHERE id = ANY (?)", ps -> {
+                + "last_error = ?, next_attempt_at = ? WHERE id = ANY (?)", ps -> {
                     ps.setString(1, truncate(error));
-                    ps.setArray(2, ps.getConnection().createArrayOf("int8", ids.toArray()));
+                    ps.setObject(2, OffsetDateTime.ofInstant(nextAttempt, ZoneOffset.UTC));
+                    ps.setArray(3, ps.getConnection().createArrayOf("int8", ids.toArray()));
                 });
     }
 
     @Override
     public Backlog backlog() {
-        long rows = 0;
-        Instant oldest = null;
-        Set<String> tables = new LinkedHashSet<>();
+        List<TableBacklog> tables = new ArrayList<>();
         try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT table_name, count(*), min(enqueued_at) FROM " + TABLE
-                        + " GROUP BY table_name ORDER BY table_name")) {
+                ResultSet rs = s.executeQuery("SELECT table_name, count(*), min(enqueued_at), max(attempts), (SELECT "
+                        + "e.last_error FROM " + TABLE + " e WHERE e.table_name = g.table_name AND e.last_error IS NOT "
+                        + "NULL ORDER BY e.next_attempt_at DESC NULLS LAST, e.id DESC LIMIT 1) FROM " + TABLE + " g "
+                        + "GROUP BY table_name ORDER BY table_name")) {
             while (rs.next()) {
-                tables.add(rs.getString(1));
-                rows += rs.getLong(2);
-                Instant first = rs.getObject(3, OffsetDateTime.class).toInstant();
-                oldest = oldest == null || first.isBefore(oldest) ? first : oldest;
+                tables.add(new TableBacklog(rs.getString(1), rs.getLong(2),
+                        rs.getObject(3, OffsetDateTime.class).toInstant(), rs.getInt(4), rs.getString(5)));
             }
         } catch (SQLException e) {
             throw PgErrors.translate(store, "reading the repair log's backlog", e);
         }
-        return rows == 0 ? Backlog.EMPTY : new Backlog(rows, oldest, tables);
+        return Backlog.of(tables);
     }
 
     private interface Binder {

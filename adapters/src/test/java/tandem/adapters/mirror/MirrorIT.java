@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static tandem.adapters.mirror.MirrorFixture.eventually;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +76,7 @@ class MirrorIT {
             Changes changes = stores.writeUser(2, "bob");
             assertThat(mirror.committed(changes, List.of()).get(10, TimeUnit.SECONDS)).isEqualTo(Mirror.Outcome.QUEUED);
             assertThat(pending.contains("users")).as("reads of users stay on the primary").isTrue();
-            eventually("the entry is marked failed", () -> stores.old.repairLog().due(10, Duration.ofHours(1)).stream()
+            eventually("the entry is marked failed", () -> stores.old.repairLog().due(10, Duration.ofHours(1), Instant.now()).stream()
                     .anyMatch(e -> e.token().equals(changes.token())));
             assertThat(stores.old.repairLog().backlog().rows()).isEqualTo(1);
             assertThat(stores.oldRows("users")).containsExactly(List.of(2, "bob"));
@@ -103,7 +104,7 @@ class MirrorIT {
             assertThat(pending.contains("users")).isTrue();
             assertThat(count("tandem.mirror", "queued")).isEqualTo(1);
             eventually("the entry is marked failed while the sync still runs", () -> stores.old.repairLog()
-                    .due(10, Duration.ofHours(1)).stream().anyMatch(e -> e.token().equals(changes.token())));
+                    .due(10, Duration.ofHours(1), Instant.now()).stream().anyMatch(e -> e.token().equals(changes.token())));
             release.countDown();
             eventually("the late sync lands", () -> {
                 try {

@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import tandem.adapters.postgres.PostgresStore;
 import tandem.adapters.testing.MutableClock;
+import tandem.adapters.testing.Stores;
 import tandem.adapters.testing.PostgresExtension;
 import tandem.adapters.testing.TestPostgres;
 import tandem.core.mirror.Changes;
@@ -55,12 +58,18 @@ class RepairDrainerIT {
         stores.close();
     }
 
+    private static final RepairDrainer.Settings SETTINGS = RepairDrainer.Settings.forMirrorTimeout(Duration.ofSeconds(2))
+            .withInterval(Duration.ofMillis(50)).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
+            .withBreaker(4, 2, Duration.ofSeconds(10));
+
     private RepairDrainer drainer(Clock clock) {
-        RepairDrainer.Settings settings = RepairDrainer.Settings.forMirrorTimeout(Duration.ofSeconds(2))
-                .withInterval(Duration.ofMillis(50)).withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(8))
-                .withBreaker(4, 2, Duration.ofSeconds(10));
-        return new RepairDrainer(RowSync.between(stores.old, stores.pg, stores.plan), stores.old.repairLog(), pending,
-                settings, registry, clock);
+        return drainer(stores.old, SETTINGS, registry, clock);
+    }
+
+    private RepairDrainer drainer(PostgresStore old, RepairDrainer.Settings settings, MeterRegistry registry,
+            Clock clock) {
+        return new RepairDrainer(RowSync.between(old, stores.pg, stores.plan), old.repairLog(), pending, settings,
+                registry, clock);
     }
 
     private double gauge(String name) {
@@ -133,18 +142,26 @@ class RepairDrainerIT {
         assertThat(first.synced()).as("the other transactions drain past the failing ones").isEqualTo(3);
         assertThat(first.breakerOpen()).isFalse();
         assertThat(drainer.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(stores.old.repairLog().due(10, Duration.ofHours(1))).filteredOn(e -> e.table().equals("posts"))
-                .hasSize(2).allSatisfy(e -> assertThat(e.attempts()).isEqualTo(1));
+        assertThat(stores.old.repairLog().due(10, Duration.ofHours(1), clock.instant().plusSeconds(1)))
+                .filteredOn(e -> e.table().equals("posts")).hasSize(2)
+                .allSatisfy(e -> assertThat(e.attempts()).isEqualTo(1));
 
         RepairDrainer.Pass tooSoon = drainer.drainOnce();
-        assertThat(tooSoon.waiting()).as("backoff: not retried before its time").isEqualTo(2);
-        assertThat(tooSoon.failed()).isZero();
+        assertThat(tooSoon.failed() + tooSoon.synced()).as("backoff: not retried before its time").isZero();
         clock.advance(Duration.ofSeconds(1));
         assertThat(drainer.drainOnce().failed()).isEqualTo(2);
         assertThat(drainer.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(pending.tables()).containsExactly("posts");
         clock.advance(Duration.ofSeconds(1));
-        assertThat(drainer.drainOnce().waiting()).as("the wait doubled after the second attempt").isEqualTo(2);
+        assertThat(drainer.drainOnce().failed()).as("the wait doubled after the second attempt").isZero();
+        assertThat(registry.find("tandem.repair.attempts").tag("outcome", "failed").tag("cause", "foreign_key")
+                .counter().count()).isEqualTo(4);
+        assertThat(drainer.backlog().tables()).singleElement().satisfies(t -> {
+            assertThat(t.table()).isEqualTo("posts");
+            assertThat(t.rows()).isEqualTo(2);
+            assertThat(t.attempts()).isEqualTo(2);
+            assertThat(t.lastError()).contains("foreign key");
+        });
 
         // the backfill copies the parents
         RowSync.between(stores.old, stores.pg, stores.plan).sync(new Changes("backfill", Map.of("users",
@@ -169,5 +186,62 @@ class RepairDrainerIT {
             eventually("the backlog is empty", () -> drainer.backlog().rows() == 0);
         }
         assertThat(stores.newRows("users")).isEqualTo(stores.oldRows("users")).hasSize(2);
+    }
+
+    /**
+     * The demo's stall: once a pass's worth of entries backed off, the drainer fetched the same
+     * ones every pass and never reached anything newer.
+     */
+    @Test
+    void moreFailingEntriesThanAPassTakesDoNotKeepALaterHealthyOneWaiting() throws Exception {
+        RepairDrainer drainer = drainer(stores.old, SETTINGS.withBatchSize(5), registry, clock);
+        stores.oldDb.execute("INSERT INTO users VALUES (10, 'parent')"); // from before tandem: not copied yet
+        for (int i = 0; i < 8; i++) {
+            failed(stores.writePost(100 + i, 10));
+        }
+        assertThat(drainer.drainOnce().failed()).isEqualTo(5);
+        assertThat(drainer.drainOnce().failed()).as("the next pass takes the next ones").isEqualTo(3);
+
+        failed(stores.writeUser(20, "healthy"));
+        RepairDrainer.Pass behind = drainer.drainOnce();
+        assertThat(behind.synced()).as("eight entries back off, the healthy one drains").isEqualTo(1);
+        assertThat(behind.failed()).isZero();
+
+        clock.advance(Duration.ofSeconds(1));
+        failed(stores.writeUser(21, "healthy too"));
+        RepairDrainer.Pass turns = drainer.drainOnce();
+        assertThat(turns.synced()).as("all eight are due again, and users still get their turn").isEqualTo(1);
+        assertThat(turns.failed()).isEqualTo(4);
+        assertThat(stores.newRows("users")).extracting(r -> r.get(0)).containsExactly(20, 21);
+
+        // the backfill copies the parent: everything drains by itself
+        RowSync.between(stores.old, stores.pg, stores.plan).sync(new Changes("backfill", Map.of("users",
+                Set.of(Key.of(10)))), List.of());
+        for (int i = 0; i < 5 && drainer.backlog().rows() > 0; i++) {
+            clock.advance(Duration.ofSeconds(8));
+            drainer.drainOnce();
+        }
+        assertThat(drainer.backlog()).isEqualTo(RepairLog.Backlog.EMPTY);
+        assertThat(stores.newRows("posts")).isEqualTo(stores.oldRows("posts")).hasSize(8);
+        assertThat(stores.newRows("users")).isEqualTo(stores.oldRows("users"));
+    }
+
+    @Test
+    void aRestartKeepsTheBackOffSchedule() throws Exception {
+        RepairDrainer first = drainer(clock);
+        stores.oldDb.execute("INSERT INTO users VALUES (10, 'parent')");
+        failed(stores.writePost(100, 10));
+        assertThat(first.drainOnce().failed()).isEqualTo(1);
+        first.close();
+
+        try (PostgresStore restarted = Stores.postgres("old", stores.oldDb)) {
+            RepairDrainer second = drainer(restarted, SETTINGS, new SimpleMeterRegistry(), clock);
+            assertThat(second.drainOnce().failed()).as("this drainer never saw it fail, yet waits out its back-off")
+                    .isZero();
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(second.drainOnce().failed()).isEqualTo(1);
+            assertThat(second.backlog().tables()).singleElement().extracting(RepairLog.TableBacklog::attempts)
+                    .isEqualTo(2);
+        }
     }
 }

@@ -74,7 +74,7 @@ abstract class RepairLogContract {
         String token = writeItem(committed, true);
         assertThat(log().backlog().rows()).isEqualTo(before + 1);
         assertThat(log().backlog().pendingTables()).contains("items");
-        assertThat(log().due(100, Duration.ZERO)).anySatisfy(e -> {
+        assertThat(log().due(100, Duration.ZERO, Instant.now())).anySatisfy(e -> {
             assertThat(e.token()).isEqualTo(token);
             assertThat(e.key()).isEqualTo(committed);
         });
@@ -88,31 +88,31 @@ abstract class RepairLogContract {
         String token = writeItem(key, true);
         // the store's clock is this machine's, and the backlog's oldest entry is one this class wrote
         assertThat(log().backlog().oldest()).isBetween(CLASS_STARTED.minusSeconds(5), Instant.now().plusSeconds(5));
-        assertThat(log().due(100, NOT_YET)).noneMatch(e -> e.token().equals(token));
-        assertThat(log().due(100, Duration.ZERO)).anyMatch(e -> e.token().equals(token));
+        assertThat(log().due(100, NOT_YET, Instant.now())).noneMatch(e -> e.token().equals(token));
+        assertThat(log().due(100, Duration.ZERO, Instant.now())).anyMatch(e -> e.token().equals(token));
 
         log().markFailed(token, "secondary down");
-        RepairLog.Entry entry = log().due(100, NOT_YET).stream().filter(e -> e.token().equals(token)).findFirst()
+        RepairLog.Entry entry = log().due(100, NOT_YET, Instant.now()).stream().filter(e -> e.token().equals(token)).findFirst()
                 .orElseThrow();
         assertThat(entry.key()).isEqualTo(key);
         assertThat(entry.table()).isEqualTo("items");
         assertThat(entry.attempts()).isZero();
         assertThat(entry.enqueuedAt()).isNotNull();
 
-        log().recordAttempt(List.of(entry.id()), "still down");
-        log().recordAttempt(List.of(entry.id()), "still down");
-        assertThat(log().due(100, NOT_YET)).filteredOn(e -> e.id() == entry.id()).singleElement()
+        log().recordAttempt(List.of(entry.id()), "still down", Instant.now());
+        log().recordAttempt(List.of(entry.id()), "still down", Instant.now());
+        assertThat(log().due(100, NOT_YET, Instant.now())).filteredOn(e -> e.id() == entry.id()).singleElement()
                 .extracting(RepairLog.Entry::attempts).isEqualTo(2);
 
         log().remove(List.of(entry.id()));
-        assertThat(log().due(100, Duration.ZERO)).noneMatch(e -> e.id() == entry.id());
+        assertThat(log().due(100, Duration.ZERO, Instant.now())).noneMatch(e -> e.id() == entry.id());
     }
 
     @Test
     void compositeKeysAreDecodedWithTheStoresSchemaAndTheBacklogCountsEveryTable() {
         log().ensureCreated();
         String token = writePair("acme", 42);
-        RepairLog.Entry entry = log().due(100, Duration.ZERO).stream().filter(e -> e.token().equals(token))
+        RepairLog.Entry entry = log().due(100, Duration.ZERO, Instant.now()).stream().filter(e -> e.token().equals(token))
                 .findFirst().orElseThrow();
         assertThat(entry.key().values()).hasSize(2).first().isEqualTo("acme");
         assertThat(((Number) entry.key().values().get(1)).longValue()).isEqualTo(42);
@@ -127,7 +127,82 @@ abstract class RepairLogContract {
     void anEntryWhoseKeyTheSchemaCannotReadComesWithoutAKey() {
         log().ensureCreated();
         writeEntryOfDroppedTable();
-        assertThat(log().due(100, Duration.ZERO)).filteredOn(e -> e.table().equals("gone")).singleElement()
+        assertThat(log().due(100, Duration.ZERO, Instant.now())).filteredOn(e -> e.table().equals("gone")).singleElement()
                 .satisfies(e -> assertThat(e.key()).isNull());
+    }
+
+    /** Removes every entry, so that a test can count what is due. */
+    private void clear() {
+        log().remove(log().due(100_000, Duration.ZERO, Instant.now().plus(Duration.ofDays(3650))).stream()
+                .map(RepairLog.Entry::id).toList());
+        assertThat(log().backlog()).isEqualTo(RepairLog.Backlog.EMPTY);
+    }
+
+    private List<Long> idsOf(String token) {
+        return log().due(100_000, Duration.ZERO, Instant.now().plus(Duration.ofDays(3650))).stream()
+                .filter(e -> e.token().equals(token)).map(RepairLog.Entry::id).toList();
+    }
+
+    /** The drainer once took the oldest entries whatever their back-off, and 500 waiting ones hid all others. */
+    @Test
+    void anEntryThatBacksOffIsNotDueBeforeItsTimeAndHidesNoOther() {
+        log().ensureCreated();
+        clear();
+        Instant now = Instant.now();
+        String failing = writeItem(itemKey(), true);
+        log().markFailed(failing, "secondary down");
+        log().recordAttempt(idsOf(failing), "parent missing", now.plusSeconds(60));
+        String healthy = writeItem(itemKey(), true);
+
+        assertThat(log().due(1, Duration.ZERO, now)).singleElement().extracting(RepairLog.Entry::token)
+                .isEqualTo(healthy);
+        assertThat(log().due(10, NOT_YET, now.plusSeconds(59))).noneMatch(e -> e.token().equals(failing));
+        assertThat(log().due(10, NOT_YET, now.plusSeconds(60))).singleElement().extracting(RepairLog.Entry::token)
+                .isEqualTo(failing);
+        log().markFailed(failing, "failed again in a live sync");
+        assertThat(log().due(10, NOT_YET, now)).as("a failed live sync makes it due at once")
+                .anyMatch(e -> e.token().equals(failing));
+        clear();
+    }
+
+    @Test
+    void tablesTakeTurnsSoThatOneTablesBacklogDoesNotHoldUpAnothers() {
+        log().ensureCreated();
+        clear();
+        for (int i = 0; i < 5; i++) {
+            writeItem(itemKey(), true);
+        }
+        writePair("turns", 1);
+        assertThat(log().due(2, Duration.ZERO, Instant.now())).extracting(RepairLog.Entry::table)
+                .as("the pair is younger than every item, yet its table's turn comes second")
+                .containsExactly("items", "pairs");
+        clear();
+    }
+
+    @Test
+    void theBacklogSaysPerTableWhatWaitsHowOftenItWasTriedAndWhy() {
+        log().ensureCreated();
+        clear();
+        writeItem(itemKey(), true);
+        writeItem(itemKey(), true);
+        String pair = writePair("why", 7);
+        log().recordAttempt(idsOf(pair), "no parent yet", Instant.now());
+        log().recordAttempt(idsOf(pair), "no parent still", Instant.now());
+
+        RepairLog.Backlog backlog = log().backlog();
+        assertThat(backlog.rows()).isEqualTo(3);
+        assertThat(backlog.tables()).extracting(RepairLog.TableBacklog::table).containsExactly("items", "pairs");
+        assertThat(backlog.tables().get(0)).satisfies(t -> {
+            assertThat(t.rows()).isEqualTo(2);
+            assertThat(t.attempts()).isZero();
+            assertThat(t.lastError()).isNull();
+            assertThat(t.oldest()).isBetween(CLASS_STARTED.minusSeconds(5), Instant.now().plusSeconds(5));
+        });
+        assertThat(backlog.tables().get(1)).satisfies(t -> {
+            assertThat(t.rows()).isEqualTo(1);
+            assertThat(t.attempts()).isEqualTo(2);
+            assertThat(t.lastError()).isEqualTo("no parent still");
+        });
+        clear();
     }
 }

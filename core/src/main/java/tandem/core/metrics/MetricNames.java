@@ -29,6 +29,11 @@ public final class MetricNames {
     public static final String REPAIR_OLDEST = "tandem.repair.oldest.seconds";
     /** Rows the drainer synced from the repair log. */
     public static final String REPAIR_DRAINED = "tandem.repair.drained";
+    /**
+     * Transactions the drainer tried to sync, by {@code outcome} (synced, failed) and {@code cause}
+     * (none; foreign_key, unavailable, constraint, data, unreadable_key, other).
+     */
+    public static final String REPAIR_ATTEMPTS = "tandem.repair.attempts";
     /** State of the circuit breaker guarding the secondary: 0 closed, 1 open, 2 half-open. */
     public static final String REPAIR_BREAKER = "tandem.repair.breaker.state";
     /** Statements refused because tandem cannot mirror them (DDL on mirrored tables, ...). */

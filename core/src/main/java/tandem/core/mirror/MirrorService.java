@@ -3,7 +3,9 @@ package tandem.core.mirror;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -159,6 +161,17 @@ public final class MirrorService implements AutoCloseable {
         Instant oldest = backlog.oldest();
         repair.put("oldest", oldest == null ? null : oldest.toString());
         repair.put("pendingTables", pending.tables().stream().sorted().toList());
+        List<Map<String, Object>> waiting = new ArrayList<>();
+        for (RepairLog.TableBacklog t : backlog.tables()) {
+            Map<String, Object> table = new LinkedHashMap<>();
+            table.put("table", t.table());
+            table.put("rows", t.rows());
+            table.put("oldest", t.oldest().toString());
+            table.put("attempts", t.attempts());
+            table.put("lastError", t.lastError());
+            waiting.add(table);
+        }
+        repair.put("tables", waiting);
         repair.put("breaker", drainer.breakerState().name().toLowerCase(Locale.ROOT));
         status.put("repair", repair);
         status.put("refusedStatements", (long) refused.count());

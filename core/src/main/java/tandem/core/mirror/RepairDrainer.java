@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +38,11 @@ import tandem.core.error.SqlState;
  * opens and passes skip the syncs; after its wait one trial sync goes through (half-open), and a
  * success closes it. Every transition is logged with the backlog. A transaction whose sync fails
  * for its data (a missing parent row, a value that does not convert) does not count against the
- * secondary: its attempt is recorded with the error and it is retried with exponential backoff,
- * while other transactions drain.
+ * secondary: its attempt is recorded with the error and the time of its next try (exponential
+ * back-off, kept in the repair log so that a restart keeps it and it never hides other entries),
+ * while other transactions drain. A missing parent is expected before and during a backfill: such
+ * failures are summed up in one line per {@link Settings#summaryEvery()} rather than one per
+ * transaction, and every attempt is counted by outcome and cause.
  *
  * <p>After every pass the {@link PendingRepairs} set becomes the backlog's tables, so a table's
  * reads go back to the secondary when its last entry is drained.
@@ -60,30 +63,37 @@ public final class RepairDrainer implements AutoCloseable {
      * @param breakerOpenWait how long the breaker stays open before a trial sync
      */
     public record Settings(Duration interval, int batchSize, Duration olderThan, Duration backoffBase,
-            Duration backoffMax, int breakerWindow, int breakerMinimumCalls, Duration breakerOpenWait) {
+            Duration backoffMax, int breakerWindow, int breakerMinimumCalls, Duration breakerOpenWait,
+            Duration summaryEvery) {
 
         public static Settings forMirrorTimeout(Duration mirrorTimeout) {
             return new Settings(Duration.ofSeconds(1), 500, mirrorTimeout.multipliedBy(2), Duration.ofSeconds(1),
-                    Duration.ofMinutes(5), 10, 3, Duration.ofSeconds(10));
+                    Duration.ofMinutes(5), 10, 3, Duration.ofSeconds(10), Duration.ofSeconds(30));
         }
 
         public Settings withInterval(Duration d) {
             return new Settings(d, batchSize, olderThan, backoffBase, backoffMax, breakerWindow, breakerMinimumCalls,
-                    breakerOpenWait);
+                    breakerOpenWait, summaryEvery);
+        }
+
+        public Settings withBatchSize(int size) {
+            return new Settings(interval, size, olderThan, backoffBase, backoffMax, breakerWindow, breakerMinimumCalls,
+                    breakerOpenWait, summaryEvery);
         }
 
         public Settings withBackoff(Duration base, Duration max) {
             return new Settings(interval, batchSize, olderThan, base, max, breakerWindow, breakerMinimumCalls,
-                    breakerOpenWait);
+                    breakerOpenWait, summaryEvery);
         }
 
         public Settings withBreaker(int window, int minimumCalls, Duration openWait) {
-            return new Settings(interval, batchSize, olderThan, backoffBase, backoffMax, window, minimumCalls, openWait);
+            return new Settings(interval, batchSize, olderThan, backoffBase, backoffMax, window, minimumCalls, openWait,
+                    summaryEvery);
         }
     }
 
-    /** What one pass did: transactions synced and failed, those left for their backoff, and the backlog after it. */
-    public record Pass(int synced, int failed, int waiting, boolean breakerOpen, RepairLog.Backlog backlog) {
+    /** What one pass did: transactions synced and failed, whether the breaker stopped it, and the backlog after it. */
+    public record Pass(int synced, int failed, boolean breakerOpen, RepairLog.Backlog backlog) {
     }
 
     private final RowSync sync;
@@ -93,9 +103,11 @@ public final class RepairDrainer implements AutoCloseable {
     private final Clock clock;
     private final CircuitBreaker breaker;
     private final Counter drained;
+    private final MeterRegistry registry;
+    private final Map<SyncFailure, Counter> failedAttempts = new EnumMap<>(SyncFailure.class);
+    private final Counter syncedAttempts;
+    private final FailureSummary failures;
     private final AtomicReference<RepairLog.Backlog> backlog = new AtomicReference<>(RepairLog.Backlog.EMPTY);
-    /** When each failed transaction may be tried again; in memory: after a restart everything is tried once at once. */
-    private final Map<String, Instant> notBefore = new HashMap<>();
     private ScheduledExecutorService scheduler;
     private ScheduledFuture<?> task;
     private ScheduledFuture<?> counting;
@@ -120,6 +132,9 @@ public final class RepairDrainer implements AutoCloseable {
         breaker.getEventPublisher().onStateTransition(e -> logTransition(e.getStateTransition()));
         this.drained = Counter.builder(MetricNames.REPAIR_DRAINED).description("repair-log entries synced and removed")
                 .register(registry);
+        this.registry = registry;
+        this.syncedAttempts = attempts("synced", "none");
+        this.failures = new FailureSummary(settings.summaryEvery(), clock);
         Gauge.builder(MetricNames.REPAIR_BACKLOG, backlog, b -> b.get().rows())
                 .description("repair-log entries waiting (rows not known to be on the secondary)").register(registry);
         Gauge.builder(MetricNames.REPAIR_OLDEST, this, d -> d.oldestSeconds())
@@ -143,6 +158,15 @@ public final class RepairDrainer implements AutoCloseable {
             }
         }
         return true; // not a store's answer at all: count it against the store, to be safe
+    }
+
+    private Counter attempts(String outcome, String cause) {
+        return Counter.builder(MetricNames.REPAIR_ATTEMPTS).description("transactions the repair drainer tried to sync, "
+                + "by outcome and, for failures, cause").tag("outcome", outcome).tag("cause", cause).register(registry);
+    }
+
+    private void countFailure(SyncFailure cause) {
+        failedAttempts.computeIfAbsent(cause, c -> attempts("failed", c.label())).increment();
     }
 
     private static int stateNumber(CircuitBreaker.State state) {
@@ -215,45 +239,37 @@ public final class RepairDrainer implements AutoCloseable {
         }
     }
 
-    /** One pass: refresh the backlog, sync due transactions oldest first, refresh again. */
+    /** One pass: refresh the backlog, sync the due transactions in the log's fair order, refresh again. */
     public synchronized Pass drainOnce() {
         RepairLog.Backlog before = refreshBacklog();
         if (before.rows() == 0) {
-            notBefore.clear();
-            return new Pass(0, 0, 0, false, before);
+            return new Pass(0, 0, false, before);
         }
         if (!breaker.tryAcquirePermission()) {
             log.debug("repair drainer: circuit open, {} rows wait", before.rows());
-            return new Pass(0, 0, 0, true, before);
+            return new Pass(0, 0, true, before);
         }
         boolean permitted = true;
         int synced = 0;
         int failed = 0;
-        int waiting = 0;
         boolean open = false;
-        Instant now = clock.instant();
         Map<String, List<RepairLog.Entry>> left = new LinkedHashMap<>();
         boolean foreignKeys = false;
-        for (List<RepairLog.Entry> group : byToken(repairLog.due(settings.batchSize(), settings.olderThan())).values()) {
-            String token = group.get(0).token();
-            Instant next = notBefore.get(token);
-            if (next != null && now.isBefore(next)) {
-                waiting++;
-                left.put(token, group);
-                continue;
-            }
+        List<RepairLog.Entry> due = repairLog.due(settings.batchSize(), settings.olderThan(), clock.instant());
+        for (List<RepairLog.Entry> group : byToken(due).values()) {
             if (!permitted && !breaker.tryAcquirePermission()) {
                 open = true;
                 break;
             }
             permitted = false;
-            RuntimeException failure = syncGroup(token, group);
+            String token = group.get(0).token();
+            SyncFailure failure = syncGroup(token, group);
             if (failure == null) {
                 synced++;
             } else {
                 failed++;
                 left.put(token, group);
-                foreignKeys |= foreignKey(failure);
+                foreignKeys |= failure == SyncFailure.FOREIGN_KEY;
             }
         }
         if (permitted) {
@@ -264,10 +280,11 @@ public final class RepairDrainer implements AutoCloseable {
         }
         RepairLog.Backlog after = refreshBacklog();
         if (synced + failed > 0) {
-            log.debug("repair drainer: pass synced {} and failed {} transactions ({} waiting to retry); backlog rows={}",
-                    synced, failed, waiting, after.rows());
+            log.debug("repair drainer: pass synced {} and failed {} transactions; backlog rows={}", synced, failed,
+                    after.rows());
         }
-        return new Pass(synced, failed, waiting, open, after);
+        failures.report(after);
+        return new Pass(synced, failed, open, after);
     }
 
     /**
@@ -296,21 +313,12 @@ public final class RepairDrainer implements AutoCloseable {
             return 0;
         }
         breaker.onSuccess(clock.millis() - started, TimeUnit.MILLISECONDS);
-        groups.keySet().forEach(notBefore::remove);
         repairLog.remove(ids);
         drained.increment(ids.size());
+        syncedAttempts.increment(groups.size());
         log.info("repair drainer: {} transactions that waited on each other's foreign keys synced together ({} rows)",
                 groups.size(), ids.size());
         return groups.size();
-    }
-
-    private static boolean foreignKey(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ProxyException p) {
-                return p.state() == SqlState.FOREIGN_KEY_VIOLATION;
-            }
-        }
-        return false;
     }
 
     /** The entries' keys by table; entries whose key cannot be read are left out. */
@@ -325,7 +333,7 @@ public final class RepairDrainer implements AutoCloseable {
     }
 
     /** @return null when synced, else why not */
-    private RuntimeException syncGroup(String token, List<RepairLog.Entry> group) {
+    private SyncFailure syncGroup(String token, List<RepairLog.Entry> group) {
         List<Long> ids = group.stream().map(RepairLog.Entry::id).toList();
         Map<String, Set<Key>> keys = keysOf(group);
         List<String> undecodable = group.stream().filter(e -> e.key() == null).map(RepairLog.Entry::table).toList();
@@ -339,28 +347,24 @@ public final class RepairDrainer implements AutoCloseable {
             sync.sync(keys, List.of());
         } catch (RuntimeException e) {
             breaker.onError(clock.millis() - started, TimeUnit.MILLISECONDS, e);
+            SyncFailure cause = undecodable.isEmpty() ? SyncFailure.of(e) : SyncFailure.UNREADABLE_KEY;
             int attempts = group.stream().mapToInt(RepairLog.Entry::attempts).max().orElse(0) + 1;
-            Duration wait = backoff(attempts);
-            notBefore.put(token, clock.instant().plus(wait));
             String error = Mirror.describe(e);
             try {
-                repairLog.recordAttempt(ids, error);
+                repairLog.recordAttempt(ids, error, clock.instant().plus(backoff(attempts)));
             } catch (RuntimeException logDown) {
                 log.debug("repair drainer: could not record the attempt for {}: {}", token, logDown.getMessage());
             }
-            if (unavailable(e)) {
-                log.debug("repair drainer: transaction {} ({} rows) not synced, store unavailable: {}", token,
-                        ids.size(), error);
-            } else {
-                log.warn("repair drainer: transaction {} ({} rows, attempt {}) cannot be synced: {}; retrying in {} s",
-                        token, ids.size(), attempts, error, wait.toSeconds());
-            }
-            return e;
+            countFailure(cause);
+            failures.add(cause, group.get(0), error);
+            log.debug("repair drainer: transaction {} ({} rows, attempt {}) not synced ({}): {}", token, ids.size(),
+                    attempts, cause.label(), error);
+            return cause;
         }
         breaker.onSuccess(clock.millis() - started, TimeUnit.MILLISECONDS);
-        notBefore.remove(token);
         repairLog.remove(ids);
         drained.increment(ids.size());
+        syncedAttempts.increment();
         return null;
     }
 
