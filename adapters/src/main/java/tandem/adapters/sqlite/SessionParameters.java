@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -14,7 +15,8 @@ import tandem.core.type.PgSessionSettings;
 
 /**
  * One emulated session's run-time parameters: startup values, SET, SET LOCAL, RESET and SHOW,
- * none of which touches SQLite.
+ * none of which touches SQLite. The client's startup values are the session's reset values, as in
+ * PostgreSQL: RESET, RESET ALL and DISCARD ALL return to them, not to the server's defaults.
  *
  * <p>As in PostgreSQL, SET is transactional: a SET inside a transaction that rolls back (or a
  * savepoint rolled back to) is undone, and SET LOCAL lasts until the transaction ends. The state
@@ -42,13 +44,19 @@ final class SessionParameters {
         this.user = user;
         defaults.put("server_version", serverVersion);
         defaults.put("session_authorization", user);
+        // as PostgreSQL takes them: the -c settings of options first, then the named parameters over them
+        if (startup.containsKey("options")) {
+            options(startup.get("options"));
+        }
         for (Map.Entry<String, String> e : startup.entrySet()) {
             String name = e.getKey();
-            if (name.equals("options")) {
-                options(e.getValue());
-            } else if (!name.equals("user") && !name.equals("database") && !name.equals("replication")) {
+            if (!List.of("options", "user", "database", "replication", "fallback_application_name").contains(name)
+                    && !name.startsWith("_pq_.")) {
                 startup(name, e.getValue());
             }
+        }
+        if (!startup.containsKey("application_name") && startup.containsKey("fallback_application_name")) {
+            startup("application_name", startup.get("fallback_application_name"));
         }
         lastReported = reported();
     }
@@ -58,8 +66,9 @@ final class SessionParameters {
         if (p.kind() == KnownParameters.Kind.ROLE || p.kind() == KnownParameters.Kind.READ_ONLY) {
             return; // clients (psql) may echo server values back; PostgreSQL ignores what it cannot set
         }
-        // a list parameter reads as SET would read it: "app,public" shows as "app, public"
-        assign(p, key(p).equals("search_path") ? SettingValues.fromSql("search_path", value) : value, values);
+        // a list parameter reads as SET would read it: "app,public" shows as "app, public"; the value
+        // becomes the session's reset value, which RESET, RESET ALL and DISCARD ALL return to
+        assign(p, key(p).equals("search_path") ? SettingValues.fromSql("search_path", value) : value, defaults);
     }
 
     /** {@code options=-c name=value --name=value}, as libpq passes them. */

@@ -165,10 +165,11 @@ class SqliteSessionParametersTest {
     }
 
     @Test
-    void discardAllResetsTheSession() {
-        query(session, "SET application_name = 'x'");
+    void discardAllResetsTheSessionToWhatItConnectedWith() {
+        query(session, "SET application_name = 'x'", "SET work_mem = '64MB'");
         assertThat(query(session, "DISCARD ALL").get(0).tag()).isEqualTo("DISCARD ALL");
-        assertThat(show("application_name")).isEmpty();
+        assertThat(show("application_name")).as("the startup value, as PostgreSQL has it").isEqualTo("psql");
+        assertThat(show("work_mem")).isEqualTo("4MB");
         assertThat(query(session, "DEALLOCATE ALL").get(0).tag()).isEqualTo("DEALLOCATE ALL");
     }
 

@@ -22,6 +22,7 @@ public final class BackendConnection {
     private final Channel channel;
     private final WireEndpoint endpoint;
     private final String storeName;
+    private final StartupParameters startup;
     private final int processId;
     private final int secretKey;
     private final Map<String, String> serverParameters;
@@ -39,11 +40,12 @@ public final class BackendConnection {
     private Object unnamedOwner;
     private long idleSinceNanos = System.nanoTime();
 
-    BackendConnection(Channel channel, WireEndpoint endpoint, String storeName, int processId, int secretKey,
-            Map<String, String> serverParameters, int maxPreparedStatements) {
+    BackendConnection(Channel channel, WireEndpoint endpoint, String storeName, StartupParameters startup,
+            int processId, int secretKey, Map<String, String> serverParameters, int maxPreparedStatements) {
         this.channel = channel;
         this.endpoint = endpoint;
         this.storeName = storeName;
+        this.startup = startup;
         this.processId = processId;
         this.secretKey = secretKey;
         this.serverParameters = new LinkedHashMap<>(serverParameters);
@@ -64,6 +66,11 @@ public final class BackendConnection {
 
     public String storeName() {
         return storeName;
+    }
+
+    /** The client settings this connection was opened with: its reset values, and its key in the pool. */
+    public StartupParameters startup() {
+        return startup;
     }
 
     public int processId() {
@@ -87,7 +94,10 @@ public final class BackendConnection {
         return serverParameters;
     }
 
-    /** Settings tandem applied on top of the connection's defaults: name to the SQL that set it. */
+    /**
+     * Settings tandem applied on top of the connection's own (its startup parameters, or the
+     * server's defaults): name to the SQL that set it.
+     */
     public Map<String, String> appliedSettings() {
         return appliedSettings;
     }

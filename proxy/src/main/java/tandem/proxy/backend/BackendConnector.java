@@ -47,7 +47,8 @@ final class BackendConnector {
         return endpoint;
     }
 
-    Future<BackendConnection> connect(EventLoop loop) {
+    /** A new connection, logged in with {@code startup}'s settings. */
+    Future<BackendConnection> connect(EventLoop loop, StartupParameters startup) {
         Promise<BackendConnection> promise = loop.newPromise();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
@@ -59,7 +60,7 @@ final class BackendConnector {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("frames", new BackendReader(maxMessageSize));
-                        ch.pipeline().addLast("startup", new BackendStartupHandler(BackendConnector.this, promise));
+                        ch.pipeline().addLast("startup", new BackendStartupHandler(BackendConnector.this, startup, promise));
                     }
                 });
         ChannelFuture connected = bootstrap.connect(endpoint.host(), endpoint.port());
@@ -78,9 +79,9 @@ final class BackendConnector {
         return promise;
     }
 
-    BackendConnection newConnection(Channel channel, int processId, int secretKey,
+    BackendConnection newConnection(Channel channel, StartupParameters startup, int processId, int secretKey,
             java.util.Map<String, String> parameters) {
-        return new BackendConnection(channel, endpoint, storeName, processId, secretKey, parameters,
+        return new BackendConnection(channel, endpoint, storeName, startup, processId, secretKey, parameters,
                 maxPreparedStatements);
     }
 

@@ -60,18 +60,23 @@ public final class BackendPool implements AutoCloseable {
         return connector.endpoint();
     }
 
-    /** A connection for the caller on {@code loop}; the future completes on that loop. */
-    public Future<BackendConnection> acquire(EventLoop loop) {
+    /**
+     * A connection opened with {@code startup} for the caller on {@code loop}; the future completes
+     * on that loop. When the pool is full and no idle connection has these parameters, an idle one
+     * opened for other clients is closed to make room.
+     */
+    public Future<BackendConnection> acquire(EventLoop loop, StartupParameters startup) {
         Promise<BackendConnection> promise = loop.newPromise();
         BackendConnection found = null;
+        BackendConnection displaced = null;
         boolean open = false;
         lock.lock();
         try {
             if (closed) {
                 return promise.setFailure(new ProxyException(SqlState.ADMIN_SHUTDOWN, "tandem is shutting down"));
             }
-            // a connection on the caller's loop, else a new one there while the pool has room, else any
-            found = takeIdle(loop, total < settings.maxSize());
+            // one on the caller's loop, else a new one there while the pool has room, else any loop's
+            found = takeIdle(loop, startup, total < settings.maxSize());
             if (found != null) {
                 found.poolState = PoolState.ACTIVE;
                 active++;
@@ -79,8 +84,12 @@ public final class BackendPool implements AutoCloseable {
                 total++;
                 active++;
                 open = true;
+            } else if ((displaced = idle.pollLast()) != null) {
+                displaced.poolState = PoolState.GONE;
+                active++;
+                open = true;
             } else {
-                Waiter waiter = new Waiter(promise, loop);
+                Waiter waiter = new Waiter(promise, loop, startup);
                 waiters.add(waiter);
                 waiter.timeout = loop.schedule(() -> expire(waiter), settings.acquireTimeout().toMillis(),
                         TimeUnit.MILLISECONDS);
@@ -88,10 +97,14 @@ public final class BackendPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        if (displaced != null) {
+            log.debug("closing idle {} to open one with other client settings ({})", displaced, startup);
+            displaced.close();
+        }
         if (found != null) {
             promise.setSuccess(found);
         } else if (open) {
-            open(loop, promise);
+            open(loop, startup, promise);
         }
         return promise;
     }
@@ -114,7 +127,15 @@ public final class BackendPool implements AutoCloseable {
                 total--;
             } else {
                 next = waiters.poll();
-                if (next == null) {
+                if (next != null && !next.startup.equals(connection.startup())) {
+                    // the next client needs other settings: this connection makes room for one with them
+                    retire = true;
+                    connection.poolState = PoolState.GONE;
+                    active--;
+                    total--;
+                    waiters.addFirst(next);
+                    next = null;
+                } else if (next == null) {
                     connection.poolState = PoolState.IDLE;
                     active--;
                     idle.push(connection);
@@ -177,19 +198,27 @@ public final class BackendPool implements AutoCloseable {
      * An idle connection on {@code loop}, or, unless {@code localOnly}, on any loop. A connection on
      * another loop works, but every message between it and the client then crosses threads.
      */
-    private BackendConnection takeIdle(EventLoop loop, boolean localOnly) {
+    private BackendConnection takeIdle(EventLoop loop, StartupParameters startup, boolean localOnly) {
+        BackendConnection elsewhere = null;
         for (Iterator<BackendConnection> it = idle.iterator(); it.hasNext();) {
             BackendConnection candidate = it.next();
-            if (candidate.loop() == loop) {
-                it.remove();
-                return candidate;
+            if (candidate.startup().equals(startup)) {
+                if (candidate.loop() == loop) {
+                    it.remove();
+                    return candidate;
+                }
+                elsewhere = elsewhere == null ? candidate : elsewhere;
             }
         }
-        return localOnly ? null : idle.poll();
+        if (localOnly || elsewhere == null) {
+            return null;
+        }
+        idle.remove(elsewhere);
+        return elsewhere;
     }
 
-    private void open(EventLoop loop, Promise<BackendConnection> promise) {
-        connector.connect(loop).addListener((Future<BackendConnection> f) -> {
+    private void open(EventLoop loop, StartupParameters startup, Promise<BackendConnection> promise) {
+        connector.connect(loop, startup).addListener((Future<BackendConnection> f) -> {
             if (f.isSuccess()) {
                 BackendConnection connection = f.getNow();
                 connection.onClose(() -> forget(connection));
@@ -245,7 +274,7 @@ public final class BackendPool implements AutoCloseable {
             lock.unlock();
         }
         waiter.timeout.cancel(false);
-        open(waiter.loop, waiter.promise);
+        open(waiter.loop, waiter.startup, waiter.promise);
     }
 
     private void expire(Waiter waiter) {
@@ -325,11 +354,13 @@ public final class BackendPool implements AutoCloseable {
     private final class Waiter {
         final Promise<BackendConnection> promise;
         final EventLoop loop;
+        final StartupParameters startup;
         ScheduledFuture<?> timeout;
 
-        Waiter(Promise<BackendConnection> promise, EventLoop loop) {
+        Waiter(Promise<BackendConnection> promise, EventLoop loop, StartupParameters startup) {
             this.promise = promise;
             this.loop = loop;
+            this.startup = startup;
         }
 
         void hand(BackendConnection connection) {

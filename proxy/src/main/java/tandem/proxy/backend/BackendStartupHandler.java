@@ -31,28 +31,23 @@ final class BackendStartupHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(BackendStartupHandler.class);
 
     private final BackendConnector connector;
+    private final StartupParameters startup;
     private final Promise<BackendConnection> promise;
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private BackendAuthenticator authenticator;
     private int processId;
     private int secretKey;
 
-    BackendStartupHandler(BackendConnector connector, Promise<BackendConnection> promise) {
+    BackendStartupHandler(BackendConnector connector, StartupParameters startup, Promise<BackendConnection> promise) {
         this.connector = connector;
+        this.startup = startup;
         this.promise = promise;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        var endpoint = connector.endpoint();
-        Map<String, String> startup = new LinkedHashMap<>();
-        startup.put("user", endpoint.user());
-        startup.put("database", endpoint.database());
-        startup.put("client_encoding", "UTF8");
-        startup.put("application_name", "tandem");
-        startup.putAll(endpoint.startupParameters());
         ByteBuf out = ctx.alloc().buffer();
-        StartupMessage.of(startup).encode(out);
+        StartupMessage.of(startup.packet(connector.endpoint())).encode(out);
         ctx.writeAndFlush(out);
     }
 
@@ -93,6 +88,10 @@ final class BackendStartupHandler extends ChannelInboundHandlerAdapter {
             case 'v' -> log.debug("{} negotiated protocol version down", connector.storeName());
             case ErrorResponse.TYPE -> {
                 var error = ErrorResponse.decode(body);
+                if (error.code().startsWith("22") || error.code().startsWith("42")) {
+                    // a setting of the client's startup packet that the server refuses: the client's to hear, as directly
+                    throw new ServerError(error);
+                }
                 throw connector.unreachable(new ProxyException(SqlState.CONNECTION_FAILURE,
                         error.message() + " (SQLSTATE " + error.code() + ")"));
             }
@@ -114,7 +113,7 @@ final class BackendStartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void ready(ChannelHandlerContext ctx) {
-        BackendConnection connection = connector.newConnection(ctx.channel(), processId, secretKey, parameters);
+        BackendConnection connection = connector.newConnection(ctx.channel(), startup, processId, secretKey, parameters);
         ctx.pipeline().replace(this, "relay", new BackendInboundHandler(connection));
         if (!promise.trySuccess(connection)) {
             ctx.close();
@@ -132,8 +131,8 @@ final class BackendStartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void fail(ChannelHandlerContext ctx, Throwable cause) {
-        promise.tryFailure(cause instanceof ProxyException p && p.state() == SqlState.CONNECTION_FAILURE ? p
-                : connector.unreachable(cause));
+        promise.tryFailure(cause instanceof ServerError || cause instanceof ProxyException p
+                && p.state() == SqlState.CONNECTION_FAILURE ? cause : connector.unreachable(cause));
         ctx.close();
     }
 }

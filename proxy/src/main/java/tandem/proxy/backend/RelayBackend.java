@@ -100,6 +100,8 @@ public final class RelayBackend implements Backend, BackendListener {
     private final ClientSession session;
     private final ClientOutput out;
     private final ClientSettings settings;
+    /** What the client's server connections are opened with: its startup settings, there as on a direct connection. */
+    private final StartupParameters startup;
     private final BackendPool pool;
     private final boolean poolByTransaction;
     private final StatementNames names;
@@ -163,6 +165,7 @@ public final class RelayBackend implements Backend, BackendListener {
         this.session = session;
         this.out = session.output();
         this.settings = session.settings();
+        this.startup = StartupParameters.ofClient(session.startupParameters());
         this.pool = pool;
         this.poolByTransaction = poolByTransaction;
         this.routing = routing;
@@ -196,7 +199,7 @@ public final class RelayBackend implements Backend, BackendListener {
     public Future<Map<String, String>> open() {
         Promise<Map<String, String>> promise = out.loop().newPromise();
         opening = promise;
-        Future<BackendConnection> acquired = pool.acquire(out.loop());
+        Future<BackendConnection> acquired = pool.acquire(out.loop(), startup);
         acquired.addListener(f -> {
             if (!acquired.isSuccess()) {
                 failOpening(acquired.cause());
@@ -902,7 +905,7 @@ public final class RelayBackend implements Backend, BackendListener {
         acquiring = true;
         out.holdReading();
         Future<BackendConnection> acquired = (activeRoute == Route.SECONDARY ? routing.secondaryPool() : pool)
-                .acquire(out.loop());
+                .acquire(out.loop(), startup);
         if (acquired.isDone()) {
             acquired(acquired);
         } else {

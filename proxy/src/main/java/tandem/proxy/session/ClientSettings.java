@@ -3,33 +3,26 @@ package tandem.proxy.session;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import tandem.core.sql.SetCommand;
 
 /**
- * The settings a client expects of its server session: those from its startup packet and those it
- * changed with SET since, in committed transactions only (PostgreSQL undoes a SET whose
- * transaction rolls back). With transaction pooling a client meets many server connections;
- * {@link #diff} says what to run on one to make it the client's.
+ * The settings a client changed with SET since it connected, in committed transactions only
+ * (PostgreSQL undoes a SET whose transaction rolls back). Its startup settings are not among them:
+ * every server connection it gets was opened with those ({@link
+ * tandem.proxy.backend.StartupParameters}), so they are the connection's own reset values, as on a
+ * direct connection. With transaction pooling a client meets many server connections; {@link #diff}
+ * says what to run on one to make it the client's.
  *
- * <p>Settings are kept as the SQL that establishes them: startup values through {@code set_config},
- * which parses a value exactly as the startup packet would, and SETs verbatim as the client wrote
- * them, so list values such as {@code search_path} keep their meaning.
+ * <p>Settings are kept as the SQL that establishes them, SETs verbatim as the client wrote them, so
+ * list values such as {@code search_path} keep their meaning.
  */
 public final class ClientSettings {
 
-    private final Map<String, String> startup;
-    private final Map<String, String> current;
+    private final Map<String, String> current = new LinkedHashMap<>();
     private final List<SetCommand> tentative = new ArrayList<>();
     private long version;
-
-    public ClientSettings(Map<String, String> startupValues) {
-        this.startup = new LinkedHashMap<>();
-        startupValues.forEach((name, value) -> startup.put(name.toLowerCase(Locale.ROOT), setConfig(name, value)));
-        this.current = new LinkedHashMap<>(startup);
-    }
 
     /** Name to the SQL that sets it. */
     public Map<String, String> current() {
@@ -69,10 +62,9 @@ public final class ClientSettings {
         version++;
     }
 
-    /** RESET ALL, or DISCARD ALL: back to the startup values; the connection back to its own defaults. */
+    /** RESET ALL, or DISCARD ALL: the client and the connection back to the connection's own values. */
     public void resetAll(Map<String, String> connection) {
         current.clear();
-        current.putAll(startup);
         connection.clear();
         version++;
     }
@@ -80,20 +72,14 @@ public final class ClientSettings {
     private void apply(SetCommand set, Map<String, String> connection) {
         if (set.resetAll()) {
             current.clear();
-            current.putAll(startup);
             connection.clear();
             return;
         }
         String name = set.name();
         if (set.reset() || set.isDefault()) {
-            // the server resets to its own connection default, which is not the client's startup value
+            // the server goes back to the connection's startup value, which is the client's own
             connection.remove(name);
-            String initial = startup.get(name);
-            if (initial == null) {
-                current.remove(name);
-            } else {
-                current.put(name, initial);
-            }
+            current.remove(name);
             return;
         }
         String sql = "SET " + name + " TO " + set.value();
@@ -131,19 +117,5 @@ public final class ClientSettings {
             return new StringBuilder(statement);
         }
         return sql.append("; ").append(statement);
-    }
-
-    static String setConfig(String name, String value) {
-        return "SELECT pg_catalog.set_config(" + literal(name.toLowerCase(Locale.ROOT)) + ", " + literal(value)
-                + ", false)";
-    }
-
-    /** A dollar-quoted literal: immune to standard_conforming_strings and to quotes in the value. */
-    static String literal(String value) {
-        String tag = "$tandem$";
-        for (int n = 0; value.contains(tag); n++) {
-            tag = "$tandem" + n + "$";
-        }
-        return tag + value + tag;
     }
 }

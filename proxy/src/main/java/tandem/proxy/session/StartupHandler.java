@@ -161,7 +161,7 @@ public final class StartupHandler extends ChannelInboundHandlerAdapter {
         ClientOutput output = new ClientOutput(ctx);
         ClientSession session = new ClientSession(processId, secretKey, user,
                 parameters.getOrDefault("database", user), parameters, String.valueOf(ctx.channel().remoteAddress()),
-                output, new ClientSettings(settingsFrom(parameters)));
+                output, new ClientSettings());
         Backend backend = context.backends().create(session);
         ctx.channel().config().setAutoRead(false);
         Future<Map<String, String>> opened = backend.open();
@@ -201,30 +201,6 @@ public final class StartupHandler extends ChannelInboundHandlerAdapter {
             values.put("application_name", applicationName);
         }
         return values;
-    }
-
-    /** What of the startup packet the server session should reflect, as name to value. */
-    static Map<String, String> settingsFrom(Map<String, String> parameters) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        parameters.forEach((name, value) -> {
-            switch (name) {
-                case "user", "database", "replication", "options", "fallback_application_name" -> {
-                }
-                default -> {
-                    if (!name.startsWith("_pq_.")) {
-                        settings.put(name, value);
-                    }
-                }
-            }
-        });
-        if (!settings.containsKey("application_name") && parameters.containsKey("fallback_application_name")) {
-            settings.put("application_name", parameters.get("fallback_application_name"));
-        }
-        String options = parameters.get("options");
-        if (options != null) {
-            settings.putAll(StartupOptions.parse(options));
-        }
-        return settings;
     }
 
     private static boolean isSupportedEncoding(String encoding) {

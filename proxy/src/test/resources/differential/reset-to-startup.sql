@@ -1,0 +1,54 @@
+-- SET, SET LOCAL, RESET, RESET ALL and DISCARD ALL against the values the client connected with
+-- (PGTZ, PGOPTIONS, PGAPPNAME). Only SHOW, and settings a SQLite old store emulates (its DateStyle
+-- and IntervalStyle are ISO and postgres only), so that it runs there too:
+-- also over SQLite
+SHOW search_path;
+SHOW timezone;
+SHOW work_mem;
+SHOW application_name;
+SHOW extra_float_digits;
+SHOW bytea_output;
+SET search_path = pg_catalog, public;
+SET timezone = 'Asia/Tokyo';
+SET work_mem = '12MB';
+SET application_name = 'renamed';
+SET bytea_output = 'escape';
+SET extra_float_digits = 0;
+SHOW search_path;
+SHOW timezone;
+SHOW work_mem;
+SHOW application_name;
+SHOW extra_float_digits;
+RESET search_path;
+SHOW search_path;
+RESET work_mem;
+SHOW work_mem;
+SET timezone TO DEFAULT;
+SHOW timezone;
+SHOW application_name;
+RESET ALL;
+SHOW search_path;
+SHOW timezone;
+SHOW work_mem;
+SHOW application_name;
+SHOW extra_float_digits;
+BEGIN;
+SET LOCAL timezone = 'Europe/Berlin';
+SET work_mem = '5MB';
+SHOW timezone;
+ROLLBACK;
+SHOW timezone;
+SHOW work_mem;
+BEGIN;
+SET LOCAL work_mem = '6MB';
+RESET work_mem;
+SHOW work_mem;
+COMMIT;
+SHOW work_mem;
+SET application_name = 'again';
+SET timezone = 'UTC';
+DISCARD ALL;
+SHOW application_name;
+SHOW timezone;
+SHOW bytea_output;
+SELECT current_setting('work_mem'), current_setting('TimeZone');
