@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import tandem.core.mirror.Column;
+import tandem.core.mirror.ForeignKeyOrder;
 import tandem.core.mirror.Key;
 import tandem.core.mirror.KeyCodec;
 import tandem.core.mirror.RowWriter;
@@ -80,7 +81,7 @@ final class PostgresRowWriter implements RowWriter {
         if (nothing && statements.isEmpty()) {
             return;
         }
-        List<Table> parentsFirst = parentsFirst(keysByTable.keySet());
+        List<Table> parentsFirst = ForeignKeyOrder.parentsFirst(keysByTable.keySet());
         int rows = keysByTable.values().stream().mapToInt(Set::size).sum();
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
@@ -163,22 +164,33 @@ final class PostgresRowWriter implements RowWriter {
     /**
      * One statement takes all locks, ordered by the lock numbers themselves (since PostgreSQL 9.6
      * a volatile function in the select list runs after ORDER BY has sorted the rows), so
-     * colliding hashes of different keys still lock in one global order.
+     * colliding hashes of different keys still lock in one global order. First, shared, each
+     * table's backfill lock: a backfill batch takes it exclusively while it reads and loads its rows
+     * (see {@link PostgresBatchLoader}), so a sync never runs in the middle of one.
      */
     private void lock(Connection c, Map<Table, Set<Key>> keysByTable) throws SQLException {
         Set<String> texts = new TreeSet<>();
+        Set<String> tables = new TreeSet<>();
         keysByTable.forEach((table, keys) -> {
             List<Column> keyColumns = table.keyColumns();
             for (Key key : keys) {
                 texts.add(lockText(table.name(), keyColumns, key));
             }
+            if (!keys.isEmpty()) {
+                tables.add(table.name());
+            }
         });
         if (texts.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT "
-                + "hashtextextended(t, 0) AS h FROM unnest(?::text[]) AS t) AS locks ORDER BY h")) {
-            ps.setArray(1, c.createArrayOf("text", texts.toArray()));
+        try (PreparedStatement ps = c.prepareStatement("SELECT CASE WHEN l.backfill THEN "
+                + "pg_advisory_xact_lock_shared(?, l.h::int4)::text ELSE pg_advisory_xact_lock(l.h)::text END FROM "
+                + "(SELECT DISTINCT true AS backfill, hashtext(t)::int8 AS h FROM unnest(?::text[]) AS t UNION ALL "
+                + "SELECT DISTINCT false, hashtextextended(t, 0) FROM unnest(?::text[]) AS t) AS l "
+                + "ORDER BY l.backfill DESC, l.h")) {
+            ps.setInt(1, PostgresBatchLoader.LOCK_CLASS);
+            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+            ps.setArray(3, c.createArrayOf("text", texts.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     // each row is one lock taken
@@ -351,42 +363,6 @@ final class PostgresRowWriter implements RowWriter {
                 }
             }
         }
-    }
-
-    // ---------------------------------------------------------------- order
-
-    /**
-     * The tables with those they reference (among these) before them; ties and cycles in name
-     * order, self-references ignored (one multi-row statement holds both rows).
-     */
-    static List<Table> parentsFirst(Set<Table> tables) {
-        Map<String, Table> byName = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        tables.forEach(t -> byName.put(t.name(), t));
-        List<Table> out = new ArrayList<>();
-        Set<String> placed = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        while (out.size() < byName.size()) {
-            boolean progress = false;
-            for (Table t : byName.values()) {
-                if (placed.contains(t.name())) {
-                    continue;
-                }
-                boolean ready = t.foreignKeys().stream().map(Table.ForeignKey::referencedTable)
-                        .filter(r -> !r.equalsIgnoreCase(t.name()) && byName.containsKey(r))
-                        .allMatch(placed::contains);
-                if (ready) {
-                    out.add(t);
-                    placed.add(t.name());
-                    progress = true;
-                }
-            }
-            if (!progress) {
-                // a cycle of foreign keys: the first unplaced table goes next, and the store decides
-                Table next = byName.values().stream().filter(t -> !placed.contains(t.name())).findFirst().orElseThrow();
-                out.add(next);
-                placed.add(next.name());
-            }
-        }
-        return out;
     }
 
     private static void rollbackQuietly(Connection c) {

@@ -18,6 +18,8 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import tandem.core.backfill.BatchLoader;
+import tandem.core.backfill.PageReader;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.mirror.RepairKeys;
@@ -50,6 +52,8 @@ public final class PostgresStore implements Store {
     private final PostgresRowReader reader;
     private final PostgresRowWriter writer;
     private final PostgresRepairLog repairLog;
+    private final PostgresPageReader pages;
+    private final PostgresBatchLoader loader;
     private final PostgresReadQueries reads;
     private volatile String serverVersion;
 
@@ -61,6 +65,8 @@ public final class PostgresStore implements Store {
         this.reader = new PostgresRowReader(name, pool, catalog);
         this.writer = new PostgresRowWriter(name, pool, catalog, reader);
         this.repairLog = new PostgresRepairLog(name, pool, new RepairKeys(this::schema));
+        this.pages = new PostgresPageReader(name, pool, catalog);
+        this.loader = new PostgresBatchLoader(name, pool, catalog);
     }
 
     /**
@@ -217,6 +223,16 @@ public final class PostgresStore implements Store {
     @Override
     public RepairLog repairLog() {
         return repairLog;
+    }
+
+    @Override
+    public PageReader pageReader() {
+        return pages;
+    }
+
+    @Override
+    public BatchLoader batchLoader() {
+        return loader;
     }
 
     @Override

@@ -31,6 +31,7 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import tandem.config.SqliteConfig;
 import tandem.config.StoreConfig;
+import tandem.core.backfill.PageReader;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.mirror.RepairKeys;
@@ -82,6 +83,7 @@ public final class SqliteStore implements Store {
     private final ScheduledExecutorService timer;
     private final Map<String, Columns> tableColumns = new ConcurrentHashMap<>();
     private final SqliteRowReader rowReader = new SqliteRowReader(this);
+    private final SqlitePageReader pageReader = new SqlitePageReader(this);
     private final SqliteRepairLog repairLog = new SqliteRepairLog(this, new RepairKeys(this::schema));
 
     /** A table's columns as read under one schema_version. */
@@ -311,6 +313,11 @@ public final class SqliteStore implements Store {
     @Override
     public RowReader rowReader() {
         return rowReader;
+    }
+
+    @Override
+    public PageReader pageReader() {
+        return pageReader;
     }
 
     /** Until cutover the new store, which syncs write to, is PostgreSQL; mirroring back to SQLite comes with cutover. */

@@ -36,6 +36,10 @@ public final class MetricNames {
     public static final String REPAIR_ATTEMPTS = "tandem.repair.attempts";
     /** State of the circuit breaker guarding the secondary: 0 closed, 1 open, 2 half-open. */
     public static final String REPAIR_BREAKER = "tandem.repair.breaker.state";
+    /** Rows the backfill read from the old store and loaded into the new one, by {@code table}. */
+    public static final String BACKFILL_ROWS = "tandem.backfill.rows";
+    /** Rows of a table the backfill has yet to copy, by {@code table}. */
+    public static final String BACKFILL_REMAINING = "tandem.backfill.remaining.rows";
     /** Statements refused because tandem cannot mirror them (DDL on mirrored tables, ...). */
     public static final String REFUSED = "tandem.refused";
 

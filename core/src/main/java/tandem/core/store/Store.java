@@ -48,6 +48,16 @@ public interface Store extends AutoCloseable {
     }
 
     /** Runs tandem's own reads on this store (shadow reads, reads served for an emulated primary). */
+    /** Reads its tables in key order, a page at a time: the old store's side of a backfill. */
+    default tandem.core.backfill.PageReader pageReader() {
+        throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" cannot be backfilled from yet");
+    }
+
+    /** Loads copied rows and keeps the backfill's checkpoints: the new store's side of a backfill. */
+    default tandem.core.backfill.BatchLoader batchLoader() {
+        throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" cannot be backfilled into yet");
+    }
+
     default ReadQueries readQueries() {
         throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" does not run reads for tandem yet");
     }

@@ -1,0 +1,251 @@
+package tandem.adapters.postgres;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import javax.sql.DataSource;
+
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tandem.core.backfill.BatchLoader;
+import tandem.core.mirror.Table;
+import tandem.core.type.PgValues;
+
+/**
+ * Loads backfilled rows into a PostgreSQL store: per batch, in one transaction, the table's
+ * backfill lock ({@link #LOCK_CLASS}; mirror syncs take it shared, see {@link PostgresRowWriter}),
+ * the rows read from the old store only then, a binary {@code COPY} into a temporary staging table,
+ * {@code INSERT ... SELECT ... ON CONFLICT (key) DO NOTHING} into the table (a key the mirror wrote
+ * keeps its row), and the checkpoint in {@code tandem.backfill}.
+ */
+final class PostgresBatchLoader implements BatchLoader {
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresBatchLoader.class);
+
+    static final String TABLE = "tandem.backfill";
+    /** The first key of a table's backfill lock; the second is {@code hashtext(table name)}. */
+    static final int LOCK_CLASS = 0x7462_6b66;
+    private static final byte[] COPY_SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
+
+    private final String store;
+    private final DataSource pool;
+    private final PostgresCatalog catalog;
+
+    PostgresBatchLoader(String store, DataSource pool, PostgresCatalog catalog) {
+        this.store = store;
+        this.pool = pool;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void ensureCreated() {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(hashtextextended('tandem.backfill ddl', 0))");
+                s.execute("CREATE SCHEMA IF NOT EXISTS tandem");
+                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (table_name text PRIMARY KEY, state text NOT NULL, "
+                        + "cursor text, rows_read bigint NOT NULL DEFAULT 0, rows_inserted bigint NOT NULL DEFAULT 0, "
+                        + "rows_total bigint NOT NULL DEFAULT 0, started_at timestamptz NOT NULL DEFAULT now(), "
+                        + "updated_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz)");
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "creating the backfill's checkpoints " + TABLE, e);
+        }
+    }
+
+    @Override
+    public Map<String, Checkpoint> checkpoints() {
+        Map<String, Checkpoint> out = new LinkedHashMap<>();
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(SELECT + " ORDER BY table_name")) {
+            while (rs.next()) {
+                Checkpoint cp = checkpoint(rs);
+                out.put(cp.table(), cp);
+            }
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "reading the backfill's checkpoints", e);
+        }
+        return out;
+    }
+
+    private static final String SELECT = "SELECT table_name, state, cursor, rows_read, rows_inserted, rows_total, "
+            + "started_at, finished_at FROM " + TABLE;
+
+    private static Checkpoint checkpoint(ResultSet rs) throws SQLException {
+        OffsetDateTime finished = rs.getObject(8, OffsetDateTime.class);
+        return new Checkpoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6), rs.getObject(7, OffsetDateTime.class).toInstant(),
+                finished == null ? null : finished.toInstant());
+    }
+
+    @Override
+    public Checkpoint begin(Table target, long totalRows) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
+                + " AS b (table_name, state, rows_total) VALUES (?, 'copying', ?) ON CONFLICT (table_name) DO UPDATE "
+                + "SET rows_total = EXCLUDED.rows_total, updated_at = now() RETURNING table_name, state, cursor, "
+                + "rows_read, rows_inserted, rows_total, started_at, finished_at")) {
+            ps.setString(1, target.name());
+            ps.setLong(2, totalRows);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return checkpoint(rs);
+            }
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "starting the backfill of " + target.name(), e);
+        }
+    }
+
+    @Override
+    public Loaded load(Table target, Supplier<Batch> source) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+                    lock.setInt(1, LOCK_CLASS);
+                    lock.setString(2, target.name());
+                    lock.execute();
+                }
+                Batch batch = source.get(); // read from the old store now, while no sync of the table can run
+                int inserted = batch.rows().isEmpty() ? 0 : insertMissing(c, target, batch.rows());
+                try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET cursor = ?, rows_read = "
+                        + "rows_read + ?, rows_inserted = rows_inserted + ?, updated_at = now() WHERE table_name = ?")) {
+                    ps.setString(1, batch.cursor());
+                    ps.setLong(2, batch.rows().size());
+                    ps.setLong(3, inserted);
+                    ps.setString(4, target.name());
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return new Loaded(batch.rows().size(), inserted, batch.cursor());
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback();
+                } catch (SQLException gone) {
+                    // the connection is gone, and its transaction with it
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            catalog.invalidate();
+            throw PgErrors.translate(store, "loading a batch of " + target.name(), e);
+        }
+    }
+
+    private int insertMissing(Connection c, Table target, List<Object[]> rows) throws SQLException {
+        List<Integer> writable = new ArrayList<>();
+        boolean overriding = false;
+        for (int i = 0; i < target.columns().size(); i++) {
+            PostgresCatalog.ColumnInfo info = catalog.column(c, target.name(), target.columns().get(i).name());
+            if (!info.generated()) {
+                writable.add(i);
+                overriding |= info.identityAlways();
+            }
+        }
+        String columns = String.join(", ", writable.stream().map(i -> PostgresCatalog.quote(
+                target.columns().get(i).name())).toList());
+        String stage = PostgresCatalog.quote("tandem_stage_" + Integer.toHexString(target.name().hashCode()));
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT " + columns
+                    + " FROM " + PostgresCatalog.quote(target.name()) + " WITH NO DATA");
+        }
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + stage + " (" + columns + ") FROM STDIN "
+                    + "(FORMAT binary)", new java.io.ByteArrayInputStream(binary(target, writable, rows)));
+        } catch (IOException e) {
+            throw new SQLException("COPY into the staging table failed: " + e.getMessage(), "08006", e);
+        }
+        try (Statement s = c.createStatement()) {
+            return s.executeUpdate("INSERT INTO " + PostgresCatalog.quote(target.name()) + " (" + columns + ")"
+                    + (overriding ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT " + columns + " FROM " + stage
+                    + " ON CONFLICT (" + String.join(", ", target.key().stream().map(PostgresCatalog::quote).toList())
+                    + ") DO NOTHING");
+        }
+    }
+
+    /** The rows in COPY's binary format, each value as the column type's send function writes it. */
+    private static byte[] binary(Table target, List<Integer> writable, List<Object[]> rows) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + rows.size() * 128);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.write(COPY_SIGNATURE);
+            out.writeInt(0); // flags
+            out.writeInt(0); // header extension
+            for (Object[] row : rows) {
+                out.writeShort(writable.size());
+                for (int i : writable) {
+                    byte[] value = PgValues.encodeBinary(target.columns().get(i).type(), row[i]);
+                    if (value == null) {
+                        out.writeInt(-1);
+                    } else {
+                        out.writeInt(value.length);
+                        out.write(value);
+                    }
+                }
+            }
+            out.writeShort(-1);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a byte array does not fail
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public void finish(Table target) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            for (PostgresCatalog.ColumnInfo info : catalog.columns(c, target.name()).values()) {
+                if (info.sequence() == null) {
+                    continue;
+                }
+                // past the highest copied value, never backwards (the mirror may have moved it further)
+                try (PreparedStatement ps = c.prepareStatement("SELECT setval(?::regclass, m) FROM (SELECT max("
+                        + PostgresCatalog.quote(info.name()) + ")::int8 AS m FROM " + PostgresCatalog.quote(target.name())
+                        + ") x WHERE m > COALESCE(pg_sequence_last_value(?::regclass), 0)")) {
+                    ps.setString(1, info.sequence());
+                    ps.setString(2, info.sequence());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            log.info("backfill: sequence {} of {} moved to {}, past the highest copied value",
+                                    info.sequence(), target.name(), rs.getLong(1));
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET state = 'done', finished_at = now(), "
+                    + "updated_at = now() WHERE table_name = ?")) {
+                ps.setString(1, target.name());
+                ps.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "finishing the backfill of " + target.name(), e);
+        }
+    }
+
+    @Override
+    public void reset() {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM " + TABLE);
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "forgetting the backfill's checkpoints", e);
+        }
+    }
+}
