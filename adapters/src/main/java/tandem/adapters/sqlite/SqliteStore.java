@@ -320,6 +320,26 @@ public final class SqliteStore implements Store {
         return pageReader;
     }
 
+    /**
+     * {@code VACUUM INTO} a file beside the database, named for the time: one consistent copy (a
+     * read transaction; writers go on in WAL mode), which is a SQLite database as it was.
+     */
+    @Override
+    public Path keepSnapshot() {
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.now());
+        Path copy = file.resolveSibling(file.getFileName() + ".before-backfill-" + stamp + ".db");
+        Lease lease = acquire(false);
+        try (Statement s = lease.pooled.createStatement()) {
+            s.execute("VACUUM INTO '" + copy.toString().replace("'", "''") + "'");
+        } catch (SQLException e) {
+            throw failure("keeping a snapshot of the database in " + copy, e);
+        } finally {
+            lease.release();
+        }
+        return copy;
+    }
+
     /** Until cutover the new store, which syncs write to, is PostgreSQL; mirroring back to SQLite comes with cutover. */
     @Override
     public RowWriter rowWriter() {

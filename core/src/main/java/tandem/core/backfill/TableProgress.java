@@ -81,6 +81,11 @@ public final class TableProgress {
         return inserted.get();
     }
 
+    /** Rows read by this run (not those a resumed copy read before). */
+    public long readThisRun() {
+        return readThisRun.get();
+    }
+
     public long remaining() {
         return Math.max(0, total.get() - read.get());
     }

@@ -48,6 +48,14 @@ public interface Store extends AutoCloseable {
     }
 
     /** Runs tandem's own reads on this store (shadow reads, reads served for an emulated primary). */
+    /**
+     * Keeps a consistent copy of the store as it is now beside it, the rollback point taken before
+     * a backfill; returns where, or null where tandem cannot make one (take the store's own backup).
+     */
+    default java.nio.file.Path keepSnapshot() {
+        return null;
+    }
+
     /** Reads its tables in key order, a page at a time: the old store's side of a backfill. */
     default tandem.core.backfill.PageReader pageReader() {
         throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" cannot be backfilled from yet");

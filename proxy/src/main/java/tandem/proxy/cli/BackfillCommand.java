@@ -1,0 +1,111 @@
+package tandem.proxy.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tandem.adapters.StoreFactory;
+import tandem.config.ConfigLoader;
+import tandem.config.TandemConfig;
+import tandem.core.backfill.Backfill;
+import tandem.core.backfill.BatchLoader;
+import tandem.core.backfill.TableProgress;
+import tandem.core.error.ProxyException;
+import tandem.core.error.SqlState;
+import tandem.core.mirror.MirroredTables;
+import tandem.core.store.Store;
+
+/**
+ * {@code tandem backfill --config FILE}: copies the old store's rows into the new store, resuming
+ * where an earlier run stopped. Safe while {@code tandem serve} mirrors the application's writes:
+ * both take the same locks on the new store.
+ */
+@Command(name = "backfill", mixinStandardHelpOptions = true,
+        description = "Copy every row of the old store into the new one (resumes where it stopped).")
+public final class BackfillCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(BackfillCommand.class);
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "YAML configuration, as for serve; stores.new is required.")
+    Path config;
+
+    @Option(names = "--tables", split = ",", paramLabel = "TABLE",
+            description = "Copy only these tables (default: every table mirrored by row).")
+    List<String> tables = List.of();
+
+    @Option(names = "--batch-size", defaultValue = "5000", description = "Rows per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--parallel", defaultValue = "2", description = "Tables copied at once (default: ${DEFAULT-VALUE}).")
+    int parallel;
+
+    @Option(names = "--max-rows-per-second", defaultValue = "0",
+            description = "A ceiling on rows read per second over all tables; 0 for none (default).")
+    int maxRowsPerSecond;
+
+    @Option(names = "--from-scratch", description = "Forget earlier checkpoints and copy every table again "
+            + "(rows already in the new store are kept, not copied twice).")
+    boolean fromScratch;
+
+    @Option(names = "--no-snapshot", description = "Do not keep a copy of a SQLite old store before the first row moves.")
+    boolean noSnapshot;
+
+    @Override
+    public Integer call() {
+        TandemConfig loaded = ConfigLoader.load(config);
+        if (loaded.newStore() == null) {
+            throw new ProxyException(SqlState.INVALID_PARAMETER_VALUE, "the configuration has no stores.new to copy into",
+                    null, "add stores.new (a PostgreSQL URL) to " + config);
+        }
+        if (batchSize < 1 || parallel < 1 || maxRowsPerSecond < 0) {
+            throw new ProxyException(SqlState.INVALID_PARAMETER_VALUE, "--batch-size and --parallel must be at least 1, "
+                    + "--max-rows-per-second at least 0");
+        }
+        try (Store old = StoreFactory.open(loaded.oldStore()); Store target = StoreFactory.open(loaded.newStore())) {
+            old.ping();
+            target.ping();
+            MirroredTables plan = MirroredTables.plan(loaded.migration(), old, target);
+            BatchLoader loader = target.batchLoader();
+            loader.ensureCreated();
+            if (fromScratch) {
+                loader.reset();
+                log.info("backfill: earlier checkpoints forgotten; every table is copied again");
+            }
+            if (loader.checkpoints().isEmpty() && !noSnapshot) {
+                Path snapshot = old.keepSnapshot();
+                if (snapshot != null) {
+                    log.info("backfill: the old store as it was before the first row moved is kept in {} (to roll "
+                            + "back: stop the application, replace the database file with this copy)", snapshot);
+                } else {
+                    log.info("backfill: tandem keeps no snapshot of a {} old store; take a backup with the store's "
+                            + "own tools (pg_dump) if you want one", old.kind().displayName());
+                }
+            }
+            Backfill backfill = new Backfill(plan, new LinkedHashSet<>(tables), old.pageReader(), loader,
+                    new Backfill.Settings(batchSize, parallel, maxRowsPerSecond, null), new SimpleMeterRegistry(),
+                    Clock.systemUTC(), () -> Double.NaN);
+            ProgressDisplay display = new ProgressDisplay(System.out, ProgressDisplay.stdoutIsTerminal());
+            backfill.onProgress(p -> display.update(p, false));
+            Thread stopper = new Thread(backfill::stop, "tandem-backfill-stop");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            List<TableProgress> done = backfill.run();
+            display.finish(done);
+            boolean complete = done.stream().allMatch(t -> t.state() == TableProgress.State.DONE);
+            long read = done.stream().mapToLong(TableProgress::read).sum();
+            long inserted = done.stream().mapToLong(TableProgress::inserted).sum();
+            System.out.printf("backfill %s: %d tables, %,d rows read, %,d inserted, %,d already in the new store%n",
+                    complete ? "complete" : "stopped (run it again to resume)", done.size(), read, inserted,
+                    read - inserted);
+            return complete ? 0 : 1;
+        }
+    }
+}
