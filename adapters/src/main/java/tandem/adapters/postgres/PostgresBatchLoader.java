@@ -22,15 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import tandem.core.backfill.BatchLoader;
+import tandem.core.mirror.Key;
 import tandem.core.mirror.Table;
 import tandem.core.type.PgValues;
 
 /**
  * Loads backfilled rows into a PostgreSQL store: per batch, in one transaction, the table's
  * backfill lock ({@link #LOCK_CLASS}; mirror syncs take it shared, see {@link PostgresRowWriter}),
- * the rows read from the old store only then, a binary {@code COPY} into a temporary staging table,
- * {@code INSERT ... SELECT ... ON CONFLICT (key) DO NOTHING} into the table (a key the mirror wrote
- * keeps its row), and the checkpoint in {@code tandem.backfill}.
+ * the rows read from the old store only then, and a binary {@code COPY}: straight into the table
+ * when it has none of the batch's keys (the usual case: the mirror has written few of them), else
+ * into a temporary staging table and on with {@code INSERT ... SELECT ... ON CONFLICT (key) DO
+ * NOTHING} (a key the mirror wrote keeps its row); then the checkpoint in {@code tandem.backfill}.
  */
 final class PostgresBatchLoader implements BatchLoader {
 
@@ -44,11 +46,13 @@ final class PostgresBatchLoader implements BatchLoader {
     private final String store;
     private final DataSource pool;
     private final PostgresCatalog catalog;
+    private final PostgresRowReader keys;
 
-    PostgresBatchLoader(String store, DataSource pool, PostgresCatalog catalog) {
+    PostgresBatchLoader(String store, DataSource pool, PostgresCatalog catalog, PostgresRowReader keys) {
         this.store = store;
         this.pool = pool;
         this.catalog = catalog;
+        this.keys = keys;
     }
 
     @Override
@@ -162,22 +166,53 @@ final class PostgresBatchLoader implements BatchLoader {
         }
         String columns = String.join(", ", writable.stream().map(i -> PostgresCatalog.quote(
                 target.columns().get(i).name())).toList());
+        String table = PostgresCatalog.quote(target.name());
+        if (!anyPresent(c, target, rows)) {
+            // none of these keys is in the table, and no sync can add one before this commits: straight in
+            copyIn(c, table, columns, binary(target, writable, rows));
+            return rows.size();
+        }
         String stage = PostgresCatalog.quote("tandem_stage_" + Integer.toHexString(target.name().hashCode()));
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP TABLE IF NOT EXISTS " + stage + " ON COMMIT DELETE ROWS AS SELECT " + columns
                     + " FROM " + PostgresCatalog.quote(target.name()) + " WITH NO DATA");
         }
-        try {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + stage + " (" + columns + ") FROM STDIN "
-                    + "(FORMAT binary)", new java.io.ByteArrayInputStream(binary(target, writable, rows)));
-        } catch (IOException e) {
-            throw new SQLException("COPY into the staging table failed: " + e.getMessage(), "08006", e);
-        }
+        copyIn(c, stage, columns, binary(target, writable, rows));
         try (Statement s = c.createStatement()) {
-            return s.executeUpdate("INSERT INTO " + PostgresCatalog.quote(target.name()) + " (" + columns + ")"
+            return s.executeUpdate("INSERT INTO " + table + " (" + columns + ")"
                     + (overriding ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT " + columns + " FROM " + stage
                     + " ON CONFLICT (" + String.join(", ", target.key().stream().map(PostgresCatalog::quote).toList())
                     + ") DO NOTHING");
+        }
+    }
+
+    /** Whether the table has a row with any of these rows' keys (the mirror wrote it): one index probe each. */
+    private boolean anyPresent(Connection c, Table target, List<Object[]> rows) throws SQLException {
+        int[] keyIndex = target.key().stream().mapToInt(target::indexOf).toArray();
+        List<Key> batchKeys = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            List<Object> values = new ArrayList<>(keyIndex.length);
+            for (int k : keyIndex) {
+                values.add(row[k]);
+            }
+            batchKeys.add(new Key(values));
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + PostgresCatalog.quote(
+                target.name()) + " WHERE " + keys.keyMatch(c, target, "IN") + ")")) {
+            PostgresRowReader.bindKeys(c, ps, 1, target.keyColumns(), batchKeys);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void copyIn(Connection c, String table, String columns, byte[] rows) throws SQLException {
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns + ") FROM STDIN "
+                    + "(FORMAT binary)", new java.io.ByteArrayInputStream(rows));
+        } catch (IOException e) {
+            throw new SQLException("COPY into " + table + " failed: " + e.getMessage(), "08006", e);
         }
     }
 

@@ -66,7 +66,7 @@ public final class PostgresStore implements Store {
         this.writer = new PostgresRowWriter(name, pool, catalog, reader);
         this.repairLog = new PostgresRepairLog(name, pool, new RepairKeys(this::schema));
         this.pages = new PostgresPageReader(name, pool, catalog);
-        this.loader = new PostgresBatchLoader(name, pool, catalog);
+        this.loader = new PostgresBatchLoader(name, pool, catalog, reader);
     }
 
     /**

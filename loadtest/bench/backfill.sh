@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Times copying a SQLite database into PostgreSQL, in one run on one machine, three ways: pgloader
+# (Debian's package), a plain COPY FROM of the same rows as CSV (the ceiling: no conversion, no
+# conflict check), and tandem's backfill; then checks that tandem's copy holds every row.
+#
+#   loadtest/bench/backfill.sh [--users N]   (default 1000000; events are twice as many)
+#
+# The dataset: users (integer key, email unique, ~200-byte payload, a timestamp, a real) and events
+# (integer key, a foreign key to users, a JSON payload), with a few indexes, as an application's
+# SQLite export has them. Every tool loads into a fresh database with the same tables, keys and
+# foreign keys created beforehand (pgloader creates its own, it does not copy constraints).
+# Needs: PostgreSQL's server binaries (postgresql-15), pgloader, python3, a JDK >= 21 and Maven.
+set -euo pipefail
+source "$(dirname "$(readlink -f "$0")")/common.sh"
+
+users=1000000
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --users) users=$2; shift 2 ;;
+    *) echo "usage: $0 [--users N]" >&2; exit 2 ;;
+  esac
+done
+events=$((users * 2))
+command -v pgloader >/dev/null || { echo "needs pgloader: apt install pgloader" >&2; exit 1; }
+pg_port=55432
+
+echo "building the SQLite dataset: $users users, $events events ..."
+python3 - "$work/app.db" "$users" "$events" <<'PY'
+import sqlite3, sys, random, json
+path, users, events = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+db = sqlite3.connect(path)
+db.executescript("""
+PRAGMA journal_mode = WAL;
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, name TEXT, bio TEXT,
+  score REAL, created_at TIMESTAMP NOT NULL);
+CREATE TABLE events (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id),
+  kind TEXT NOT NULL, payload JSON, at TIMESTAMP NOT NULL);
+CREATE INDEX events_user ON events(user_id);
+CREATE INDEX events_at ON events(at);
+""")
+rnd = random.Random(7)
+filler = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
+def user(i):
+    return (i, f"user{i}@example.com", f"User {i}", (filler * 3)[: 120 + i % 60], rnd.random() * 1000,
+            f"2024-{1 + i % 12:02d}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:{i % 59:02d}")
+def event(i):
+    return (i, 1 + rnd.randrange(users), rnd.choice(["view", "click", "share"]),
+            json.dumps({"page": f"/items/{i % 977}", "ref": filler[: 40 + i % 40]}),
+            f"2025-{1 + i % 12:02d}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:{i % 59:02d}")
+for start in range(1, users + 1, 50000):
+    db.executemany("INSERT INTO users VALUES (?, ?, ?, ?, ?, ?)", (user(i) for i in range(start, min(users, start + 49999) + 1)))
+for start in range(1, events + 1, 50000):
+    db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", (event(i) for i in range(start, min(events, start + 49999) + 1)))
+db.commit()
+db.close()
+PY
+chmod -R a+rwX "$work"
+rows=$((users + events))
+
+start_postgres "$pg_port"
+psql_pg() { psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres "$@"; }
+schema="CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE, name text, bio text, score float8,
+  created_at timestamp NOT NULL);
+CREATE TABLE events (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users(id), kind text NOT NULL,
+  payload jsonb, at timestamp NOT NULL);
+CREATE INDEX events_user ON events(user_id);
+CREATE INDEX events_at ON events(at);"
+for db in copy tandem pgloader; do psql_pg -d postgres -c "CREATE DATABASE $db"; done
+psql_pg -d copy -c "$schema"
+psql_pg -d tandem -c "$schema"
+
+seconds() { awk -v s="$1" -v e="$2" 'BEGIN { printf "%.2f", (e - s) / 1e9 }'; }
+
+echo "COPY FROM of the rows as CSV (exported first, not timed) ..."
+sqlite3 -csv "$work/app.db" "SELECT * FROM users" > "$work/users.csv"
+sqlite3 -csv "$work/app.db" "SELECT * FROM events" > "$work/events.csv"
+t0=$(date +%s%N)
+psql_pg -d copy -c "\\copy users FROM '$work/users.csv' (FORMAT csv)" -c "\\copy events FROM '$work/events.csv' (FORMAT csv)"
+t1=$(date +%s%N)
+copy_s=$(seconds "$t0" "$t1")
+
+echo "pgloader ..."
+t0=$(date +%s%N)
+pgloader --quiet "sqlite://$work/app.db" "postgresql://postgres@127.0.0.1:$pg_port/pgloader" > "$work/pgloader.log" 2>&1 \
+  || { echo "pgloader failed:"; tail -20 "$work/pgloader.log"; exit 1; }
+t1=$(date +%s%N)
+pgloader_s=$(seconds "$t0" "$t1")
+
+echo "tandem backfill ..."
+cat > "$work/tandem.yaml" <<YAML
+stores:
+  old:
+    url: jdbc:sqlite:$work/app.db
+  new:
+    url: jdbc:postgresql://127.0.0.1:$pg_port/tandem
+    user: postgres
+YAML
+"$root/bin/tandem" --version >/dev/null # build outside the timing
+t0=$(date +%s%N)
+"$root/bin/tandem" backfill --config "$work/tandem.yaml" --no-snapshot > "$work/backfill.log" 2>&1 \
+  || { echo "tandem backfill failed:"; tail -20 "$work/backfill.log"; exit 1; }
+t1=$(date +%s%N)
+tandem_s=$(seconds "$t0" "$t1")
+copied=$(psql_pg -d tandem -At -c "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM events)")
+[ "$copied" = "$rows" ] || { echo "tandem's copy has $copied rows of $rows"; exit 1; }
+
+rate() { awk -v r="$rows" -v s="$1" 'BEGIN { printf "%d", r / s }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
+echo
+printf '%-18s %10s %12s\n' "copy of $rows rows" seconds rows/s
+printf '%-18s %10s %12s\n' "COPY FROM (csv)" "$copy_s" "$(rate "$copy_s")"
+printf '%-18s %10s %12s\n' "pgloader" "$pgloader_s" "$(rate "$pgloader_s")"
+printf '%-18s %10s %12s\n' "tandem backfill" "$tandem_s" "$(rate "$tandem_s")"
+echo "tandem / pgloader: $(ratio "$tandem_s" "$pgloader_s")x faster; tandem / COPY: $(ratio "$tandem_s" "$copy_s") of its speed"
