@@ -26,6 +26,7 @@ import tandem.config.PoolMode;
 import tandem.config.StoreConfig;
 import tandem.config.TandemConfig;
 import tandem.config.UserConfig;
+import tandem.core.backfill.BackfillService;
 import tandem.core.error.ProxyException;
 import tandem.core.metrics.MetricNames;
 import tandem.core.mirror.MirrorService;
@@ -37,6 +38,7 @@ import tandem.core.store.Store;
 import tandem.core.store.StoreKind;
 import tandem.proxy.admin.AdminRoutes;
 import tandem.proxy.admin.AdminServer;
+import tandem.proxy.admin.BackfillRoutes;
 import tandem.proxy.admin.HealthRoutes;
 import tandem.proxy.admin.MetricsRoute;
 import tandem.proxy.admin.MigrationRoutes;
@@ -47,6 +49,7 @@ import tandem.proxy.backend.RelayBackend;
 import tandem.proxy.backend.Routing;
 import tandem.proxy.backend.StatementNames;
 import tandem.proxy.emulated.EmulatedBackend;
+import tandem.proxy.metrics.ClientLatency;
 import tandem.proxy.metrics.ProxyMetrics;
 import tandem.proxy.session.BackendFactory;
 import tandem.proxy.session.CancelRegistry;
@@ -74,9 +77,11 @@ public final class TandemServer implements AutoCloseable {
     private final AdminServer admin;
     private final ProxyMetrics metrics;
     private final MirrorService mirror;
+    private final BackfillService backfill;
 
     private TandemServer(TandemConfig config, EventLoopGroup group, Store oldStore, Store newStore, BackendPool pool,
-            BackendPool secondaryPool, Channel listener, AdminServer admin, ProxyMetrics metrics, MirrorService mirror) {
+            BackendPool secondaryPool, Channel listener, AdminServer admin, ProxyMetrics metrics, MirrorService mirror,
+            BackfillService backfill) {
         this.config = config;
         this.group = group;
         this.oldStore = oldStore;
@@ -87,6 +92,7 @@ public final class TandemServer implements AutoCloseable {
         this.admin = admin;
         this.metrics = metrics;
         this.mirror = mirror;
+        this.backfill = backfill;
     }
 
     public static TandemServer start(TandemConfig config) throws InterruptedException {
@@ -97,6 +103,7 @@ public final class TandemServer implements AutoCloseable {
         BackendPool pool = null;
         BackendPool secondaryPool = null;
         MirrorService mirror = null;
+        BackfillService backfill = null;
         try {
             oldStore.ping();
             log.info("old store: {} {} (server_version {})", oldStore.kind().displayName(),
@@ -118,6 +125,9 @@ public final class TandemServer implements AutoCloseable {
             ReadShare share = newStore == null ? null : new ReadShare(config.migration().readPercent());
             if (newStore != null) {
                 mirror = MirrorService.open(config.migration(), oldStore, newStore, share, metrics.registry());
+                newStore.batchLoader().ensureCreated();
+                backfill = new BackfillService(mirror.tables(), oldStore, newStore, metrics.registry(),
+                        new ClientLatency(metrics.registry(), oldStore.name()));
             }
             Routing routing = null;
             if (oldStore.kind() == StoreKind.POSTGRES) {
@@ -147,7 +157,9 @@ public final class TandemServer implements AutoCloseable {
             Store primary = oldStore;
             Store secondary = newStore;
             MirrorService mirroring = mirror;
-            MigrationRoutes.register(routes, () -> status(primary, secondary, share, mirroring), share);
+            BackfillService copying = backfill;
+            MigrationRoutes.register(routes, () -> status(primary, secondary, share, mirroring, copying), share);
+            BackfillRoutes.register(routes, backfill);
             AdminServer admin = AdminServer.start(config.admin().listen().host(), config.admin().listen().port(),
                     routes, config.admin().token(), group);
             InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
@@ -161,7 +173,7 @@ public final class TandemServer implements AutoCloseable {
                     config.trustsClients() ? "trust" : "SCRAM-SHA-256", config.effectiveIoThreads(),
                     NettyTransport.name());
             return new TandemServer(config, group, oldStore, newStore, pool, secondaryPool, listener, admin, metrics,
-                    mirror);
+                    mirror, backfill);
         } catch (RuntimeException | InterruptedException e) {
             if (pool != null) {
                 pool.close();
@@ -223,7 +235,8 @@ public final class TandemServer implements AutoCloseable {
     }
 
     /** The document {@code GET /api/status} answers. */
-    private static Map<String, Object> status(Store oldStore, Store newStore, ReadShare share, MirrorService mirror) {
+    private static Map<String, Object> status(Store oldStore, Store newStore, ReadShare share, MirrorService mirror,
+            BackfillService backfill) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("mode", newStore == null ? "pass-through" : "mirroring");
         status.put("primary", oldStore.name());
@@ -235,6 +248,9 @@ public final class TandemServer implements AutoCloseable {
         status.put("reads", reads);
         if (mirror != null) {
             status.put("mirror", mirror.status());
+        }
+        if (backfill != null) {
+            status.put("backfill", backfill.status());
         }
         return status;
     }
@@ -293,6 +309,9 @@ public final class TandemServer implements AutoCloseable {
         log.info("tandem stopping");
         listener.close().syncUninterruptibly();
         admin.close();
+        if (backfill != null) {
+            backfill.close();
+        }
         if (pool != null) {
             pool.close();
         }

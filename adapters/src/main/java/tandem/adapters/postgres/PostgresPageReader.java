@@ -9,17 +9,16 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import tandem.core.backfill.Cursors;
 import tandem.core.backfill.PageReader;
 import tandem.core.mirror.Table;
 
 /**
  * Reads a PostgreSQL table in primary-key order, a page per statement: {@code WHERE (k1, k2) >
  * (CAST(? AS t1), CAST(? AS t2)) ORDER BY k1, k2 LIMIT ?}, which the key's index answers. The
- * cursor is the last row's key as text, each value cast back to its column's type.
+ * cursor is the last row's key as text ({@link Cursors}), each value cast back to its column's type.
  */
 final class PostgresPageReader implements PageReader {
-
-    private static final String NULL = "\u0001";
 
     private final String store;
     private final DataSource pool;
@@ -41,7 +40,7 @@ final class PostgresPageReader implements PageReader {
                 sql.append(", ").append(key.get(k)).append("::text AS tandem_cursor_").append(k);
             }
             sql.append(" FROM ").append(PostgresCatalog.quote(table.name()));
-            String[] from = after == null ? null : after.split("\u0000", -1);
+            List<String> from = after == null ? null : Cursors.split(after);
             if (from != null) {
                 sql.append(" WHERE (").append(keyList).append(") > (");
                 for (int k = 0; k < key.size(); k++) {
@@ -55,7 +54,7 @@ final class PostgresPageReader implements PageReader {
                 int p = 1;
                 if (from != null) {
                     for (String v : from) {
-                        ps.setString(p++, v.equals(NULL) ? null : v);
+                        ps.setString(p++, v);
                     }
                 }
                 ps.setInt(p, limit);
@@ -69,12 +68,11 @@ final class PostgresPageReader implements PageReader {
                             row[i] = PgJdbcValues.read(rs, i + 1, table.columns().get(i).type());
                         }
                         rows.add(row);
-                        StringBuilder cursor = new StringBuilder();
+                        List<String> cursor = new ArrayList<>(key.size());
                         for (int k = 0; k < key.size(); k++) {
-                            String v = rs.getString(width + k + 1);
-                            cursor.append(k == 0 ? "" : "\u0000").append(v == null ? NULL : v);
+                            cursor.add(rs.getString(width + k + 1)); // a key column is never null
                         }
-                        last = cursor.toString();
+                        last = Cursors.join(cursor);
                     }
                 }
                 return new Page(rows, last);

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 
+import tandem.core.backfill.Cursors;
 import tandem.core.backfill.PageReader;
 import tandem.core.mirror.Table;
 
@@ -89,24 +90,23 @@ final class SqlitePageReader implements PageReader {
     }
 
     static String encode(List<Object> values) {
-        StringBuilder out = new StringBuilder();
+        List<String> parts = new ArrayList<>(values.size());
         for (Object v : values) {
-            String tagged = switch (v) {
+            parts.add(switch (v) {
                 case null -> "n:";
                 case Integer i -> "i:" + i;
                 case Long l -> "i:" + l;
                 case Double d -> "r:" + Double.doubleToRawLongBits(d);
                 case byte[] b -> "b:" + HexFormat.of().formatHex(b);
                 default -> "t:" + v;
-            };
-            out.append(out.isEmpty() ? "" : "\u0000").append(tagged);
+            });
         }
-        return out.toString();
+        return Cursors.join(parts);
     }
 
     static List<Object> decode(String cursor) {
         List<Object> values = new ArrayList<>();
-        for (String tagged : cursor.split("\u0000", -1)) {
+        for (String tagged : Cursors.split(cursor)) {
             String v = tagged.substring(2);
             values.add(switch (tagged.charAt(0)) {
                 case 'n' -> null;

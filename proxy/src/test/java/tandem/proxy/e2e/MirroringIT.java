@@ -390,6 +390,34 @@ class MirroringIT {
                 + "outcome=\"failed\"}", "tandem_repair_attempts_total{cause=\"none\",outcome=\"synced\"}");
     }
 
+    /** History written before tandem (straight into the old store) reaches the new one through POST /api/backfill. */
+    @ParameterizedTest
+    @EnumSource(value = Primary.class, names = {"SQLITE", "POSTGRES_SESSION"})
+    void theAdminApiCopiesTheHistoryAndShowsTheBackfillsProgress(Primary primary) throws Exception {
+        start(primary);
+        try (Connection c = oldDb == null ? DriverManager.getConnection("jdbc:sqlite:" + oldFile) : oldDb.connect();
+                Statement s = c.createStatement()) {
+            for (int i = 1; i <= 300; i++) {
+                s.execute("INSERT INTO accounts (id, name, balance) VALUES (" + i + ", 'history " + i + "', " + i + ")");
+                s.execute("INSERT INTO entries (account_id, seq, note) VALUES (" + i + ", 1, 'old')");
+            }
+        }
+        assertThat(count(newDb, "accounts")).isZero();
+        HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + proxy.adminPort() + "/api/backfill")).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"batchSize\": 50}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String status = http(proxy, "/api/status");
+        while (!status.matches("(?s).*\"backfill\" : \\{\\s*\"running\" : false.*") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            status = http(proxy, "/api/status");
+        }
+        assertThat(status).contains("\"complete\" : true").containsPattern("\"table\" : \"accounts\",\\s*"
+                + "\"state\" : \"done\",\\s*\"rowsDone\" : 300");
+        assertSameRows();
+    }
+
     private long repairLogRows() throws SQLException {
         String table = oldDb == null ? "tandem_repair_log" : "tandem.repair_log";
         try (Connection c = oldDb == null ? DriverManager.getConnection("jdbc:sqlite:" + oldFile) : oldDb.connect();
