@@ -112,7 +112,7 @@ final class SqliteRowReader implements RowReader {
     }
 
     /** A declared column's value in the value model; an undeclared one's as SQLite keeps it (Long, Double, String, byte[]). */
-    private static Object value(Object raw, ColumnType type, String table, String column) {
+    static Object value(Object raw, ColumnType type, String table, String column) {
         if (type.basis() != ColumnType.Basis.DECLARED) {
             return raw instanceof Integer i ? Long.valueOf(i) : raw;
         }
