@@ -56,7 +56,7 @@ public final class SqliteExpressions {
         boolean number = false;
         for (int i = 0; i < tokens.size(); i++) {
             Token t = tokens.get(i);
-            String word = t.text().toLowerCase(Locale.ROOT);
+            String word = lower(t);
             boolean call = i + 1 < tokens.size() && tokens.get(i + 1).is(TokenType.LEFT_PAREN);
             switch (t.type()) {
                 case IDENTIFIER -> {
@@ -67,7 +67,7 @@ public final class SqliteExpressions {
                         return refused(expression, "SQLite's " + word.toUpperCase(Locale.ROOT) + " operator");
                     }
                     if (word.equals("is") && i + 1 < tokens.size()
-                            && !AFTER_IS.contains(tokens.get(i + 1).text().toLowerCase(Locale.ROOT))) {
+                            && !AFTER_IS.contains(lower(tokens.get(i + 1)))) {
                         return refused(expression, "IS between two values (PostgreSQL: IS NOT DISTINCT FROM)");
                     }
                     booleanColumn |= columnTypes.get(word) == PgTypeKind.BOOLEAN;
@@ -104,6 +104,11 @@ public final class SqliteExpressions {
 
     /** The kinds of column type the screen needs to know. */
     public enum PgTypeKind { BOOLEAN, OTHER }
+
+    /** A name or keyword in lower case; punctuation has no text. */
+    private static String lower(Token t) {
+        return t.text() == null ? "" : t.text().toLowerCase(Locale.ROOT);
+    }
 
     private static Translation refused(String expression, String why) {
         return new Translation(expression.strip(), "uses " + why);

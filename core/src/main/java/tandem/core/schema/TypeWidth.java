@@ -13,6 +13,7 @@ import tandem.core.type.PgType;
  */
 final class TypeWidth {
 
+    private static final List<PgType> TEXTS = List.of(PgType.TEXT, PgType.VARCHAR, PgType.BPCHAR);
     private static final List<PgType> INTEGERS = List.of(PgType.INT2, PgType.INT4, PgType.INT8);
     /** Decimal digits before the point each integer type may need. */
     private static final int[] INTEGER_DIGITS = {5, 10, 19};
@@ -52,7 +53,8 @@ final class TypeWidth {
             return null;
         }
         boolean sameKind = from == to || INTEGERS.contains(from) && INTEGERS.contains(to)
-                || (from == PgType.FLOAT4 || from == PgType.FLOAT8) && (to == PgType.FLOAT4 || to == PgType.FLOAT8);
+                || (from == PgType.FLOAT4 || from == PgType.FLOAT8) && (to == PgType.FLOAT4 || to == PgType.FLOAT8)
+                || TEXTS.contains(from) && TEXTS.contains(to);
         return sameKind ? "narrower: not every value fits" : "another kind of type: values would be refused or changed";
     }
 
