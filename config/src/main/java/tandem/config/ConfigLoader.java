@@ -52,11 +52,12 @@ public final class ConfigLoader {
         int ioThreads = root.integer("ioThreads", 0);
         Section migrationSection = root.section("migration");
         MigrationConfig migration = migration(migrationSection);
+        SchemaConfig schema = schema(root.section("schema"));
         root.finish();
 
         TandemConfig config = null;
         try {
-            config = new TandemConfig(listen, database, admin, users, stores, limits, ioThreads, migration);
+            config = new TandemConfig(listen, database, admin, users, stores, limits, ioThreads, migration, schema);
             if (migrationSection.isPresent() && stores.newStore() == null) {
                 throw new ConfigException(null, List.of(new ConfigProblem("migration",
                         "is configured but stores.new is not; add the PostgreSQL store to migrate to", 0)));
@@ -141,6 +142,11 @@ public final class ConfigLoader {
                 mirror.duration("timeout", d.mirrorTimeout()),
                 reads.integer("percent", d.readPercent()),
                 shadow.decimal("sample", d.shadowSample(), 0, 1));
+    }
+
+    private static SchemaConfig schema(Section s) {
+        return new SchemaConfig(s.stringMap("columns", "a mapping of table.column to a type, such as "
+                + "{users.created_at: timestamptz}"));
     }
 
     private static LimitsConfig limits(Section s) {

@@ -19,7 +19,7 @@ final class ConfigRules {
     }
 
     static List<ConfigProblem> check(HostPort listen, String database, AdminConfig admin, List<UserConfig> users,
-            StoresConfig stores, LimitsConfig limits, int ioThreads, MigrationConfig migration) {
+            StoresConfig stores, LimitsConfig limits, int ioThreads, MigrationConfig migration, SchemaConfig schema) {
         ConfigRules rules = new ConfigRules();
         rules.database(database, stores.oldStore());
         rules.admin(admin, listen);
@@ -30,6 +30,7 @@ final class ConfigRules {
         rules.limits(limits);
         rules.atLeast("ioThreads", ioThreads, 0);
         rules.migration(migration);
+        rules.schema(schema);
         return rules.problems;
     }
 
@@ -192,6 +193,19 @@ final class ConfigRules {
                 add("migration.exclude", "'" + table + "' is also listed in migration.tables; a table is mirrored or not");
             }
         }
+    }
+
+    private void schema(SchemaConfig schema) {
+        schema.columns().forEach((column, type) -> {
+            String path = "schema.columns." + column;
+            int dot = column.indexOf('.');
+            if (dot <= 0 || dot == column.length() - 1 || column.indexOf('.', dot + 1) >= 0) {
+                add(path, "'" + column + "' does not name a column as table.column (e.g. users.created_at)");
+            }
+            if (type == null || type.isBlank()) {
+                add(path, "names no type; give a PostgreSQL type such as timestamptz, or remove the key");
+            }
+        });
     }
 
     private void limits(LimitsConfig limits) {

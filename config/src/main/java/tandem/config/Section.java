@@ -110,6 +110,27 @@ final class Section {
         return items;
     }
 
+    /**
+     * A mapping of free-form keys (such as {@code users.created_at}) to single values; absent or
+     * null reads as empty. Its keys are data, so none is reported as unknown.
+     *
+     * @param expected what the mapping should look like, for the message when it is something else
+     */
+    Map<String, String> stringMap(String key, String expected) {
+        YamlNode node = take(key);
+        Map<String, String> entries = new java.util.LinkedHashMap<>();
+        if (node instanceof YamlNode.Mapping m) {
+            Section child = new Section(KeyPaths.key(path, key), m, context);
+            for (String entry : m.entries().keySet()) {
+                String value = child.string(entry);
+                entries.put(entry, value == null ? "" : value.strip());
+            }
+        } else if (!isNull(node)) {
+            problem(key, "expected " + expected + ", found " + node.kind());
+        }
+        return entries;
+    }
+
     Duration duration(String key, Duration fallback) {
         return scalar(key, "a duration", fallback, Units::parseDuration);
     }

@@ -16,6 +16,7 @@ import java.util.List;
  *     when {@code listen} is a loopback address
  * @param stores the old store and, optionally, the new one
  * @param limits limits on clients
+ * @param schema how {@code tandem schema} types the new store's tables
  */
 public record TandemConfig(
         HostPort listen,
@@ -25,7 +26,8 @@ public record TandemConfig(
         StoresConfig stores,
         LimitsConfig limits,
         int ioThreads,
-        MigrationConfig migration) {
+        MigrationConfig migration,
+        SchemaConfig schema) {
 
     public static final HostPort DEFAULT_LISTEN = HostPort.loopback(6432);
 
@@ -36,11 +38,12 @@ public record TandemConfig(
         stores = stores != null ? stores : new StoresConfig(null, null);
         limits = limits != null ? limits : LimitsConfig.defaults();
         migration = migration != null ? migration : MigrationConfig.defaults();
+        schema = schema != null ? schema : SchemaConfig.defaults();
         if (database == null && stores.oldStore() != null) {
             database = stores.oldStore().databaseName();
         }
         List<ConfigProblem> problems = ConfigRules.check(listen, database, admin, users, stores, limits, ioThreads,
-                migration);
+                migration, schema);
         if (!problems.isEmpty()) {
             throw new ConfigException(null, problems);
         }
@@ -86,6 +89,7 @@ public record TandemConfig(
         private LimitsConfig limits;
         private int ioThreads;
         private MigrationConfig migration;
+        private SchemaConfig schema;
 
         private Builder() {
         }
@@ -132,6 +136,11 @@ public record TandemConfig(
             return this;
         }
 
+        public Builder schema(SchemaConfig schema) {
+            this.schema = schema;
+            return this;
+        }
+
         /** 0 picks a number from the machine's cores. */
         public Builder ioThreads(int ioThreads) {
             this.ioThreads = ioThreads;
@@ -141,7 +150,7 @@ public record TandemConfig(
         /** @throws ConfigException listing every problem */
         public TandemConfig build() {
             return new TandemConfig(listen, database, admin, users, new StoresConfig(oldStore, newStore), limits,
-                    ioThreads, migration);
+                    ioThreads, migration, schema);
         }
     }
 }

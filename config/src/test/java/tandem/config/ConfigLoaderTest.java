@@ -225,7 +225,7 @@ class ConfigLoaderTest {
                 telemetry:
                   endpoint: x
                 """)).containsExactly("telemetry: unknown key; known keys here: listen, database, admin, users,"
-                + " stores, limits, ioThreads, migration");
+                + " stores, limits, ioThreads, migration, schema");
     }
 
     @Test
@@ -239,8 +239,8 @@ class ConfigLoaderTest {
                     sqlite:
                       busy_timeout: 1s
                 """)).containsExactly(
-                "lisen: unknown key (did you mean listen?); known keys here: listen, database, admin, users, stores, limits, ioThreads, migration",
-                "user: unknown key (did you mean users?); known keys here: listen, database, admin, users, stores, limits, ioThreads, migration",
+                "lisen: unknown key (did you mean listen?); known keys here: listen, database, admin, users, stores, limits, ioThreads, migration, schema",
+                "user: unknown key (did you mean users?); known keys here: listen, database, admin, users, stores, limits, ioThreads, migration, schema",
                 "stores.old.sqlite.busy_timeout: unknown key (did you mean busyTimeout?); known keys here: busyTimeout, readers");
     }
 
@@ -801,5 +801,47 @@ class ConfigLoaderTest {
                   reads:
                     percent: 10
                 """)).containsExactly("migration: is configured but stores.new is not; add the PostgreSQL store to migrate to");
+    }
+
+    @Test
+    void theSchemaSectionReadsColumnTypeOverrides() {
+        TandemConfig config = parse("""
+                stores:
+                  old:
+                    url: jdbc:sqlite:/var/lib/app/app.db
+                schema:
+                  columns:
+                    "users.created_at": timestamptz
+                    content.price: numeric(12, 2)
+                """);
+
+        assertThat(config.schema().columns()).containsExactly(Map.entry("users.created_at", "timestamptz"),
+                Map.entry("content.price", "numeric(12, 2)"));
+        assertThat(parse(MINIMAL).schema().columns()).isEmpty();
+    }
+
+    @Test
+    void aSchemaOverrideMustNameTableDotColumnAndAType() {
+        assertThat(problems("""
+                stores:
+                  old:
+                    url: jdbc:sqlite:/var/lib/app/app.db
+                schema:
+                  columns:
+                    created_at: timestamptz
+                    users.email:
+                  colums: {}
+                """)).containsExactlyInAnyOrder(
+                "schema.columns.created_at: 'created_at' does not name a column as table.column (e.g. users.created_at)",
+                "schema.columns.users.email: names no type; give a PostgreSQL type such as timestamptz, or remove the key",
+                "schema.colums: unknown key (did you mean columns?); known keys here: columns");
+        assertThat(problems("""
+                stores:
+                  old:
+                    url: jdbc:sqlite:/var/lib/app/app.db
+                schema:
+                  columns: [users.created_at]
+                """)).containsExactlyInAnyOrder("schema.columns: expected a mapping of table.column to a type, such as "
+                + "{users.created_at: timestamptz}, found a list");
     }
 }

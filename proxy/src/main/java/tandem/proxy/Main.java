@@ -6,18 +6,24 @@ import tandem.config.ConfigException;
 import tandem.core.error.ProxyException;
 import tandem.proxy.cli.BackfillCommand;
 import tandem.proxy.cli.DemoCommand;
+import tandem.proxy.cli.SchemaCommand;
 import tandem.proxy.cli.ServeCommand;
 
 /** The {@code tandem} command. */
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
         description = "Zero-downtime database migration proxy that speaks PostgreSQL.",
-        subcommands = {DemoCommand.class, ServeCommand.class, BackfillCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, SchemaCommand.class, BackfillCommand.class})
 public final class Main {
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with tandem's handling of expected failures: a message, a hint, exit code 2. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, commandLine, parsed) -> {
             // expected failures are reported in plain words; anything else with its stack
@@ -30,6 +36,6 @@ public final class Main {
             }
             throw e;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }
