@@ -7,12 +7,13 @@ import tandem.core.error.ProxyException;
 import tandem.proxy.cli.BackfillCommand;
 import tandem.proxy.cli.DemoCommand;
 import tandem.proxy.cli.SchemaCommand;
+import tandem.proxy.cli.VerifyCommand;
 import tandem.proxy.cli.ServeCommand;
 
 /** The {@code tandem} command. */
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
         description = "Zero-downtime database migration proxy that speaks PostgreSQL.",
-        subcommands = {DemoCommand.class, ServeCommand.class, SchemaCommand.class, BackfillCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, SchemaCommand.class, BackfillCommand.class, VerifyCommand.class})
 public final class Main {
 
     private Main() {

@@ -1,6 +1,7 @@
 package tandem.proxy;
 
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,18 +31,22 @@ import tandem.core.backfill.BackfillService;
 import tandem.core.error.ProxyException;
 import tandem.core.metrics.MetricNames;
 import tandem.core.mirror.MirrorService;
+import tandem.core.mirror.RowSync;
 import tandem.core.route.ReadShare;
 import tandem.core.sql.ClassificationCache;
 import tandem.core.store.SessionSettings;
 import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
 import tandem.core.store.StoreKind;
+import tandem.core.verify.VerificationService;
+import tandem.core.verify.Verifier;
 import tandem.proxy.admin.AdminRoutes;
 import tandem.proxy.admin.AdminServer;
 import tandem.proxy.admin.BackfillRoutes;
 import tandem.proxy.admin.HealthRoutes;
 import tandem.proxy.admin.MetricsRoute;
 import tandem.proxy.admin.MigrationRoutes;
+import tandem.proxy.admin.VerifyRoutes;
 import tandem.proxy.auth.ScramCredentials;
 import tandem.proxy.backend.BackendPool;
 import tandem.proxy.backend.Mirroring;
@@ -158,8 +163,14 @@ public final class TandemServer implements AutoCloseable {
             Store secondary = newStore;
             MirrorService mirroring = mirror;
             BackfillService copying = backfill;
-            MigrationRoutes.register(routes, () -> status(primary, secondary, share, mirroring, copying), share);
+            VerificationService verification = mirror == null ? null : new VerificationService(() -> new Verifier(
+                    mirroring.tables(), primary.pageReader(), primary.rowReader(), secondary.pageReader(),
+                    secondary.rowReader(), RowSync.between(primary, secondary, mirroring.tables()),
+                    Verifier.Settings.defaults(), Clock.systemUTC()));
+            MigrationRoutes.register(routes, () -> status(primary, secondary, share, mirroring, copying), share,
+                    () -> readsNotYet(copying, verification));
             BackfillRoutes.register(routes, backfill);
+            VerifyRoutes.register(routes, verification);
             AdminServer admin = AdminServer.start(config.admin().listen().host(), config.admin().listen().port(),
                     routes, config.admin().token(), group);
             InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
@@ -232,6 +243,24 @@ public final class TandemServer implements AutoCloseable {
             }).tag("store", pool.storeName()).tag("state", state)
                     .description("server connections of tandem's relay pool").register(metrics.registry());
         }
+    }
+
+    /** Why reads may not move to the new store yet: it may lack rows until copied and verified. */
+    private static String readsNotYet(BackfillService backfill, VerificationService verification) {
+        if (backfill == null) {
+            return null;
+        }
+        if (!backfill.complete()) {
+            return "the backfill has not copied every table yet (see backfill in GET /api/status; POST /api/backfill)";
+        }
+        if (verification.latest() == null) {
+            return "no verification has run since tandem started (POST /api/verify)";
+        }
+        if (!verification.lastClean()) {
+            return "the last verification found differences (GET /api/verify/latest; POST /api/verify with "
+                    + "\"repair\": true)";
+        }
+        return null;
     }
 
     /** The document {@code GET /api/status} answers. */

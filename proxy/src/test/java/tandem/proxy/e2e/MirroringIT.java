@@ -416,6 +416,44 @@ class MirroringIT {
         assertThat(status).contains("\"complete\" : true").containsPattern("\"table\" : \"accounts\",\\s*"
                 + "\"state\" : \"done\",\\s*\"rowsDone\" : 300");
         assertSameRows();
+        assertThat(putReads(50).statusCode()).as("copied, but not verified yet").isEqualTo(409);
+
+        assertThat(verify("{}")).contains("\"clean\" : true").containsPattern("\"rowsCompared\" : 600");
+        try (Connection c = newDb.connect(); Statement s = c.createStatement()) {
+            s.execute("UPDATE accounts SET name = 'changed behind tandem' WHERE id = 7");
+            s.execute("DELETE FROM entries WHERE account_id = 8");
+            s.execute("INSERT INTO accounts (id, name) VALUES (1000, 'only in new')");
+        }
+        String found = verify("{}");
+        assertThat(found).contains("\"clean\" : false").containsPattern("\"differing\" : 1")
+                .containsPattern("\"extraInNew\" : 1").containsPattern("\"missingInNew\" : 1")
+                .contains("changed behind tandem");
+        assertThat(putReads(50).statusCode()).as("the stores differ").isEqualTo(409);
+        assertThat(verify("{\"repair\": true}")).containsPattern("\"repaired\" : 2").contains("\"stillDiffering\" : 0");
+        assertSameRows();
+        assertThat(verify("{}")).contains("\"clean\" : true");
+        assertThat(putReads(50).statusCode()).as("copied and verified").isEqualTo(200);
+    }
+
+    private HttpResponse<String> putReads(int percent) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + proxy.adminPort() + "/api/reads")).PUT(HttpRequest.BodyPublishers.ofString("{\"percent\": " + percent
+                        + "}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POST /api/verify, then the report once it is done. */
+    private String verify(String body) throws Exception {
+        HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + proxy.adminPort() + "/api/verify")).POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String latest = http(proxy, "/api/verify/latest");
+        while ((latest.contains("\"running\" : true") || !latest.contains("\"clean\"")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            latest = http(proxy, "/api/verify/latest");
+        }
+        return latest;
     }
 
     private long repairLogRows() throws SQLException {

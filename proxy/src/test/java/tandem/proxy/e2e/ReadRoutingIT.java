@@ -164,8 +164,15 @@ class ReadRoutingIT {
         HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + session.adminPort()
                 + "/api/status")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(status.body()).contains("\"percent\" : 0");
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + session.adminPort() + "/api/reads"))
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"percent\": 100}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> early = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + session.adminPort() + "/api/reads")).PUT(HttpRequest.BodyPublishers.ofString("{\"percent\": 100}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(early.statusCode()).as("no backfill yet: the new store may lack rows").isEqualTo(409);
+        assertThat(early.body()).contains("backfill has not copied every table");
+        HttpResponse<String> forced = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + session.adminPort() + "/api/reads")).PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"percent\": 100, \"force\": true}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(forced.statusCode()).isEqualTo(200);
         try (Connection c = session.connect()) {
             assertThat(single(c, "SELECT v FROM items WHERE id = 1")).isEqualTo("new");
         }

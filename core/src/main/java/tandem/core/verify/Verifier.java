@@ -1,0 +1,289 @@
+package tandem.core.verify;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tandem.core.backfill.PageReader;
+import tandem.core.error.ProxyException;
+import tandem.core.error.SqlState;
+import tandem.core.mirror.Column;
+import tandem.core.mirror.Key;
+import tandem.core.mirror.MirroredTable;
+import tandem.core.mirror.MirroredTables;
+import tandem.core.mirror.RowReader;
+import tandem.core.mirror.RowSync;
+import tandem.core.mirror.Table;
+import tandem.core.type.PgType;
+
+/**
+ * Proves that the two stores hold the same rows: every row of each table mirrored by row, read
+ * from the old store in its key order a page at a time, converted to the new store's types, and
+ * looked up by key in the new store; each pair compared column by column by meaning
+ * ({@link Equivalence}, as shadow reads compare). A key only the old store has is missing in the
+ * new; when the new store has more rows than were found, its own keys are read in its order and
+ * looked up in the old store to name the extra ones. With {@code repair}, every differing key is
+ * copied again through {@link RowSync} (as the mirror copies it) and verified once more.
+ *
+ * <p>Every row is compared, not a checksum of a chunk: the stores spell values differently (0/1
+ * and false/true, text and uuid, json key order), so one store's checksum cannot be compared with
+ * the other's, and the rows would have to cross the network to be compared anyway.
+ */
+public final class Verifier {
+
+    private static final Logger log = LoggerFactory.getLogger(Verifier.class);
+
+    /** @param maxReported differences kept per table in the report (all are counted) */
+    public record Settings(int batchSize, int maxReported) {
+        public static Settings defaults() {
+            return new Settings(5000, 20);
+        }
+    }
+
+    /** One column of a differing row: its name and both values as they print. */
+    public record ColumnDifference(String column, String oldValue, String newValue) {
+    }
+
+    /** A key that differs: {@code missing} (only the old store has it), {@code extra} (only the new), {@code differs}. */
+    public record Difference(String kind, Key key, List<ColumnDifference> columns) {
+    }
+
+    /** What one table's verification found. */
+    public record TableReport(String table, long oldRows, long newRows, long compared, long missing, long extra,
+            long differing, List<Difference> examples, long repaired, long stillDiffering, Duration took) {
+
+        public boolean clean() {
+            return missing == 0 && extra == 0 && differing == 0 || repaired > 0 && stillDiffering == 0;
+        }
+    }
+
+    /** The whole verification. */
+    public record Report(Instant startedAt, Duration took, List<TableReport> tables, boolean repair) {
+
+        public boolean clean() {
+            return tables.stream().allMatch(TableReport::clean);
+        }
+
+        public long compared() {
+            return tables.stream().mapToLong(TableReport::compared).sum();
+        }
+    }
+
+    private final MirroredTables plan;
+    private final PageReader oldPages;
+    private final PageReader newPages;
+    private final RowReader oldRows;
+    private final RowReader newRows;
+    private final RowSync sync;
+    private final Settings settings;
+    private final Clock clock;
+
+    public Verifier(MirroredTables plan, PageReader oldPages, RowReader oldRows, PageReader newPages,
+            RowReader newRows, RowSync sync, Settings settings, Clock clock) {
+        this.plan = plan;
+        this.oldPages = oldPages;
+        this.oldRows = oldRows;
+        this.newPages = newPages;
+        this.newRows = newRows;
+        this.sync = sync;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Verifies {@code only} (every table mirrored by row when empty), repairing differences when asked. */
+    public Report run(Set<String> only, boolean repair) {
+        Instant started = clock.instant();
+        List<TableReport> reports = new ArrayList<>();
+        for (MirroredTable table : tables(only)) {
+            TableReport report = verify(table, repair);
+            reports.add(report);
+            log.info("verify: {}: {} compared ({} rows old, {} new), {} missing in new, {} extra in new, {} differing"
+                    + "{} in {} ms", report.table(), report.compared(), report.oldRows(), report.newRows(),
+                    report.missing(), report.extra(), report.differing(), repair ? ", " + report.repaired()
+                            + " repaired, " + report.stillDiffering() + " still differ" : "", report.took().toMillis());
+        }
+        return new Report(started, Duration.between(started, clock.instant()), reports, repair);
+    }
+
+    private List<MirroredTable> tables(Set<String> only) {
+        Set<String> wanted = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        wanted.addAll(only);
+        List<MirroredTable> out = new ArrayList<>();
+        for (MirroredTable t : plan.tables().values()) {
+            if (t.mode() == MirroredTable.Mode.ROW && (wanted.isEmpty() || wanted.remove(t.name()))) {
+                out.add(t);
+            }
+        }
+        if (!wanted.isEmpty()) {
+            throw new ProxyException(SqlState.UNDEFINED_TABLE, "cannot verify " + wanted + ": not tables mirrored by row",
+                    null, "name tables the mirror plan copies by row (the plan is logged at startup)");
+        }
+        return out;
+    }
+
+    private TableReport verify(MirroredTable table, boolean repair) {
+        long t0 = System.nanoTime();
+        Table target = table.target();
+        List<PgType> types = target.columns().stream().map(Column::type).toList();
+        int[] sourceKeyIndex = table.source().key().stream().mapToInt(table.source()::indexOf).toArray();
+        Tally tally = new Tally(settings.maxReported());
+        Set<Key> toRepair = new LinkedHashSet<>();
+        String cursor = null;
+        long oldCount = 0;
+        while (true) {
+            PageReader.Page page = oldPages.read(table.source(), cursor, settings.batchSize());
+            if (page.isEmpty()) {
+                break;
+            }
+            cursor = page.last();
+            oldCount += page.rows().size();
+            Map<Key, Object[]> wanted = new LinkedHashMap<>();
+            Map<Key, Key> sourceKeys = new LinkedHashMap<>();
+            for (Object[] sourceRow : page.rows()) {
+                Key sourceKey = keyOf(sourceRow, sourceKeyIndex);
+                Key targetKey = table.targetKey(sourceKey);
+                wanted.put(targetKey, table.targetRow(sourceRow));
+                sourceKeys.put(targetKey, sourceKey);
+            }
+            Map<Key, Object[]> found = newRows.read(target, wanted.keySet());
+            for (Map.Entry<Key, Object[]> e : wanted.entrySet()) {
+                Object[] other = found.get(e.getKey());
+                if (other == null) {
+                    tally.missing(e.getKey());
+                    toRepair.add(sourceKeys.get(e.getKey()));
+                    continue;
+                }
+                tally.compared++;
+                List<Integer> columns = Equivalence.differingColumns(types, e.getValue(), other);
+                if (!columns.isEmpty()) {
+                    tally.differs(e.getKey(), columns.stream().map(i -> new ColumnDifference(target.columns().get(i)
+                            .name(), Equivalence.show(e.getValue()[i]), Equivalence.show(other[i]))).toList());
+                    toRepair.add(sourceKeys.get(e.getKey()));
+                }
+            }
+        }
+        long newCount = newPages.count(target);
+        if (newCount > oldCount - tally.missing) {
+            extras(table, tally, toRepair);
+        }
+        long repaired = 0;
+        long still = 0;
+        if (repair && !toRepair.isEmpty()) {
+            for (List<Key> chunk : chunks(new ArrayList<>(toRepair), settings.batchSize())) {
+                sync.sync(Map.of(table.name(), new LinkedHashSet<>(chunk)), List.of());
+            }
+            still = stillDiffering(table, toRepair, types);
+            repaired = toRepair.size() - still;
+        }
+        return new TableReport(target.name(), oldCount, newCount, tally.compared, tally.missing, tally.extra,
+                tally.differing, List.copyOf(tally.examples), repaired, still,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** The new store's keys in its order, looked up in the old store: those it lacks are extra. */
+    private void extras(MirroredTable table, Tally tally, Set<Key> toRepair) {
+        Table target = table.target();
+        int[] keyIndex = target.key().stream().mapToInt(target::indexOf).toArray();
+        String cursor = null;
+        while (true) {
+            PageReader.Page page = newPages.read(target, cursor, settings.batchSize());
+            if (page.isEmpty()) {
+                return;
+            }
+            cursor = page.last();
+            // the target key's values as the old store's key: its reader finds a value in any form it may be stored in
+            List<Key> keys = page.rows().stream().map(r -> keyOf(r, keyIndex)).toList();
+            Set<Key> present = new java.util.HashSet<>();
+            for (Key k : oldRows.read(table.source(), keys).keySet()) {
+                present.add(table.targetKey(k));
+            }
+            for (Key k : keys) {
+                if (!present.contains(table.targetKey(k))) {
+                    tally.extra(k);
+                    toRepair.add(k);
+                }
+            }
+        }
+    }
+
+    private long stillDiffering(MirroredTable table, Set<Key> sourceKeys, List<PgType> types) {
+        long still = 0;
+        for (List<Key> chunk : chunks(new ArrayList<>(sourceKeys), settings.batchSize())) {
+            Map<Key, Object[]> old = oldRows.read(table.source(), chunk);
+            Map<Key, Key> byTarget = new LinkedHashMap<>();
+            chunk.forEach(k -> byTarget.put(table.targetKey(k), k));
+            Map<Key, Object[]> now = newRows.read(table.target(), byTarget.keySet());
+            for (Map.Entry<Key, Key> e : byTarget.entrySet()) {
+                Object[] o = old.get(e.getValue());
+                Object[] n = now.get(e.getKey());
+                boolean same = o == null ? n == null : n != null
+                        && Equivalence.differingColumns(types, table.targetRow(o), n).isEmpty();
+                if (!same) {
+                    still++;
+                }
+            }
+        }
+        return still;
+    }
+
+    private static Key keyOf(Object[] row, int[] keyIndex) {
+        List<Object> values = new ArrayList<>(keyIndex.length);
+        for (int k : keyIndex) {
+            values.add(row[k]);
+        }
+        return new Key(values);
+    }
+
+    private static <T> List<List<T>> chunks(List<T> all, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += size) {
+            out.add(all.subList(from, Math.min(all.size(), from + size)));
+        }
+        return out;
+    }
+
+    /** Counts of one table's differences, and the first few of them. */
+    private static final class Tally {
+        final int max;
+        final List<Difference> examples = new ArrayList<>();
+        long compared;
+        long missing;
+        long extra;
+        long differing;
+
+        Tally(int max) {
+            this.max = max;
+        }
+
+        void missing(Key key) {
+            missing++;
+            keep(new Difference("missing", key, List.of()));
+        }
+
+        void extra(Key key) {
+            extra++;
+            keep(new Difference("extra", key, List.of()));
+        }
+
+        void differs(Key key, List<ColumnDifference> columns) {
+            differing++;
+            keep(new Difference("differs", key, columns));
+        }
+
+        private void keep(Difference d) {
+            if (examples.size() < max) {
+                examples.add(d);
+            }
+        }
+    }
+}
