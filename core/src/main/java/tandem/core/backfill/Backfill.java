@@ -149,6 +149,15 @@ public final class Backfill {
         loader.ensureCreated();
         Map<String, BatchLoader.Checkpoint> checkpoints = loader.checkpoints();
         List<MirroredTable> order = tables;
+        Map<String, Long> counted = new LinkedHashMap<>();
+        for (MirroredTable t : order) {
+            BatchLoader.Checkpoint known = checkpoints.get(t.target().name());
+            if (known == null || !known.done()) {
+                long rows = reader.count(t.source());
+                counted.put(t.target().name(), rows);
+                progress.get(t.target().name()).expect(rows);
+            }
+        }
         log.info("backfill of {} tables, parents first: {} (batch={}, tables at once={}, max rows/s={}{})",
                 order.size(), order.stream().map(MirroredTable::name).toList(), settings.batchSize(),
                 settings.parallelTables(), settings.maxRowsPerSecond() == 0 ? "none" : settings.maxRowsPerSecond(),
@@ -165,7 +174,7 @@ public final class Backfill {
                     MirroredTable next;
                     while ((next = scheduler.next()) != null) {
                         try {
-                            copy(next, checkpoints.get(next.target().name()));
+                            copy(next, checkpoints.get(next.target().name()), counted.get(next.target().name()));
                             scheduler.finished(next, true);
                         } catch (RuntimeException e) {
                             scheduler.finished(next, false);
@@ -199,7 +208,7 @@ public final class Backfill {
         return progress();
     }
 
-    private void copy(MirroredTable table, BatchLoader.Checkpoint known) {
+    private void copy(MirroredTable table, BatchLoader.Checkpoint known, Long counted) {
         TableProgress p = progress.get(table.target().name());
         if (known != null && known.done()) {
             p.skipDone(known.rowsRead(), known.rowsInserted());
@@ -207,7 +216,7 @@ public final class Backfill {
                     known.rowsRead(), known.rowsInserted());
             return;
         }
-        long total = reader.count(table.source());
+        long total = counted != null ? counted : reader.count(table.source());
         BatchLoader.Checkpoint checkpoint = loader.begin(table.target(), total);
         p.begin(Math.max(total, checkpoint.rowsRead()), checkpoint.rowsRead(), checkpoint.rowsInserted(),
                 clock.instant());

@@ -25,6 +25,11 @@ public final class TableProgress {
         this.table = table;
     }
 
+    /** The table was counted before its copy starts, so that the whole backfill's total is known from the start. */
+    void expect(long totalRows) {
+        total.set(totalRows);
+    }
+
     void begin(long totalRows, long alreadyRead, long alreadyInserted, Instant now) {
         total.set(totalRows);
         read.set(alreadyRead);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.slf4j.Logger;
@@ -70,6 +71,17 @@ public final class BackfillCommand implements Callable<Integer> {
             throw new ProxyException(SqlState.INVALID_PARAMETER_VALUE, "--batch-size and --parallel must be at least 1, "
                     + "--max-rows-per-second at least 0");
         }
+        List<TableProgress> done = copy(loaded, new LinkedHashSet<>(tables),
+                new Backfill.Settings(batchSize, parallel, maxRowsPerSecond, null), fromScratch, !noSnapshot);
+        return done.stream().allMatch(t -> t.state() == TableProgress.State.DONE) ? 0 : 1;
+    }
+
+    /**
+     * Copies the old store's rows into the new one with a progress display on standard output, and
+     * prints a summary line; what the command and the demo run.
+     */
+    static List<TableProgress> copy(TandemConfig loaded, Set<String> tables, Backfill.Settings settings,
+            boolean fromScratch, boolean snapshot) {
         try (Store old = StoreFactory.open(loaded.oldStore()); Store target = StoreFactory.open(loaded.newStore())) {
             old.ping();
             target.ping();
@@ -80,24 +92,32 @@ public final class BackfillCommand implements Callable<Integer> {
                 loader.reset();
                 log.info("backfill: earlier checkpoints forgotten; every table is copied again");
             }
-            if (loader.checkpoints().isEmpty() && !noSnapshot) {
-                Path snapshot = old.keepSnapshot();
-                if (snapshot != null) {
+            if (loader.checkpoints().isEmpty() && snapshot) {
+                Path copy = old.keepSnapshot();
+                if (copy != null) {
                     log.info("backfill: the old store as it was before the first row moved is kept in {} (to roll "
-                            + "back: stop the application, replace the database file with this copy)", snapshot);
+                            + "back: stop the application, replace the database file with this copy)", copy);
                 } else {
                     log.info("backfill: tandem keeps no snapshot of a {} old store; take a backup with the store's "
                             + "own tools (pg_dump) if you want one", old.kind().displayName());
                 }
             }
-            Backfill backfill = new Backfill(plan, new LinkedHashSet<>(tables), old.pageReader(), loader,
-                    new Backfill.Settings(batchSize, parallel, maxRowsPerSecond, null), new SimpleMeterRegistry(),
+            Backfill backfill = new Backfill(plan, tables, old.pageReader(), loader, settings, new SimpleMeterRegistry(),
                     Clock.systemUTC(), () -> Double.NaN);
             ProgressDisplay display = new ProgressDisplay(System.out, ProgressDisplay.stdoutIsTerminal());
             backfill.onProgress(p -> display.update(p, false));
             Thread stopper = new Thread(backfill::stop, "tandem-backfill-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
-            List<TableProgress> done = backfill.run();
+            List<TableProgress> done;
+            try {
+                done = backfill.run();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopper);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is stopping: the hook runs, and the backfill stops after its batch
+                }
+            }
             display.finish(done);
             boolean complete = done.stream().allMatch(t -> t.state() == TableProgress.State.DONE);
             long read = done.stream().mapToLong(TableProgress::read).sum();
@@ -105,7 +125,7 @@ public final class BackfillCommand implements Callable<Integer> {
             System.out.printf("backfill %s: %d tables, %,d rows read, %,d inserted, %,d already in the new store%n",
                     complete ? "complete" : "stopped (run it again to resume)", done.size(), read, inserted,
                     read - inserted);
-            return complete ? 0 : 1;
+            return done;
         }
     }
 }

@@ -2,17 +2,21 @@ package tandem.proxy.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import tandem.adapters.postgres.EmbeddedPostgres;
 import tandem.config.AdminConfig;
+import tandem.config.ConfigLoader;
 import tandem.config.HostPort;
 import tandem.config.MigrationConfig;
 import tandem.config.StoreConfig;
 import tandem.config.TandemConfig;
+import tandem.core.backfill.Backfill;
 import tandem.proxy.TandemServer;
+import tandem.proxy.admin.VerifyReports;
 import tandem.proxy.demo.DemoData;
 
 /**
@@ -31,6 +35,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--admin-port", defaultValue = "9090",
             description = "Port of the admin API and health checks (default: ${DEFAULT-VALUE}).")
     int adminPort;
+
+    @Option(names = "--no-backfill", description = "Start without copying the old store's rows into the new one.")
+    boolean noBackfill;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "Where the demo keeps its databases (default: ~/.local/share/tandem/demo). "
@@ -61,8 +68,8 @@ public final class DemoCommand implements Callable<Integer> {
                     .database(DATABASE)
                     .oldStore(StoreConfig.sqlite(sqlite))
                     .newStore(StoreConfig.postgres(postgres.jdbcUrl(DATABASE), EmbeddedPostgres.SUPERUSER, null))
-                    // the new store starts empty (history is not copied yet), so comparing reads would
-                    // only report the rows it lacks
+                    // reads are compared only once the backfill copied the history (shadow reads of an
+                    // empty new store would only report the rows it lacks)
                     .migration(MigrationConfig.defaults().withShadowSample(0))
                     .build();
             server = TandemServer.start(config);
@@ -70,18 +77,46 @@ public final class DemoCommand implements Callable<Integer> {
             postgres.close();
             throw e;
         }
+        Path configFile = writeConfig(dir, sqlite, postgres);
+        if (!noBackfill) {
+            say("");
+            say("the new store starts with empty tables; copying the old store's rows (bin/tandem backfill does this):");
+            BackfillCommand.copy(ConfigLoader.load(configFile), Set.of(), Backfill.Settings.defaults(), false, true);
+            say("comparing every row of both stores (bin/tandem verify does this):");
+            System.out.print(VerifyReports.text(VerifyCommand.verify(ConfigLoader.load(configFile), Set.of(), false, 5)));
+        }
         say("");
         say("tandem demo is running.");
         say("  connect:    psql postgresql://app@127.0.0.1:" + server.port() + "/" + DATABASE);
         say("  health:     curl http://127.0.0.1:" + server.adminPort() + "/health/ready");
         say("  old store:  SQLite " + sqlite + " (" + DemoData.USERS + " users, " + DemoData.CONTENT
                 + " content items, " + DemoData.EVENTS + " analytics events)");
-        say("  new store:  PostgreSQL at 127.0.0.1:" + postgres.port() + "/" + DATABASE + " (embedded, empty tables;"
+        say("  new store:  PostgreSQL at 127.0.0.1:" + postgres.port() + "/" + DATABASE + " (embedded;"
                 + " every write through tandem is mirrored to it)");
         say("  status:     curl http://127.0.0.1:" + server.adminPort() + "/api/status");
+        say("  the stores: " + configFile + " (bin/tandem verify --config " + configFile + ")");
         say("Ctrl-C stops everything.");
         ServeCommand.awaitShutdown(server, postgres);
         return 0;
+    }
+
+    /** The demo's stores as a configuration file, for the backfill, verify and schema commands. */
+    private Path writeConfig(Path dir, Path sqlite, EmbeddedPostgres postgres) throws java.io.IOException {
+        Path file = dir.resolve("tandem.yaml");
+        Files.writeString(file, """
+                # written by bin/tandem demo at each start (the new store's port changes)
+                listen: 127.0.0.1:%d
+                admin:
+                  listen: 127.0.0.1:%d
+                stores:
+                  old:
+                    url: jdbc:sqlite:%s
+                  new:
+                    url: %s
+                    user: %s
+                """.formatted(port, adminPort, sqlite.toAbsolutePath(), postgres.jdbcUrl(DATABASE),
+                EmbeddedPostgres.SUPERUSER));
+        return file;
     }
 
     private static Path defaultDataDirectory() {

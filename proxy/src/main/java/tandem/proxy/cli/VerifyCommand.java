@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -51,6 +52,13 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new ProxyException(SqlState.INVALID_PARAMETER_VALUE, "the configuration has no stores.new to compare with",
                     null, "add stores.new (a PostgreSQL URL) to " + config);
         }
+        Verifier.Report report = verify(loaded, new LinkedHashSet<>(tables), repair, maxReported);
+        System.out.print(json ? VerifyReports.json(report) + "\n" : VerifyReports.text(report));
+        return report.clean() ? 0 : 1;
+    }
+
+    /** Compares the stores of {@code loaded}; what the command and the demo run. */
+    static Verifier.Report verify(TandemConfig loaded, Set<String> tables, boolean repair, int maxReported) {
         try (Store old = StoreFactory.open(loaded.oldStore()); Store target = StoreFactory.open(loaded.newStore())) {
             old.ping();
             target.ping();
@@ -58,9 +66,7 @@ public final class VerifyCommand implements Callable<Integer> {
             Verifier verifier = new Verifier(plan, old.pageReader(), old.rowReader(), target.pageReader(),
                     target.rowReader(), RowSync.between(old, target, plan),
                     new Verifier.Settings(Verifier.Settings.defaults().batchSize(), maxReported), Clock.systemUTC());
-            Verifier.Report report = verifier.run(new LinkedHashSet<>(tables), repair);
-            System.out.print(json ? VerifyReports.json(report) + "\n" : VerifyReports.text(report));
-            return report.clean() ? 0 : 1;
+            return verifier.run(tables, repair);
         }
     }
 }

@@ -37,8 +37,14 @@ class DemoIT {
         Process demo = builder.start();
         try {
             awaitReady(adminPort, demo, log);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.readString(log).contains("Ctrl-C") && demo.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(200); // the backfill and the verification run before the demo says it is running
+            }
             String out = Files.readString(log);
-            assertThat(out).contains("psql postgresql://app@127.0.0.1:" + port + "/app").contains("Ctrl-C");
+            assertThat(out).contains("psql postgresql://app@127.0.0.1:" + port + "/app").contains("Ctrl-C")
+                    .contains("backfill complete: 3 tables, 75,000 rows read, 75,000 inserted")
+                    .contains("clean: the stores hold the same rows");
 
             Map<String, String> env = Map.of("PGHOST", "127.0.0.1", "PGPORT", Integer.toString(port), "PGUSER", "app",
                     "PGDATABASE", "app");
