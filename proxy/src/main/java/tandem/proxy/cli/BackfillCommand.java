@@ -122,9 +122,10 @@ public final class BackfillCommand implements Callable<Integer> {
             boolean complete = done.stream().allMatch(t -> t.state() == TableProgress.State.DONE);
             long read = done.stream().mapToLong(TableProgress::read).sum();
             long inserted = done.stream().mapToLong(TableProgress::inserted).sum();
-            System.out.printf("backfill %s: %d tables, %,d rows read, %,d inserted, %,d already in the new store%n",
+            long thisRun = done.stream().mapToLong(TableProgress::readThisRun).sum();
+            System.out.printf("backfill %s: %d tables, %,d rows read, %,d inserted, %,d already in the new store%s%n",
                     complete ? "complete" : "stopped (run it again to resume)", done.size(), read, inserted,
-                    read - inserted);
+                    read - inserted, thisRun == read ? "" : String.format(" (%,d read by this run)", thisRun));
             return done;
         }
     }
