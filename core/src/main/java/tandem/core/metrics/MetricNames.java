@@ -40,6 +40,8 @@ public final class MetricNames {
     public static final String BACKFILL_ROWS = "tandem.backfill.rows";
     /** Rows of a table the backfill has yet to copy, by {@code table}. */
     public static final String BACKFILL_REMAINING = "tandem.backfill.remaining.rows";
+    /** Synced rows read again from both stores a few seconds later, by {@code outcome} (match, mismatch, error). */
+    public static final String VERIFY_SYNCED = "tandem.verify.synced";
     /** Statements refused because tandem cannot mirror them (DDL on mirrored tables, ...). */
     public static final String REFUSED = "tandem.refused";
 

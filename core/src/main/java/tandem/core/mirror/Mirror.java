@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
@@ -78,6 +79,7 @@ public final class Mirror implements AutoCloseable {
     private final LinkedBlockingQueue<String> syncedTokens = new LinkedBlockingQueue<>();
     private final Thread janitor;
     private volatile boolean stopping;
+    private volatile Consumer<Changes> onSynced = changes -> { };
     private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
     private final AtomicLong unreported = new AtomicLong();
 
@@ -116,7 +118,10 @@ public final class Mirror implements AutoCloseable {
             queue(changes, replays, new IllegalStateException("tandem is shutting down"));
             return CompletableFuture.completedFuture(Outcome.QUEUED);
         }
-        run.thenAccept(n -> removeEntries(changes)); // also when it finishes after the timeout
+        run.thenAccept(n -> { // also when it finishes after the timeout
+            removeEntries(changes);
+            onSynced.accept(changes);
+        });
         // orTimeout completes the future it is called on: a copy times out, and the sync itself runs on
         return run.copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((n, failure) -> {
             duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -128,6 +133,11 @@ public final class Mirror implements AutoCloseable {
             queue(changes, replays, unwrap(failure));
             return Outcome.QUEUED;
         });
+    }
+
+    /** Told of every transaction whose rows reached the secondary (a sample is checked again later). */
+    public void onSynced(Consumer<Changes> listener) {
+        this.onSynced = listener;
     }
 
     private void removeEntries(Changes changes) {

@@ -21,6 +21,7 @@ import tandem.core.store.ReadQueries;
 import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
 import tandem.core.verify.ShadowReads;
+import tandem.core.verify.SyncedRowCheck;
 
 /**
  * Everything that keeps the new store a copy of the old one, assembled from the config and both
@@ -43,10 +44,11 @@ public final class MirrorService implements AutoCloseable {
     private final ReadRouter router;
     private final ShadowReads shadow;
     private final ReadQueries secondaryReads;
+    private final SyncedRowCheck check;
 
     private MirrorService(MirroredTables tables, WriteRewriter rewriter, PendingRepairs pending,
             Mirror mirror, RepairDrainer drainer, Counter refused, Duration timeout, MeterRegistry registry,
-            ReadRouter router, ShadowReads shadow, ReadQueries secondaryReads) {
+            ReadRouter router, ShadowReads shadow, ReadQueries secondaryReads, SyncedRowCheck check) {
         this.tables = tables;
         this.rewriter = rewriter;
         this.pending = pending;
@@ -58,6 +60,7 @@ public final class MirrorService implements AutoCloseable {
         this.router = router;
         this.shadow = shadow;
         this.secondaryReads = secondaryReads;
+        this.check = check;
     }
 
     public static MirrorService open(MigrationConfig config, Store primary, Store secondary, ReadShare share,
@@ -89,9 +92,12 @@ public final class MirrorService implements AutoCloseable {
         }, pending::contains, new SplittableRandom());
         ShadowReads shadow = config.shadowSample() > 0 ? new ShadowReads(config.shadowSample(), primary.readQueries(),
                 secondary.readQueries(), registry, new SplittableRandom()) : null;
+        SyncedRowCheck check = new SyncedRowCheck(tables, primary.rowReader(), secondary.rowReader(), pending,
+                SyncedRowCheck.Settings.defaults(), registry);
+        mirror.onSynced(check::synced);
         drainer.start();
         return new MirrorService(tables, rewriter, pending, mirror, drainer, refused,
-                config.mirrorTimeout(), registry, router, shadow, secondary.readQueries());
+                config.mirrorTimeout(), registry, router, shadow, secondary.readQueries(), check);
     }
 
     public MirroredTables tables() {
@@ -175,6 +181,12 @@ public final class MirrorService implements AutoCloseable {
         repair.put("breaker", drainer.breakerState().name().toLowerCase(Locale.ROOT));
         status.put("repair", repair);
         status.put("refusedStatements", (long) refused.count());
+        Map<String, Object> rechecked = new LinkedHashMap<>();
+        for (String outcome : List.of("match", "mismatch", "error")) {
+            Counter c = registry.find(MetricNames.VERIFY_SYNCED).tag("outcome", outcome).counter();
+            rechecked.put(outcome, c == null ? 0 : (long) c.count());
+        }
+        status.put("syncedRowCheck", rechecked);
         return status;
     }
 
@@ -184,6 +196,7 @@ public final class MirrorService implements AutoCloseable {
         if (shadow != null) {
             shadow.close();
         }
+        check.close();
         drainer.close();
         mirror.close();
     }
