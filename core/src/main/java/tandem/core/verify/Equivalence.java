@@ -92,6 +92,9 @@ public final class Equivalence {
         if (left == null || right == null) {
             return left == right;
         }
+        if (left.getClass() == right.getClass() && left.equals(right)) {
+            return true; // the same value in the same form: no need to find a common one (the usual case)
+        }
         if (type == null) {
             return same(left, right);
         }

@@ -10,6 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,10 +49,13 @@ public final class Verifier {
 
     private static final Logger log = LoggerFactory.getLogger(Verifier.class);
 
-    /** @param maxReported differences kept per table in the report (all are counted) */
-    public record Settings(int batchSize, int maxReported) {
+    /**
+     * @param maxReported differences kept per table in the report (all are counted)
+     * @param parallelTables tables verified at once
+     */
+    public record Settings(int batchSize, int maxReported, int parallelTables) {
         public static Settings defaults() {
-            return new Settings(5000, 20);
+            return new Settings(5000, 20, 2);
         }
     }
 
@@ -103,10 +112,26 @@ public final class Verifier {
     /** Verifies {@code only} (every table mirrored by row when empty), repairing differences when asked. */
     public Report run(Set<String> only, boolean repair) {
         Instant started = clock.instant();
+        List<MirroredTable> tables = tables(only);
+        // a few tables at once, and each reads its next page from the old store while it compares this one
+        ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, settings.parallelTables()),
+                Thread.ofPlatform().daemon().name("tandem-verify-", 0).factory());
+        ExecutorService readers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
+                .name("tandem-verify-read-", 0).factory());
         List<TableReport> reports = new ArrayList<>();
-        for (MirroredTable table : tables(only)) {
-            TableReport report = verify(table, repair);
-            reports.add(report);
+        try {
+            List<Future<TableReport>> running = new ArrayList<>();
+            for (MirroredTable table : tables) {
+                running.add(workers.submit(() -> verify(table, repair, readers)));
+            }
+            for (Future<TableReport> f : running) {
+                reports.add(result(f));
+            }
+        } finally {
+            workers.shutdownNow();
+            readers.shutdownNow();
+        }
+        for (TableReport report : reports) {
             log.info("verify: {}: {} compared ({} rows old, {} new), {} missing in new, {} extra in new, {} differing"
                     + "{} in {} ms", report.table(), report.compared(), report.oldRows(), report.newRows(),
                     report.missing(), report.extra(), report.differing(), repair ? ", " + report.repaired()
@@ -131,21 +156,35 @@ public final class Verifier {
         return out;
     }
 
-    private TableReport verify(MirroredTable table, boolean repair) {
+    private static TableReport result(Future<TableReport> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProxyException(SqlState.QUERY_CANCELED, "verification interrupted");
+        }
+    }
+
+    private TableReport verify(MirroredTable table, boolean repair, ExecutorService readers) {
         long t0 = System.nanoTime();
         Table target = table.target();
         List<PgType> types = target.columns().stream().map(Column::type).toList();
         int[] sourceKeyIndex = table.source().key().stream().mapToInt(table.source()::indexOf).toArray();
         Tally tally = new Tally(settings.maxReported());
         Set<Key> toRepair = new LinkedHashSet<>();
-        String cursor = null;
         long oldCount = 0;
+        CompletableFuture<PageReader.Page> next = CompletableFuture.supplyAsync(() -> oldPages.read(table.source(),
+                null, settings.batchSize()), readers);
         while (true) {
-            PageReader.Page page = oldPages.read(table.source(), cursor, settings.batchSize());
+            PageReader.Page page = join(next);
             if (page.isEmpty()) {
                 break;
             }
-            cursor = page.last();
+            String after = page.last();
+            next = CompletableFuture.supplyAsync(() -> oldPages.read(table.source(), after, settings.batchSize()),
+                    readers);
             oldCount += page.rows().size();
             Map<Key, Object[]> wanted = new LinkedHashMap<>();
             Map<Key, Key> sourceKeys = new LinkedHashMap<>();
@@ -234,6 +273,14 @@ public final class Verifier {
             }
         }
         return still;
+    }
+
+    private static PageReader.Page join(CompletableFuture<PageReader.Page> page) {
+        try {
+            return page.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     private static Key keyOf(Object[] row, int[] keyIndex) {

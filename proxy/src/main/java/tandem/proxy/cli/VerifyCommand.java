@@ -65,7 +65,8 @@ public final class VerifyCommand implements Callable<Integer> {
             MirroredTables plan = MirroredTables.plan(loaded.migration(), old, target);
             Verifier verifier = new Verifier(plan, old.pageReader(), old.rowReader(), target.pageReader(),
                     target.rowReader(), RowSync.between(old, target, plan),
-                    new Verifier.Settings(Verifier.Settings.defaults().batchSize(), maxReported), Clock.systemUTC());
+                    new Verifier.Settings(Verifier.Settings.defaults().batchSize(), maxReported,
+                            Verifier.Settings.defaults().parallelTables()), Clock.systemUTC());
             return verifier.run(tables, repair);
         }
     }
