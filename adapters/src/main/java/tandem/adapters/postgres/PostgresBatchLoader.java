@@ -57,23 +57,11 @@ final class PostgresBatchLoader implements BatchLoader {
 
     @Override
     public void ensureCreated() {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(hashtextextended('tandem.backfill ddl', 0))");
-                s.execute("CREATE SCHEMA IF NOT EXISTS tandem");
-                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (table_name text PRIMARY KEY, state text NOT NULL, "
+        ControlTables.create(store, pool, TABLE,
+                "CREATE TABLE IF NOT EXISTS " + TABLE + " (table_name text PRIMARY KEY, state text NOT NULL, "
                         + "cursor text, rows_read bigint NOT NULL DEFAULT 0, rows_inserted bigint NOT NULL DEFAULT 0, "
                         + "rows_total bigint NOT NULL DEFAULT 0, started_at timestamptz NOT NULL DEFAULT now(), "
                         + "updated_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz)");
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw PgErrors.translate(store, "creating the backfill's checkpoints " + TABLE, e);
-        }
     }
 
     @Override

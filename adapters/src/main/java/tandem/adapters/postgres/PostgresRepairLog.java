@@ -50,33 +50,17 @@ final class PostgresRepairLog implements RepairLog {
         this.keys = keys;
     }
 
-    /**
-     * In one transaction under an advisory lock: {@code CREATE ... IF NOT EXISTS} alone can still
-     * fail when two replicas race (both see no table, one insert into the catalog loses).
-     */
     @Override
     public void ensureCreated() {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                s.execute("SELECT pg_advisory_xact_lock(hashtextextended('tandem.repair_log ddl', 0))");
-                s.execute("CREATE SCHEMA IF NOT EXISTS tandem");
-                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id bigserial PRIMARY KEY, token text NOT NULL, "
+        ControlTables.create(store, pool, TABLE,
+                "CREATE TABLE IF NOT EXISTS " + TABLE + " (id bigserial PRIMARY KEY, token text NOT NULL, "
                         + "table_name text NOT NULL, key jsonb NOT NULL, enqueued_at timestamptz NOT NULL DEFAULT now(), "
                         + "attempts int NOT NULL DEFAULT 0, failed boolean NOT NULL DEFAULT false, last_error text, "
-                        + "next_attempt_at timestamptz)");
+                        + "next_attempt_at timestamptz)",
                 // a log made by tandem before the back-off was kept in it
-                s.execute("ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz");
-                s.execute("CREATE INDEX IF NOT EXISTS repair_log_token ON " + TABLE + " (token)");
-                s.execute("CREATE INDEX IF NOT EXISTS repair_log_due ON " + TABLE + " (failed, enqueued_at)");
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw PgErrors.translate(store, "creating the repair log " + TABLE, e);
-        }
+                "ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS next_attempt_at timestamptz",
+                "CREATE INDEX IF NOT EXISTS repair_log_token ON " + TABLE + " (token)",
+                "CREATE INDEX IF NOT EXISTS repair_log_due ON " + TABLE + " (failed, enqueued_at)");
     }
 
     @Override
