@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times copying a SQLite database into PostgreSQL, in one run on one machine, three ways: pgloader
 # (Debian's package), a plain COPY FROM of the same rows as CSV (the ceiling: no conversion, no
-# conflict check), and tandem's backfill; then checks that tandem's copy holds every row.
+# conflict check), and tandem's backfill; then times tandem's verification of the copy.
 #
 #   loadtest/bench/backfill.sh [--users N]   (default 1000000; events are twice as many)
 #
@@ -104,6 +104,13 @@ tandem_s=$(seconds "$t0" "$t1")
 copied=$(psql_pg -d tandem -At -c "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM events)")
 [ "$copied" = "$rows" ] || { echo "tandem's copy has $copied rows of $rows"; exit 1; }
 
+echo "tandem verify ..."
+t0=$(date +%s%N)
+"$root/bin/tandem" verify --config "$work/tandem.yaml" > "$work/verify.log" 2>&1 \
+  || { echo "tandem verify did not find the stores the same:"; tail -20 "$work/verify.log"; exit 1; }
+t1=$(date +%s%N)
+verify_s=$(seconds "$t0" "$t1")
+
 rate() { awk -v r="$rows" -v s="$1" 'BEGIN { printf "%d", r / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
 echo
@@ -111,4 +118,6 @@ printf '%-18s %10s %12s\n' "copy of $rows rows" seconds rows/s
 printf '%-18s %10s %12s\n' "COPY FROM (csv)" "$copy_s" "$(rate "$copy_s")"
 printf '%-18s %10s %12s\n' "pgloader" "$pgloader_s" "$(rate "$pgloader_s")"
 printf '%-18s %10s %12s\n' "tandem backfill" "$tandem_s" "$(rate "$tandem_s")"
-echo "tandem / pgloader: $(ratio "$tandem_s" "$pgloader_s")x faster; tandem / COPY: $(ratio "$tandem_s" "$copy_s") of its speed"
+printf '%-18s %10s %12s\n' "tandem verify" "$verify_s" "$(rate "$verify_s")"
+echo "backfill / pgloader: $(ratio "$tandem_s" "$pgloader_s")x; backfill / COPY: $(ratio "$tandem_s" "$copy_s")"
+echo "(tandem's times include starting its JVM, about a second; verify compares every row of both stores)"

@@ -13,7 +13,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 
@@ -58,7 +57,6 @@ public final class Backfill {
         }
     }
 
-    private final MirroredTables plan;
     private final PageReader reader;
     private final BatchLoader loader;
     private final Settings settings;
@@ -77,7 +75,6 @@ public final class Backfill {
      */
     public Backfill(MirroredTables plan, Set<String> only, PageReader reader, BatchLoader loader, Settings settings,
             MeterRegistry registry, Clock clock, DoubleSupplier clientLatencyMillis) {
-        this.plan = plan;
         this.reader = reader;
         this.loader = loader;
         this.settings = settings;
