@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import tandem.core.backfill.BatchLoader;
+import tandem.core.error.ProxyException;
 import tandem.core.mirror.Key;
 import tandem.core.mirror.Table;
 import tandem.core.type.PgValues;
@@ -61,7 +62,9 @@ final class PostgresBatchLoader implements BatchLoader {
                 "CREATE TABLE IF NOT EXISTS " + TABLE + " (table_name text PRIMARY KEY, state text NOT NULL, "
                         + "cursor text, rows_read bigint NOT NULL DEFAULT 0, rows_inserted bigint NOT NULL DEFAULT 0, "
                         + "rows_total bigint NOT NULL DEFAULT 0, started_at timestamptz NOT NULL DEFAULT now(), "
-                        + "updated_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz)");
+                        + "updated_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz, deferred text[])",
+                // checkpoints made before indexes and foreign keys were deferred
+                "ALTER TABLE " + TABLE + " ADD COLUMN IF NOT EXISTS deferred text[]");
     }
 
     @Override
@@ -79,30 +82,144 @@ final class PostgresBatchLoader implements BatchLoader {
         return out;
     }
 
-    private static final String SELECT = "SELECT table_name, state, cursor, rows_read, rows_inserted, rows_total, "
-            + "started_at, finished_at FROM " + TABLE;
+    private static final String COLUMNS = "table_name, state, cursor, rows_read, rows_inserted, rows_total, "
+            + "started_at, finished_at, deferred";
+    private static final String SELECT = "SELECT " + COLUMNS + " FROM " + TABLE;
 
     private static Checkpoint checkpoint(ResultSet rs) throws SQLException {
         OffsetDateTime finished = rs.getObject(8, OffsetDateTime.class);
+        java.sql.Array deferred = rs.getArray(9);
         return new Checkpoint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
                 rs.getLong(6), rs.getObject(7, OffsetDateTime.class).toInstant(),
-                finished == null ? null : finished.toInstant());
+                finished == null ? null : finished.toInstant(),
+                deferred == null ? List.of() : List.of((String[]) deferred.getArray()));
     }
 
     @Override
-    public Checkpoint begin(Table target, long totalRows) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE
-                + " AS b (table_name, state, rows_total) VALUES (?, 'copying', ?) ON CONFLICT (table_name) DO UPDATE "
-                + "SET rows_total = EXCLUDED.rows_total, updated_at = now() RETURNING table_name, state, cursor, "
-                + "rows_read, rows_inserted, rows_total, started_at, finished_at")) {
-            ps.setString(1, target.name());
-            ps.setLong(2, totalRows);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return checkpoint(rs);
+    public Checkpoint begin(Table target, long totalRows, boolean deferConstraints) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Checkpoint checkpoint;
+                boolean fresh;
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + TABLE + " AS b (table_name, state, "
+                        + "rows_total) VALUES (?, 'copying', ?) ON CONFLICT (table_name) DO UPDATE SET rows_total = "
+                        + "EXCLUDED.rows_total, updated_at = now() RETURNING " + COLUMNS + ", xmax = 0")) {
+                    ps.setString(1, target.name());
+                    ps.setLong(2, totalRows);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        checkpoint = checkpoint(rs);
+                        fresh = rs.getBoolean(10); // inserted now, not found
+                    }
+                }
+                if (fresh && deferConstraints) {
+                    List<String> deferred = defer(c, target);
+                    if (!deferred.isEmpty()) {
+                        try (PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET deferred = ? "
+                                + "WHERE table_name = ?")) {
+                            ps.setArray(1, c.createArrayOf("text", deferred.toArray()));
+                            ps.setString(2, target.name());
+                            ps.executeUpdate();
+                        }
+                        checkpoint = new Checkpoint(checkpoint.table(), checkpoint.state(), checkpoint.cursor(),
+                                checkpoint.rowsRead(), checkpoint.rowsInserted(), checkpoint.rowsTotal(),
+                                checkpoint.startedAt(), checkpoint.finishedAt(), deferred);
+                    }
+                }
+                c.commit();
+                return checkpoint;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
             }
         } catch (SQLException e) {
+            catalog.invalidate();
             throw PgErrors.translate(store, "starting the backfill of " + target.name(), e);
+        }
+    }
+
+    /**
+     * Drops the table's indexes that no constraint owns and its foreign keys; returns the SQL that
+     * creates them again: the indexes first, then each foreign key added unvalidated and validated.
+     */
+    private static List<String> defer(Connection c, Table target) throws SQLException {
+        String table = PostgresCatalog.quote(target.name());
+        List<String> restore = new ArrayList<>();
+        List<String> drop = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.indexrelid::regclass::text, pg_get_indexdef("
+                + "i.indexrelid) FROM pg_index i WHERE i.indrelid = ?::regclass AND NOT i.indisprimary AND NOT EXISTS "
+                + "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    drop.add("DROP INDEX " + rs.getString(1));
+                    restore.add(rs.getString(2));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT quote_ident(conname), pg_get_constraintdef(oid) FROM "
+                + "pg_constraint WHERE conrelid = ?::regclass AND contype = 'f' ORDER BY conname")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    drop.add("ALTER TABLE " + table + " DROP CONSTRAINT " + rs.getString(1));
+                    restore.add("ALTER TABLE " + table + " ADD CONSTRAINT " + rs.getString(1) + " " + rs.getString(2)
+                            + " NOT VALID");
+                    restore.add("ALTER TABLE " + table + " VALIDATE CONSTRAINT " + rs.getString(1));
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (String statement : drop) {
+                s.execute(statement);
+            }
+        }
+        if (!drop.isEmpty()) {
+            log.info("backfill: {}: {} indexes and foreign keys dropped for the copy, created again when the tables it "
+                    + "links are copied: {}", target.name(), drop.size(), restore);
+        }
+        return restore;
+    }
+
+    @Override
+    public void restore(Table target) {
+        List<String> deferred;
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT deferred FROM "
+                + TABLE + " WHERE table_name = ?")) {
+            ps.setString(1, target.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                java.sql.Array a = rs.next() ? rs.getArray(1) : null;
+                deferred = a == null ? List.of() : new ArrayList<>(List.of((String[]) a.getArray()));
+            }
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "reading what the backfill of " + target.name() + " deferred", e);
+        }
+        // one statement at a time, each remembered done: a foreign key that does not hold stays for the next try
+        while (!deferred.isEmpty()) {
+            String statement = deferred.get(0);
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try (Statement s = c.createStatement(); PreparedStatement done = c.prepareStatement("UPDATE " + TABLE
+                        + " SET deferred = deferred[2:] WHERE table_name = ?")) {
+                    s.execute(statement.startsWith("CREATE") ? statement.replaceFirst("^CREATE (UNIQUE )?INDEX ",
+                            "CREATE $1INDEX IF NOT EXISTS ") : statement);
+                    done.setString(1, target.name());
+                    done.executeUpdate();
+                    c.commit();
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
+                }
+            } catch (SQLException e) {
+                catalog.invalidate();
+                ProxyException failure = PgErrors.translate(store, "restoring " + statement, e);
+                throw new ProxyException(failure.state(), failure.getMessage(), failure.detail(), statement
+                        .contains("VALIDATE") ? "rows of " + target.name() + " reference rows that are not in the new "
+                        + "store: find them with bin/tandem verify --repair, then run the backfill again (it retries "
+                        + "this)" : "run the backfill again: it retries this", false, e);
+            }
+            deferred.remove(0);
         }
     }
 
@@ -265,6 +382,11 @@ final class PostgresBatchLoader implements BatchLoader {
 
     @Override
     public void reset() {
+        for (Checkpoint checkpoint : checkpoints().values()) {
+            if (!checkpoint.deferred().isEmpty()) {
+                restore(new Table(checkpoint.table(), List.of(), List.of(), List.of(), List.of()));
+            }
+        }
         try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             s.execute("DELETE FROM " + TABLE);
         } catch (SQLException e) {

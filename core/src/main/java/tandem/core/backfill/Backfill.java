@@ -49,11 +49,14 @@ public final class Backfill {
      * @param maxRowsPerSecond a ceiling on rows read per second over all tables; 0 for none
      * @param latencyBound while the old store's clients see queries slower than this, batches pause;
      *     null for no bound
+     * @param deferConstraints drop a table's secondary indexes and foreign keys while it is copied and
+     *     create them again when every table is (see {@link BatchLoader#begin})
      */
-    public record Settings(int batchSize, int parallelTables, int maxRowsPerSecond, Duration latencyBound) {
+    public record Settings(int batchSize, int parallelTables, int maxRowsPerSecond, Duration latencyBound,
+            boolean deferConstraints) {
 
         public static Settings defaults() {
-            return new Settings(5000, 2, 0, null);
+            return new Settings(5000, 2, 0, null, true);
         }
     }
 
@@ -146,13 +149,13 @@ public final class Backfill {
         loader.ensureCreated();
         Map<String, BatchLoader.Checkpoint> checkpoints = loader.checkpoints();
         List<MirroredTable> order = tables;
-        Map<String, Long> counted = new LinkedHashMap<>();
         for (MirroredTable t : order) {
             BatchLoader.Checkpoint known = checkpoints.get(t.target().name());
             if (known == null || !known.done()) {
                 long rows = reader.count(t.source());
-                counted.put(t.target().name(), rows);
                 progress.get(t.target().name()).expect(rows);
+                // before any table is copied: a table whose foreign keys are dropped need not wait for its parents
+                checkpoints.put(t.target().name(), loader.begin(t.target(), rows, settings.deferConstraints()));
             }
         }
         log.info("backfill of {} tables, parents first: {} (batch={}, tables at once={}, max rows/s={}{})",
@@ -160,7 +163,7 @@ public final class Backfill {
                 settings.parallelTables(), settings.maxRowsPerSecond() == 0 ? "none" : settings.maxRowsPerSecond(),
                 settings.latencyBound() == null ? "" : ", pausing while client queries take over "
                         + settings.latencyBound().toMillis() + " ms");
-        Scheduler scheduler = new Scheduler(order);
+        Scheduler scheduler = new Scheduler(order, checkpoints);
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(1, settings.parallelTables()),
                 Thread.ofPlatform().daemon().name("tandem-backfill-", 0).factory());
         Thread reporter = Thread.ofPlatform().daemon().name("tandem-backfill-progress").start(this::reportWhileRunning);
@@ -171,7 +174,7 @@ public final class Backfill {
                     MirroredTable next;
                     while ((next = scheduler.next()) != null) {
                         try {
-                            copy(next, checkpoints.get(next.target().name()), counted.get(next.target().name()));
+                            copy(next, checkpoints.get(next.target().name()));
                             scheduler.finished(next, true);
                         } catch (RuntimeException e) {
                             scheduler.finished(next, false);
@@ -202,19 +205,34 @@ public final class Backfill {
             reporter.interrupt();
         }
         logProgress(true);
+        if (!stopping) {
+            restoreDeferred(order);
+        }
         return progress();
     }
 
-    private void copy(MirroredTable table, BatchLoader.Checkpoint known, Long counted) {
+    /** Once every table is copied: their indexes and foreign keys, parents first. */
+    private void restoreDeferred(List<MirroredTable> order) {
+        Map<String, BatchLoader.Checkpoint> now = loader.checkpoints();
+        for (MirroredTable t : order) {
+            BatchLoader.Checkpoint checkpoint = now.get(t.target().name());
+            if (checkpoint != null && !checkpoint.deferred().isEmpty()) {
+                log.info("backfill: {}: creating again {} indexes and foreign keys dropped for the copy", t.name(),
+                        checkpoint.deferred().size());
+                loader.restore(t.target());
+            }
+        }
+    }
+
+    private void copy(MirroredTable table, BatchLoader.Checkpoint checkpoint) {
         TableProgress p = progress.get(table.target().name());
-        if (known != null && known.done()) {
-            p.skipDone(known.rowsRead(), known.rowsInserted());
+        if (checkpoint.done()) {
+            p.skipDone(checkpoint.rowsRead(), checkpoint.rowsInserted());
             log.info("backfill: {} was copied before ({} rows read, {} inserted); skipped", table.name(),
-                    known.rowsRead(), known.rowsInserted());
+                    checkpoint.rowsRead(), checkpoint.rowsInserted());
             return;
         }
-        long total = counted != null ? counted : reader.count(table.source());
-        BatchLoader.Checkpoint checkpoint = loader.begin(table.target(), total);
+        long total = checkpoint.rowsTotal();
         p.begin(Math.max(total, checkpoint.rowsRead()), checkpoint.rowsRead(), checkpoint.rowsInserted(),
                 clock.instant());
         log.info("backfill: {} {} ({} rows{})", checkpoint.cursor() == null ? "copying" : "resuming", table.name(),
@@ -319,15 +337,25 @@ public final class Backfill {
         private final Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         private boolean failed;
 
-        Scheduler(List<MirroredTable> order) {
+        private final Map<String, BatchLoader.Checkpoint> checkpoints;
+
+        Scheduler(List<MirroredTable> order, Map<String, BatchLoader.Checkpoint> checkpoints) {
             this.waiting = new ArrayList<>(order);
+            this.checkpoints = checkpoints;
             order.forEach(t -> names.add(t.target().name()));
+        }
+
+        /** A table whose foreign keys are dropped for the copy waits for no parent. */
+        private boolean waitsForParents(MirroredTable t) {
+            BatchLoader.Checkpoint checkpoint = checkpoints.get(t.target().name());
+            return checkpoint == null || checkpoint.deferred().stream().noneMatch(sql -> sql.contains(" FOREIGN KEY "));
         }
 
         synchronized MirroredTable next() {
             while (!failed && !waiting.isEmpty()) {
                 for (MirroredTable t : waiting) {
-                    boolean ready = t.target().foreignKeys().stream().map(Table.ForeignKey::referencedTable)
+                    boolean ready = !waitsForParents(t) || t.target().foreignKeys().stream()
+                            .map(Table.ForeignKey::referencedTable)
                             .filter(r -> !r.equalsIgnoreCase(t.target().name()) && names.contains(r))
                             .allMatch(done::contains);
                     if (ready) {

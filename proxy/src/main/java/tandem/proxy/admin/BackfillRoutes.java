@@ -15,7 +15,7 @@ import tandem.core.error.ProxyException;
 /**
  * {@code POST /api/backfill} starts copying the old store's rows in this tandem (optional body:
  * {@code {"tables": ["users"], "batchSize": 5000, "parallelTables": 2, "maxRowsPerSecond": 0,
- * "latencyBoundMillis": 50}}), {@code DELETE /api/backfill} stops it after its batches in flight;
+ * "latencyBoundMillis": 50, "deferConstraints": true}}), {@code DELETE /api/backfill} stops it after its batches in flight;
  * its progress is in {@code GET /api/status} under {@code backfill}.
  */
 public final class BackfillRoutes {
@@ -38,7 +38,8 @@ public final class BackfillRoutes {
             int latency = positive(body, "latencyBoundMillis", 0);
             Backfill.Settings settings = new Backfill.Settings(positive(body, "batchSize", d.batchSize()),
                     positive(body, "parallelTables", d.parallelTables()), positive(body, "maxRowsPerSecond", 0),
-                    latency == 0 ? null : Duration.ofMillis(latency));
+                    latency == 0 ? null : Duration.ofMillis(latency),
+                    body == null || body.path("deferConstraints").asBoolean(d.deferConstraints()));
             if (settings.batchSize() == 0 || settings.parallelTables() == 0) {
                 throw new AdminException(400, "\"batchSize\" and \"parallelTables\" must be at least 1",
                         "send {\"batchSize\": 5000, \"parallelTables\": 2}");

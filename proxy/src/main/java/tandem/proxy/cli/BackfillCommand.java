@@ -57,6 +57,10 @@ public final class BackfillCommand implements Callable<Integer> {
             + "(rows already in the new store are kept, not copied twice).")
     boolean fromScratch;
 
+    @Option(names = "--keep-indexes", description = "Keep each table's secondary indexes and foreign keys during its copy "
+            + "(slower; by default they are dropped and created again once every table is copied).")
+    boolean keepIndexes;
+
     @Option(names = "--no-snapshot", description = "Do not keep a copy of a SQLite old store before the first row moves.")
     boolean noSnapshot;
 
@@ -72,7 +76,7 @@ public final class BackfillCommand implements Callable<Integer> {
                     + "--max-rows-per-second at least 0");
         }
         List<TableProgress> done = copy(loaded, new LinkedHashSet<>(tables),
-                new Backfill.Settings(batchSize, parallel, maxRowsPerSecond, null), fromScratch, !noSnapshot);
+                new Backfill.Settings(batchSize, parallel, maxRowsPerSecond, null, !keepIndexes), fromScratch, !noSnapshot);
         return done.stream().allMatch(t -> t.state() == TableProgress.State.DONE) ? 0 : 1;
     }
 
