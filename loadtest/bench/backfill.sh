@@ -8,7 +8,8 @@
 # The dataset: users (integer key, email unique, ~200-byte payload, a timestamp, a real) and events
 # (integer key, a foreign key to users, a JSON payload), with a few indexes, as an application's
 # SQLite export has them. Every tool loads into a fresh database with the same tables, keys and
-# foreign keys created beforehand (pgloader creates its own, it does not copy constraints).
+# foreign keys created beforehand (pgloader creates its own, it does not copy constraints; it runs
+# with a 4 GB heap, since at a million rows its default one is exhausted).
 # Needs: PostgreSQL's server binaries (postgresql-15), pgloader, python3, a JDK >= 21 and Maven.
 set -euo pipefail
 source "$(dirname "$(readlink -f "$0")")/common.sh"
@@ -81,7 +82,7 @@ copy_s=$(seconds "$t0" "$t1")
 
 echo "pgloader ..."
 t0=$(date +%s%N)
-pgloader --quiet "sqlite://$work/app.db" "postgresql://postgres@127.0.0.1:$pg_port/pgloader" > "$work/pgloader.log" 2>&1 \
+pgloader --dynamic-space-size 4096 --quiet "sqlite://$work/app.db" "postgresql://postgres@127.0.0.1:$pg_port/pgloader" > "$work/pgloader.log" 2>&1 \
   || { echo "pgloader failed:"; tail -20 "$work/pgloader.log"; exit 1; }
 t1=$(date +%s%N)
 pgloader_s=$(seconds "$t0" "$t1")

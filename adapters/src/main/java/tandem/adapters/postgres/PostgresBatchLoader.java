@@ -140,15 +140,17 @@ final class PostgresBatchLoader implements BatchLoader {
     }
 
     /**
-     * Drops the table's indexes that no constraint owns and its foreign keys; returns the SQL that
-     * creates them again: the indexes first, then each foreign key added unvalidated and validated.
+     * Drops the table's indexes that are neither unique nor owned by a constraint, and its foreign
+     * keys; returns the SQL that creates them again: the indexes first, then each foreign key added
+     * unvalidated and validated. Unique indexes stay: they refuse a row at once, as they should.
      */
     private static List<String> defer(Connection c, Table target) throws SQLException {
         String table = PostgresCatalog.quote(target.name());
         List<String> restore = new ArrayList<>();
         List<String> drop = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT i.indexrelid::regclass::text, pg_get_indexdef("
-                + "i.indexrelid) FROM pg_index i WHERE i.indrelid = ?::regclass AND NOT i.indisprimary AND NOT EXISTS "
+                + "i.indexrelid) FROM pg_index i WHERE i.indrelid = ?::regclass AND NOT i.indisprimary AND NOT i.indisunique "
+                + "AND NOT EXISTS "
                 + "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
