@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times copying a SQLite database into PostgreSQL, in one run on one machine, three ways: pgloader
 # (Debian's package), a plain COPY FROM of the same rows as CSV (the ceiling: no conversion, no
-# conflict check), and tandem's backfill; then times tandem's verification of the copy.
+# conflict check), and tandem's backfill; then times tandem's verification of the copy; then the
+# same rows from PostgreSQL to PostgreSQL, pg_dump --data-only | psql against tandem's backfill.
 #
 #   loadtest/bench/backfill.sh [--users N]   (default 1000000; events are twice as many)
 #
@@ -112,6 +113,28 @@ t0=$(date +%s%N)
 t1=$(date +%s%N)
 verify_s=$(seconds "$t0" "$t1")
 
+echo "PostgreSQL to PostgreSQL: pg_dump --data-only | psql, and tandem backfill, from the COPY's database ..."
+for db in pgdump tandempg; do psql_pg -d postgres -c "CREATE DATABASE $db"; psql_pg -d $db -c "$schema"; done
+t0=$(date +%s%N)
+pg_dump -h 127.0.0.1 -p "$pg_port" -U postgres --data-only -t users -t events copy \
+  | psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres -d pgdump > "$work/pgdump.log" 2>&1
+t1=$(date +%s%N)
+pgdump_s=$(seconds "$t0" "$t1")
+cat > "$work/tandempg.yaml" <<YAML
+stores:
+  old:
+    url: jdbc:postgresql://127.0.0.1:$pg_port/copy
+    user: postgres
+  new:
+    url: jdbc:postgresql://127.0.0.1:$pg_port/tandempg
+    user: postgres
+YAML
+t0=$(date +%s%N)
+"$root/bin/tandem" backfill --config "$work/tandempg.yaml" > "$work/backfill-pg.log" 2>&1 \
+  || { echo "tandem backfill (PostgreSQL) failed:"; tail -20 "$work/backfill-pg.log"; exit 1; }
+t1=$(date +%s%N)
+tandempg_s=$(seconds "$t0" "$t1")
+
 rate() { awk -v r="$rows" -v s="$1" 'BEGIN { printf "%d", r / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }
 echo
@@ -120,5 +143,8 @@ printf '%-18s %10s %12s\n' "COPY FROM (csv)" "$copy_s" "$(rate "$copy_s")"
 printf '%-18s %10s %12s\n' "pgloader" "$pgloader_s" "$(rate "$pgloader_s")"
 printf '%-18s %10s %12s\n' "tandem backfill" "$tandem_s" "$(rate "$tandem_s")"
 printf '%-18s %10s %12s\n' "tandem verify" "$verify_s" "$(rate "$verify_s")"
+echo "PostgreSQL to PostgreSQL:"
+printf '%-18s %10s %12s\n' "pg_dump | psql" "$pgdump_s" "$(rate "$pgdump_s")"
+printf '%-18s %10s %12s\n' "tandem backfill" "$tandempg_s" "$(rate "$tandempg_s")"
 echo "backfill / pgloader: $(ratio "$tandem_s" "$pgloader_s")x; backfill / COPY: $(ratio "$tandem_s" "$copy_s")"
 echo "(tandem's times include starting its JVM, about a second; verify compares every row of both stores)"

@@ -146,6 +146,7 @@ final class PostgresBatchLoader implements BatchLoader {
      */
     private static List<String> defer(Connection c, Table target) throws SQLException {
         String table = PostgresCatalog.quote(target.name());
+        lockForDdl(c, target.name());
         List<String> restore = new ArrayList<>();
         List<String> drop = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT i.indexrelid::regclass::text, pg_get_indexdef("
@@ -184,6 +185,35 @@ final class PostgresBatchLoader implements BatchLoader {
         return restore;
     }
 
+    /**
+     * DDL on a table also locks the tables its foreign keys reference; a sync that wrote one of them
+     * and waits for the other would deadlock with it. So first the backfill locks of all of them,
+     * exclusive and in the order every sync takes them shared: a sync that got them finishes before
+     * the DDL starts, and one that did not waits before it touches a table.
+     */
+    private static void lockForDdl(Connection c, String table) throws SQLException {
+        List<String> tables = new ArrayList<>(List.of(table));
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT p.relname FROM pg_constraint k JOIN pg_class p "
+                + "ON p.oid = k.confrelid WHERE k.conrelid = ?::regclass AND k.contype = 'f'")) {
+            ps.setString(1, PostgresCatalog.quote(table));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?, l.h) FROM (SELECT DISTINCT "
+                + "hashtext(t) AS h FROM unnest(?::text[]) AS t) AS l ORDER BY l.h")) {
+            ps.setInt(1, LOCK_CLASS);
+            ps.setArray(2, c.createArrayOf("text", tables.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    // each row is one lock taken
+                }
+            }
+        }
+    }
+
     @Override
     public void restore(Table target) {
         List<String> deferred;
@@ -204,6 +234,7 @@ final class PostgresBatchLoader implements BatchLoader {
                 c.setAutoCommit(false);
                 try (Statement s = c.createStatement(); PreparedStatement done = c.prepareStatement("UPDATE " + TABLE
                         + " SET deferred = deferred[2:] WHERE table_name = ?")) {
+                    lockForDdl(c, target.name());
                     s.execute(statement.startsWith("CREATE") ? statement.replaceFirst("^CREATE (UNIQUE )?INDEX ",
                             "CREATE $1INDEX IF NOT EXISTS ") : statement);
                     done.setString(1, target.name());
