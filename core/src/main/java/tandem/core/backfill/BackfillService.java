@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 
 import org.slf4j.Logger;
@@ -104,25 +108,56 @@ public final class BackfillService implements AutoCloseable {
                 tables.add(t);
             }
         } else {
-            try {
-                for (BatchLoader.Checkpoint cp : target.batchLoader().checkpoints().values()) {
-                    Map<String, Object> t = new LinkedHashMap<>();
-                    t.put("table", cp.table());
-                    t.put("state", cp.state());
-                    t.put("rowsDone", cp.rowsRead());
-                    t.put("rowsTotal", Math.max(cp.rowsTotal(), cp.rowsRead()));
-                    t.put("rowsInserted", cp.rowsInserted());
-                    t.put("startedAt", cp.startedAt().toString());
-                    t.put("finishedAt", cp.finishedAt() == null ? null : cp.finishedAt().toString());
-                    tables.add(t);
-                }
-            } catch (RuntimeException e) {
-                status.put("checkpoints", "unreadable: " + e.getMessage()); // no control table yet, or the store is down
+            Known known = checkpoints();
+            if (known.error() != null) {
+                status.put("checkpoints", "unreadable: " + known.error()); // no control table yet, or the store is down
+            }
+            for (BatchLoader.Checkpoint cp : known.checkpoints().values()) {
+                Map<String, Object> t = new LinkedHashMap<>();
+                t.put("table", cp.table());
+                t.put("state", cp.state());
+                t.put("rowsDone", cp.rowsRead());
+                t.put("rowsTotal", Math.max(cp.rowsTotal(), cp.rowsRead()));
+                t.put("rowsInserted", cp.rowsInserted());
+                t.put("startedAt", cp.startedAt().toString());
+                t.put("finishedAt", cp.finishedAt() == null ? null : cp.finishedAt().toString());
+                t.put("deferred", cp.deferred().size());
+                tables.add(t);
             }
         }
         status.put("tables", tables);
         status.put("complete", complete(tables));
         return status;
+    }
+
+    /** The checkpoints as last read, and why the last read failed (null when it did not). */
+    private record Known(Map<String, BatchLoader.Checkpoint> checkpoints, String error, long readAtNanos) {
+    }
+
+    private static final long REFRESH_NANOS = 2_000_000_000L;
+    private final AtomicReference<Known> known = new AtomicReference<>(new Known(Map.of(), null, 0));
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final ExecutorService refresher = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon()
+            .name("tandem-backfill-status").factory());
+
+    /**
+     * The checkpoints as last read from the new store, read again in the background when older than
+     * two seconds: the status answers at once even while the new store hangs.
+     */
+    private Known checkpoints() {
+        Known k = known.get();
+        if (System.nanoTime() - k.readAtNanos() > REFRESH_NANOS && refreshing.compareAndSet(false, true)) {
+            refresher.execute(() -> {
+                try {
+                    known.set(new Known(target.batchLoader().checkpoints(), null, System.nanoTime()));
+                } catch (RuntimeException e) {
+                    known.set(new Known(known.get().checkpoints(), e.getMessage(), System.nanoTime()));
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        }
+        return known.get();
     }
 
     /** Every table mirrored by row has been copied. */
@@ -144,6 +179,7 @@ public final class BackfillService implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        refresher.shutdownNow();
         if (stop()) {
             try {
                 thread.join(30_000);
