@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -134,17 +133,7 @@ public final class PostgresSchemaDefinitions {
         }
 
         SchemaDefinition read() throws SQLException {
-            Map<Long, String> names = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n "
-                    + "ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
-                    + "ORDER BY c.relname")) {
-                ps.setString(1, schema);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        names.put(rs.getLong(1), rs.getString(2));
-                    }
-                }
-            }
+            Map<Long, String> names = PostgresSchemaReader.tables(c, schema);
             List<TableDefinition> tables = new ArrayList<>();
             List<String> warnings = new ArrayList<>();
             for (var e : names.entrySet()) {

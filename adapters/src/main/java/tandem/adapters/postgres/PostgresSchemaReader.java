@@ -43,8 +43,8 @@ final class PostgresSchemaReader {
     private PostgresSchemaReader() {
     }
 
-    static Schema read(Connection c) throws SQLException {
-        String schema = currentSchema(c);
+    /** The ordinary and partitioned tables of {@code schema} (not partitions), by oid, in name order. */
+    static Map<Long, String> tables(Connection c, String schema) throws SQLException {
         Map<Long, String> names = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT c.oid, c.relname FROM pg_class c JOIN pg_namespace n "
                 + "ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
@@ -56,6 +56,12 @@ final class PostgresSchemaReader {
                 }
             }
         }
+        return names;
+    }
+
+    static Schema read(Connection c) throws SQLException {
+        String schema = currentSchema(c);
+        Map<Long, String> names = tables(c, schema);
         if (names.isEmpty()) {
             return new Schema.Snapshot(Map.of(), Map.of());
         }
