@@ -31,7 +31,7 @@ public final class MetricNames {
     public static final String REPAIR_DRAINED = "tandem.repair.drained";
     /**
      * Transactions the drainer tried to sync, by {@code outcome} (synced, failed) and {@code cause}
-     * (none; foreign_key, unavailable, constraint, data, unreadable_key, other).
+     * (none; foreign_key, unavailable, transient, constraint, data, unreadable_key, other).
      */
     public static final String REPAIR_ATTEMPTS = "tandem.repair.attempts";
     /** State of the circuit breaker guarding the secondary: 0 closed, 1 open, 2 half-open. */

@@ -16,6 +16,8 @@ public enum SyncFailure {
     FOREIGN_KEY,
     /** The new store (or the old one) could not be reached or refused to work: the breaker's business. */
     UNAVAILABLE,
+    /** The new store gave up on the transaction for its own reasons (a deadlock, a serialization failure): try again. */
+    TRANSIENT,
     /** Another constraint of the new store refused a row (unique, check, not null). */
     CONSTRAINT,
     /** A value did not convert or fit the new store's column. */
@@ -32,7 +34,7 @@ public enum SyncFailure {
 
     /** Whether it drains without anyone's help once the rows it waits for arrive. */
     public boolean expected() {
-        return this == FOREIGN_KEY || this == UNAVAILABLE;
+        return this == FOREIGN_KEY || this == UNAVAILABLE || this == TRANSIENT;
     }
 
     public static SyncFailure of(Throwable e) {
@@ -45,7 +47,8 @@ public enum SyncFailure {
                     return FOREIGN_KEY;
                 }
                 String code = p.state().code();
-                return code.startsWith("23") ? CONSTRAINT : code.startsWith("22") ? DATA : OTHER;
+                return code.startsWith("40") ? TRANSIENT : code.startsWith("23") ? CONSTRAINT
+                        : code.startsWith("22") ? DATA : OTHER;
             }
         }
         return OTHER;
