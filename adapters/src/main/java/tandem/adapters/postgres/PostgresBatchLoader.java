@@ -326,14 +326,10 @@ final class PostgresBatchLoader implements BatchLoader {
 
     /** Whether the table has a row with any of these rows' keys (the mirror wrote it): one index probe each. */
     private boolean anyPresent(Connection c, Table target, List<Object[]> rows) throws SQLException {
-        int[] keyIndex = target.key().stream().mapToInt(target::indexOf).toArray();
+        int[] keyIndex = target.keyPositions();
         List<Key> batchKeys = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
-            List<Object> values = new ArrayList<>(keyIndex.length);
-            for (int k : keyIndex) {
-                values.add(row[k]);
-            }
-            batchKeys.add(new Key(values));
+            batchKeys.add(Key.at(row, keyIndex));
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + PostgresCatalog.quote(
                 target.name()) + " WHERE " + keys.keyMatch(c, target, "IN") + ")")) {

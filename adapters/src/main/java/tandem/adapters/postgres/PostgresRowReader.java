@@ -148,17 +148,13 @@ final class PostgresRowReader implements RowReader {
     private static void collect(ResultSet rs, Table table, Map<String, Key> requested, Map<Key, Object[]> rows)
             throws SQLException {
         List<Column> keyColumns = table.keyColumns();
-        int[] keyIndex = table.key().stream().mapToInt(table::indexOf).toArray();
+        int[] keyIndex = table.keyPositions();
         while (rs.next()) {
             Object[] row = new Object[table.columns().size()];
             for (int i = 0; i < row.length; i++) {
                 row[i] = PgJdbcValues.read(rs, i + 1, table.columns().get(i).type());
             }
-            List<Object> keyValues = new ArrayList<>(keyIndex.length);
-            for (int k : keyIndex) {
-                keyValues.add(row[k]);
-            }
-            Key key = requested.get(KeyCodec.canonical(keyColumns, new Key(keyValues)));
+            Key key = requested.get(KeyCodec.canonical(keyColumns, Key.at(row, keyIndex)));
             if (key != null) {
                 rows.put(key, row);
             }

@@ -61,7 +61,7 @@ final class SqliteRowReader implements RowReader {
         List<Column> keyColumns = table.keyColumns();
         ColumnType[] types = table.columns().stream().map(col -> TypeNames.declared(col.declaredType()))
                 .toArray(ColumnType[]::new);
-        int[] keyIndex = table.key().stream().mapToInt(table::indexOf).toArray();
+        int[] keyIndex = table.keyPositions();
         Map<String, Key> requested = new HashMap<>();
         for (Key key : keys) {
             requested.put(KeyCodec.canonical(keyColumns, key), key);
@@ -96,11 +96,7 @@ final class SqliteRowReader implements RowReader {
                         for (int i = 0; i < row.length; i++) {
                             row[i] = value(rs.getObject(i + 1), types[i], table.name(), table.columns().get(i).name());
                         }
-                        List<Object> keyValues = new ArrayList<>(keyIndex.length);
-                        for (int k : keyIndex) {
-                            keyValues.add(row[k]);
-                        }
-                        Key key = requested.get(KeyCodec.canonical(keyColumns, new Key(keyValues)));
+                        Key key = requested.get(KeyCodec.canonical(keyColumns, Key.at(row, keyIndex)));
                         if (key != null) {
                             rows.put(key, row);
                         }

@@ -1,5 +1,6 @@
 package tandem.core.mirror;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,6 +15,15 @@ public record Key(List<Object> values) implements Comparable<Key> {
 
     public static Key of(Object... values) {
         return new Key(List.of(values));
+    }
+
+    /** The key of {@code row}: its values at {@code positions} (a table's {@link Table#keyPositions()}). */
+    public static Key at(Object[] row, int[] positions) {
+        Object[] values = new Object[positions.length];
+        for (int k = 0; k < positions.length; k++) {
+            values[k] = row[positions[k]];
+        }
+        return new Key(Arrays.asList(values));
     }
 
     /** A stable order, so that locks on many keys are always taken in the same order. */

@@ -36,6 +36,11 @@ public record Table(String name, List<Column> columns, List<String> key, List<Li
         return i < 0 ? null : columns.get(i);
     }
 
+    /** The positions of the key columns among the columns, in key order. */
+    public int[] keyPositions() {
+        return key.stream().mapToInt(this::indexOf).toArray();
+    }
+
     public List<Column> keyColumns() {
         return key.stream().map(this::column).toList();
     }

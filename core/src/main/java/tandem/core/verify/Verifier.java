@@ -171,7 +171,7 @@ public final class Verifier {
         long t0 = System.nanoTime();
         Table target = table.target();
         List<PgType> types = target.columns().stream().map(Column::type).toList();
-        int[] sourceKeyIndex = table.source().key().stream().mapToInt(table.source()::indexOf).toArray();
+        int[] sourceKeyIndex = table.source().keyPositions();
         Tally tally = new Tally(settings.maxReported());
         Set<Key> toRepair = new LinkedHashSet<>();
         long oldCount = 0;
@@ -189,7 +189,7 @@ public final class Verifier {
             Map<Key, Object[]> wanted = new LinkedHashMap<>();
             Map<Key, Key> sourceKeys = new LinkedHashMap<>();
             for (Object[] sourceRow : page.rows()) {
-                Key sourceKey = keyOf(sourceRow, sourceKeyIndex);
+                Key sourceKey = Key.at(sourceRow, sourceKeyIndex);
                 Key targetKey = table.targetKey(sourceKey);
                 wanted.put(targetKey, table.targetRow(sourceRow));
                 sourceKeys.put(targetKey, sourceKey);
@@ -232,7 +232,7 @@ public final class Verifier {
     /** The new store's keys in its order, looked up in the old store: those it lacks are extra. */
     private void extras(MirroredTable table, Tally tally, Set<Key> toRepair) {
         Table target = table.target();
-        int[] keyIndex = target.key().stream().mapToInt(target::indexOf).toArray();
+        int[] keyIndex = target.keyPositions();
         String cursor = null;
         while (true) {
             PageReader.Page page = newPages.read(target, cursor, settings.batchSize());
@@ -241,7 +241,7 @@ public final class Verifier {
             }
             cursor = page.last();
             // the target key's values as the old store's key: its reader finds a value in any form it may be stored in
-            List<Key> keys = page.rows().stream().map(r -> keyOf(r, keyIndex)).toList();
+            List<Key> keys = page.rows().stream().map(r -> Key.at(r, keyIndex)).toList();
             Set<Key> present = new java.util.HashSet<>();
             for (Key k : oldRows.read(table.source(), keys).keySet()) {
                 present.add(table.targetKey(k));
@@ -281,14 +281,6 @@ public final class Verifier {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-    }
-
-    private static Key keyOf(Object[] row, int[] keyIndex) {
-        List<Object> values = new ArrayList<>(keyIndex.length);
-        for (int k : keyIndex) {
-            values.add(row[k]);
-        }
-        return new Key(values);
     }
 
     private static <T> List<List<T>> chunks(List<T> all, int size) {
