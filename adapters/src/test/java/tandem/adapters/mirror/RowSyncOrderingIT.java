@@ -271,7 +271,7 @@ class RowSyncOrderingIT {
                     expected.add(List.of(rs.getInt(1), rs.getInt(2), rs.getInt(3)));
                 }
             }
-            assertThat(expected).isNotEmpty();
+            // the keys may all end deleted (each write picks at random); assertNoRegressions proves writes were synced
             assertThat(rows(newDb)).isEqualTo(expected);
             assertNoRegressions();
         }
