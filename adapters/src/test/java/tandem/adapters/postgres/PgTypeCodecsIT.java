@@ -235,7 +235,10 @@ class PgTypeCodecsIT {
                 "23:59:59.9999999", "10:30:00+05", "2024-01-15 10:30", "1:02:03");
         sameReading(PgType.TIMESTAMP, "timestamp", "2024-01-15 10:30:00", "2024-01-15T10:30:00", "2024-01-15",
                 "2024-01-15 10:30:00.123456789", "2024-01-15 10:30:00+05:30", "2024-01-15T10:30:00Z",
-                "0044-03-15 10:30:00 BC", "infinity", "epoch", "2024-01-15 10:30:60", "2024-01-15 24:00");
+                "0044-03-15 10:30:00 BC", "infinity", "epoch", "2024-01-15 10:30:60", "2024-01-15 24:00",
+                // the plain form, which has a parser of its own
+                "2024-02-29 23:59:59", "2024-01-15 10:30:00.5", "2024-01-15T10:30:00.123456", "0001-01-01 00:00:00",
+                "9999-12-31 23:59:59.999999", "2024-01-15 10:30:00.1234565", "1999-12-31 23:59:59.000001");
         for (String zone : List.of("UTC", "America/New_York", "Asia/Kolkata")) {
             execute("SET TimeZone = '" + zone + "'");
             PgSessionSettings s = PgSessionSettings.DEFAULT.with("TimeZone", zone);
@@ -263,7 +266,9 @@ class PgTypeCodecsIT {
         sameRejection(PgType.UUID, "uuid", "xyz", " a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1");
         sameRejection(PgType.DATE, "date", "2024-02-30", "0000-01-01", "4714-11-23 BC", "2024-13-01", "hello");
         sameRejection(PgType.TIME, "time", "24:00:01", "25:00", "10:60");
-        sameRejection(PgType.TIMESTAMP, "timestamp", "2024-01-15 25:00", "294277-01-01 00:00");
+        sameRejection(PgType.TIMESTAMP, "timestamp", "2024-01-15 25:00", "294277-01-01 00:00", "2023-02-29 10:00:00",
+                "2024-04-31 00:00:00", "0000-01-01 00:00:00", "2024-01-15 10:30:61", "2024-01-15 10:60:00",
+                "2024-1a-15 10:30:00");
         sameRejection(PgType.TIMESTAMPTZ, "timestamptz", "2024-01-15 10:30:00+16");
         sameRejection(PgType.BYTEA, "bytea", "\\x0", "\\xzz", "a\\b");
         sameRejection(PgType.INT4_ARRAY, "int4[]", "{1,2", "{{1},{2,3}}", "1,2", "{1}}");

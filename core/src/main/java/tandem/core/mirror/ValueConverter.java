@@ -74,6 +74,9 @@ public final class ValueConverter {
     }
 
     private static Object to(PgType to, Object value) {
+        if (PgValues.isExact(to, value)) {
+            return value; // already as the type holds it: the round trip below would give it back
+        }
         switch (to) {
             case UNKNOWN:
                 return value;

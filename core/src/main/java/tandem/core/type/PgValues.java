@@ -173,6 +173,34 @@ public final class PgValues {
         };
     }
 
+    /**
+     * Whether {@code value} is already what {@link #decodeBinary} gives back for its binary form as
+     * {@code type}, so that a conversion to the type may keep it as it is: a Long as int8, a String
+     * PostgreSQL can store as text or json, a timestamp in PostgreSQL's range at whole microseconds.
+     * False only means the round trip must decide.
+     */
+    public static boolean isExact(PgType type, Object value) {
+        return switch (type) {
+            case BOOL -> value instanceof Boolean;
+            case INT2 -> value instanceof Short;
+            case INT4 -> value instanceof Integer;
+            case INT8 -> value instanceof Long;
+            case FLOAT4 -> value instanceof Float;
+            case FLOAT8 -> value instanceof Double;
+            case TEXT, VARCHAR, JSON, JSONB -> value instanceof String s && Utf8.storable(s);
+            case UUID -> value instanceof java.util.UUID;
+            case DATE -> value instanceof java.time.LocalDate d && inCommonRange(d.getYear());
+            case TIMESTAMP -> value instanceof java.time.LocalDateTime t && t.getNano() % 1000 == 0
+                    && inCommonRange(t.getYear());
+            default -> false;
+        };
+    }
+
+    /** Years both PostgreSQL's timestamp (4713 BC to 294276 AD) and date hold, with a year's margin. */
+    private static boolean inCommonRange(int year) {
+        return year > -4712 && year < 294276;
+    }
+
     /** The value of binary data a client sent, as the type's receive function reads it; null for null. */
     public static Object decodeBinary(PgType type, byte[] b) {
         if (b == null) {

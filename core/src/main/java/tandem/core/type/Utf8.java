@@ -13,6 +13,24 @@ final class Utf8 {
     }
 
     static byte[] encode(String s) {
+        check(s);
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether PostgreSQL text can hold {@code s}: no NUL, no unpaired surrogate. */
+    static boolean storable(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c == 0 || Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < n
+                    && Character.isLowSurrogate(s.charAt(++i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void check(String s) {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
@@ -27,7 +45,6 @@ final class Utf8 {
                 }
             }
         }
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Decodes, refusing what PostgreSQL's UTF8 verifier refuses. */

@@ -34,12 +34,14 @@ import tandem.core.type.PgType;
 
 /**
  * Proves that the two stores hold the same rows: every row of each table mirrored by row, read
- * from the old store in its key order a page at a time, converted to the new store's types, and
- * looked up by key in the new store; each pair compared column by column by meaning
+ * from both stores in key order a page at a time and merged by key (a sort-merge join), the old
+ * store's rows converted to the new store's types; each pair compared column by column by meaning
  * ({@link Equivalence}, as shadow reads compare). A key only the old store has is missing in the
- * new; when the new store has more rows than were found, its own keys are read in its order and
- * looked up in the old store to name the extra ones. With {@code repair}, every differing key is
- * copied again through {@link RowSync} (as the mirror copies it) and verified once more.
+ * new, one only the new store has is extra. Where the two stores order a table's keys differently
+ * (text keys under a PostgreSQL collation other than "C"), the old store's keys are looked up in
+ * the new store instead, and the new store's in the old to name the extra ones. With {@code repair},
+ * every differing key is copied again through {@link RowSync} (as the mirror copies it) and
+ * verified once more.
  *
  * <p>Every row is compared, not a checksum of a chunk: the stores spell values differently (0/1
  * and false/true, text and uuid, json key order), so one store's checksum cannot be compared with
@@ -169,52 +171,18 @@ public final class Verifier {
 
     private TableReport verify(MirroredTable table, boolean repair, ExecutorService readers) {
         long t0 = System.nanoTime();
-        Table target = table.target();
-        List<PgType> types = target.columns().stream().map(Column::type).toList();
-        int[] sourceKeyIndex = table.source().keyPositions();
-        Tally tally = new Tally(settings.maxReported());
-        Set<Key> toRepair = new LinkedHashSet<>();
-        long oldCount = 0;
-        CompletableFuture<PageReader.Page> next = CompletableFuture.supplyAsync(() -> oldPages.read(table.source(),
-                null, settings.batchSize()), readers);
-        while (true) {
-            PageReader.Page page = join(next);
-            if (page.isEmpty()) {
-                break;
-            }
-            String after = page.last();
-            next = CompletableFuture.supplyAsync(() -> oldPages.read(table.source(), after, settings.batchSize()),
-                    readers);
-            oldCount += page.rows().size();
-            Map<Key, Object[]> wanted = new LinkedHashMap<>();
-            Map<Key, Key> sourceKeys = new LinkedHashMap<>();
-            for (Object[] sourceRow : page.rows()) {
-                Key sourceKey = Key.at(sourceRow, sourceKeyIndex);
-                Key targetKey = table.targetKey(sourceKey);
-                wanted.put(targetKey, table.targetRow(sourceRow));
-                sourceKeys.put(targetKey, sourceKey);
-            }
-            Map<Key, Object[]> found = newRows.read(target, wanted.keySet());
-            for (Map.Entry<Key, Object[]> e : wanted.entrySet()) {
-                Object[] other = found.get(e.getKey());
-                if (other == null) {
-                    tally.missing(e.getKey());
-                    toRepair.add(sourceKeys.get(e.getKey()));
-                    continue;
-                }
-                tally.compared++;
-                List<Integer> columns = Equivalence.differingColumns(types, e.getValue(), other);
-                if (!columns.isEmpty()) {
-                    tally.differs(e.getKey(), columns.stream().map(i -> new ColumnDifference(target.columns().get(i)
-                            .name(), Equivalence.show(e.getValue()[i]), Equivalence.show(other[i]))).toList());
-                    toRepair.add(sourceKeys.get(e.getKey()));
-                }
-            }
+        List<PgType> types = table.target().columns().stream().map(Column::type).toList();
+        Comparison comparison = new Comparison(table, types, settings.maxReported());
+        try {
+            merge(comparison, readers);
+        } catch (OutOfOrder e) {
+            log.info("verify: {}: the stores order its keys differently ({}); comparing by looking each key up instead",
+                    table.name(), e.getMessage());
+            comparison = new Comparison(table, types, settings.maxReported());
+            lookUp(comparison, readers);
         }
-        long newCount = newPages.count(target);
-        if (newCount > oldCount - tally.missing) {
-            extras(table, tally, toRepair);
-        }
+        Tally tally = comparison.tally;
+        Set<Key> toRepair = comparison.toRepair;
         long repaired = 0;
         long still = 0;
         if (repair && !toRepair.isEmpty()) {
@@ -224,9 +192,108 @@ public final class Verifier {
             still = stillDiffering(table, toRepair, types);
             repaired = toRepair.size() - still;
         }
-        return new TableReport(target.name(), oldCount, newCount, tally.compared, tally.missing, tally.extra,
-                tally.differing, List.copyOf(tally.examples), repaired, still,
+        return new TableReport(table.target().name(), comparison.oldRows, comparison.newRows, tally.compared,
+                tally.missing, tally.extra, tally.differing, List.copyOf(tally.examples), repaired, still,
                 Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * Both stores read in key order at once and merged, as a sort-merge join: a key only the old
+     * store has is missing, one only the new store has is extra. Each store reads its next page
+     * while this one is compared. Throws {@link OutOfOrder} as soon as either store's order is not
+     * {@link KeyOrder}'s (text keys under a PostgreSQL collation other than "C", keys of mixed
+     * kinds in SQLite), before anything was counted twice.
+     */
+    private void merge(Comparison comparison, ExecutorService readers) {
+        MirroredTable table = comparison.table;
+        int[] targetKeyIndex = table.target().keyPositions();
+        int[] sourceKeyIndex = table.source().keyPositions();
+        RowStream olds = new RowStream(oldPages, table.source(), settings.batchSize(), readers);
+        RowStream news = new RowStream(newPages, table.target(), settings.batchSize(), readers);
+        List<Object> lastOld = null;
+        List<Object> lastNew = null;
+        Object[] oldRow = olds.next() == null ? null : table.targetRow(olds.current());
+        Object[] newRow = news.next();
+        while (oldRow != null || newRow != null) {
+            List<Object> oldKey = oldRow == null ? null : Key.at(oldRow, targetKeyIndex).values();
+            List<Object> newKey = newRow == null ? null : Key.at(newRow, targetKeyIndex).values();
+            int order = oldKey == null ? 1 : newKey == null ? -1 : compare(oldKey, newKey);
+            if (order <= 0) {
+                lastOld = ascending("old", lastOld, oldKey);
+            }
+            if (order >= 0) {
+                lastNew = ascending("new", lastNew, newKey);
+            }
+            if (order == 0) {
+                comparison.compare(Key.at(olds.current(), sourceKeyIndex), oldRow, newRow);
+            } else if (order < 0) {
+                comparison.missing(Key.at(olds.current(), sourceKeyIndex), new Key(oldKey));
+            } else {
+                comparison.extra(new Key(newKey));
+            }
+            if (order <= 0) {
+                comparison.oldRows++;
+                oldRow = olds.next() == null ? null : table.targetRow(olds.current());
+            }
+            if (order >= 0) {
+                comparison.newRows++;
+                newRow = news.next();
+            }
+        }
+    }
+
+    private static List<Object> ascending(String store, List<Object> last, List<Object> key) {
+        if (last != null && compare(last, key) >= 0) {
+            throw new OutOfOrder("the " + store + " store gave " + key + " after " + last);
+        }
+        return key;
+    }
+
+    private static int compare(List<Object> a, List<Object> b) {
+        if (a.size() == 1 && a.get(0) instanceof Long x && b.get(0) instanceof Long y) {
+            return Long.compare(x, y); // the usual key, without a detour through canonical forms
+        }
+        try {
+            return KeyOrder.compare(a, b);
+        } catch (IllegalArgumentException e) {
+            throw new OutOfOrder(e.getMessage());
+        }
+    }
+
+    /**
+     * The old store read in key order, each page's keys looked up in the new store; then, when the
+     * new store has more rows than were found, its keys looked up in the old store to name the extra.
+     */
+    private void lookUp(Comparison comparison, ExecutorService readers) {
+        MirroredTable table = comparison.table;
+        Table target = table.target();
+        int[] sourceKeyIndex = table.source().keyPositions();
+        RowStream olds = new RowStream(oldPages, table.source(), settings.batchSize(), readers);
+        List<Object[]> page;
+        while (!(page = olds.nextPage()).isEmpty()) {
+            comparison.oldRows += page.size();
+            Map<Key, Object[]> wanted = new LinkedHashMap<>();
+            Map<Key, Key> sourceKeys = new LinkedHashMap<>();
+            for (Object[] sourceRow : page) {
+                Key sourceKey = Key.at(sourceRow, sourceKeyIndex);
+                Key targetKey = table.targetKey(sourceKey);
+                wanted.put(targetKey, table.targetRow(sourceRow));
+                sourceKeys.put(targetKey, sourceKey);
+            }
+            Map<Key, Object[]> found = newRows.read(target, wanted.keySet());
+            for (Map.Entry<Key, Object[]> e : wanted.entrySet()) {
+                Object[] other = found.get(e.getKey());
+                if (other == null) {
+                    comparison.missing(sourceKeys.get(e.getKey()), e.getKey());
+                } else {
+                    comparison.compare(sourceKeys.get(e.getKey()), e.getValue(), other);
+                }
+            }
+        }
+        comparison.newRows = newPages.count(target);
+        if (comparison.newRows > comparison.oldRows - comparison.tally.missing) {
+            extras(table, comparison.tally, comparison.toRepair);
+        }
     }
 
     /** The new store's keys in its order, looked up in the old store: those it lacks are extra. */
@@ -275,20 +342,110 @@ public final class Verifier {
         return still;
     }
 
-    private static PageReader.Page join(CompletableFuture<PageReader.Page> page) {
-        try {
-            return page.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
-    }
-
     private static <T> List<List<T>> chunks(List<T> all, int size) {
         List<List<T>> out = new ArrayList<>();
         for (int from = 0; from < all.size(); from += size) {
             out.add(all.subList(from, Math.min(all.size(), from + size)));
         }
         return out;
+    }
+
+    /** One table's comparison so far: rows read from each store, what differs, and the keys to copy again. */
+    private static final class Comparison {
+        final MirroredTable table;
+        final List<PgType> types;
+        final Tally tally;
+        final Set<Key> toRepair = new LinkedHashSet<>();
+        long oldRows;
+        long newRows;
+
+        Comparison(MirroredTable table, List<PgType> types, int maxReported) {
+            this.table = table;
+            this.types = types;
+            this.tally = new Tally(maxReported);
+        }
+
+        /** Both stores have the key: its rows, as the new store's types, compared column by column. */
+        void compare(Key sourceKey, Object[] expected, Object[] found) {
+            tally.compared++;
+            List<Integer> columns = Equivalence.differingColumns(types, expected, found);
+            if (!columns.isEmpty()) {
+                List<Column> names = table.target().columns();
+                tally.differs(table.targetKey(sourceKey), columns.stream().map(i -> new ColumnDifference(
+                        names.get(i).name(), Equivalence.show(expected[i]), Equivalence.show(found[i]))).toList());
+                toRepair.add(sourceKey);
+            }
+        }
+
+        void missing(Key sourceKey, Key targetKey) {
+            tally.missing(targetKey);
+            toRepair.add(sourceKey);
+        }
+
+        void extra(Key targetKey) {
+            tally.extra(targetKey);
+            toRepair.add(targetKey);
+        }
+    }
+
+    /** A table's rows in key order from one store, the next page read in the background while this one is used. */
+    private static final class RowStream {
+        private final PageReader reader;
+        private final Table table;
+        private final int pageSize;
+        private final ExecutorService readers;
+        private CompletableFuture<PageReader.Page> next;
+        private List<Object[]> rows = List.of();
+        private int position;
+        private Object[] current;
+
+        RowStream(PageReader reader, Table table, int pageSize, ExecutorService readers) {
+            this.reader = reader;
+            this.table = table;
+            this.pageSize = pageSize;
+            this.readers = readers;
+            this.next = read(null);
+        }
+
+        /** The next row (also {@link #current()}), or null after the last. */
+        Object[] next() {
+            if (position == rows.size()) {
+                rows = nextPage();
+                position = 0;
+            }
+            current = position < rows.size() ? rows.get(position++) : null;
+            return current;
+        }
+
+        Object[] current() {
+            return current;
+        }
+
+        /** The next page's rows, empty after the last. */
+        List<Object[]> nextPage() {
+            if (next == null) {
+                return List.of();
+            }
+            PageReader.Page page;
+            try {
+                page = next.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            next = page.isEmpty() || page.rows().size() < pageSize ? null : read(page.last());
+            return page.rows();
+        }
+
+        private CompletableFuture<PageReader.Page> read(String after) {
+            return CompletableFuture.supplyAsync(() -> reader.read(table, after, pageSize), readers);
+        }
+    }
+
+    /** A store did not give its keys in {@link KeyOrder}: the merge cannot pair them. */
+    private static final class OutOfOrder extends RuntimeException {
+        OutOfOrder(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** Counts of one table's differences, and the first few of them. */
