@@ -33,6 +33,8 @@ import tandem.core.metrics.MetricNames;
 import tandem.core.mirror.MirrorService;
 import tandem.core.mirror.RowSync;
 import tandem.core.route.ReadShare;
+import tandem.core.session.AdmissionGate;
+import tandem.core.session.SessionPolicy;
 import tandem.core.sql.ClassificationCache;
 import tandem.core.store.SessionSettings;
 import tandem.core.store.SqlSession;
@@ -49,7 +51,6 @@ import tandem.proxy.admin.MigrationRoutes;
 import tandem.proxy.admin.VerifyRoutes;
 import tandem.proxy.auth.ScramCredentials;
 import tandem.proxy.backend.BackendPool;
-import tandem.proxy.backend.Mirroring;
 import tandem.proxy.backend.RelayBackend;
 import tandem.proxy.backend.Routing;
 import tandem.proxy.backend.StatementNames;
@@ -141,8 +142,7 @@ public final class TandemServer implements AutoCloseable {
                 if (newStore != null) {
                     secondaryPool = relayPool(config.newStore(), newStore, maxMessageSize, group);
                     registerPoolGauges(metrics, secondaryPool);
-                    routing = new Routing(mirror.router(), secondaryPool, metrics.route("secondary", newStore.name()),
-                            mirror.shadow());
+                    routing = new Routing(secondaryPool, metrics.route("secondary", newStore.name()));
                 }
             }
             AtomicInteger clients = new AtomicInteger();
@@ -154,7 +154,7 @@ public final class TandemServer implements AutoCloseable {
             }
             SessionContext context = new SessionContext(config.database(), credentials(config.users()),
                     config.limits().maxClientConnections(), clients, new CancelRegistry(),
-                    backends(config.oldStore(), oldStore, pool, metrics.route("primary", oldStore.name()), routing, mirror));
+                    backends(config.oldStore(), oldStore, pool, metrics.route("primary", oldStore.name()), routing, mirror, new AdmissionGate()));
             Channel listener = listen(config, context, maxMessageSize, group);
             AdminRoutes routes = new AdminRoutes();
             HealthRoutes.register(routes, oldStore, newStore);
@@ -220,17 +220,17 @@ public final class TandemServer implements AutoCloseable {
      * with a new store, both capture the writes they make on mirrored tables.
      */
     private static BackendFactory backends(StoreConfig storeConfig, Store store, BackendPool pool,
-            ProxyMetrics.Route meters, Routing routing, MirrorService mirror) {
+            ProxyMetrics.Route meters, Routing routing, MirrorService mirror, AdmissionGate gate) {
         ClassificationCache classifier = new ClassificationCache();
+        SessionPolicy policy = mirror == null ? SessionPolicy.passThrough(gate) : mirror.policy(gate);
         if (pool == null) {
             Function<SessionSettings, SqlSession> sessions = mirror == null ? store::openSession
-                    : settings -> mirror.mirrored(store.openSession(settings), classifier);
+                    : settings -> mirror.mirrored(store.openSession(settings), policy, classifier);
             return session -> new EmulatedBackend(session, sessions, classifier, meters);
         }
         boolean byTransaction = storeConfig.pool().mode() == PoolMode.TRANSACTION;
         StatementNames names = new StatementNames(100_000);
-        Mirroring mirroring = mirror == null ? null : new Mirroring(mirror.rewriter(), mirror.sync(), mirror::refused);
-        return session -> new RelayBackend(session, pool, byTransaction, names, classifier, meters, routing, mirroring);
+        return session -> new RelayBackend(session, pool, byTransaction, names, classifier, meters, routing, policy);
     }
 
     private static void registerPoolGauges(ProxyMetrics metrics, BackendPool pool) {

@@ -38,6 +38,11 @@ public record Changes(String token, Map<String, Set<Key>> keysByTable) {
             return this;
         }
 
+        /** The transaction's token, or null before one was given. */
+        public String token() {
+            return token;
+        }
+
         public Builder add(String table, Key key) {
             keys.computeIfAbsent(table, t -> new TreeSet<>()).add(key);
             return this;

@@ -16,6 +16,8 @@ import tandem.config.MigrationConfig;
 import tandem.core.metrics.MetricNames;
 import tandem.core.route.ReadRouter;
 import tandem.core.route.ReadShare;
+import tandem.core.session.AdmissionGate;
+import tandem.core.session.SessionPolicy;
 import tandem.core.sql.ClassificationCache;
 import tandem.core.store.ReadQueries;
 import tandem.core.store.SqlSession;
@@ -104,10 +106,6 @@ public final class MirrorService implements AutoCloseable {
         return tables;
     }
 
-    public WriteRewriter rewriter() {
-        return rewriter;
-    }
-
     public CommitSync sync() {
         return mirror::committed;
     }
@@ -120,31 +118,20 @@ public final class MirrorService implements AutoCloseable {
         return drainer;
     }
 
-    /** Counts a statement refused because it cannot be mirrored. */
-    public void refused() {
-        refused.increment();
+    /** A primary session that is not relayed (SQLite), made to carry out {@code policy}: mirror its writes, route its reads. */
+    public SqlSession mirrored(SqlSession session, SessionPolicy policy, ClassificationCache classifier) {
+        return new MirroredSession(session, policy, classifier, secondaryReads, Counter.builder(MetricNames.QUERIES)
+                .tag("route", "secondary").tag("outcome", "ok").register(registry));
     }
 
     /**
-     * Where reads may go: to the secondary only for tables mirrored by row (one mirrored by
+     * What sessions do with their statements while this mirror runs, their admission through
+     * {@code gate}: reads go to the secondary only for tables mirrored by row (one mirrored by
      * statement may differ in defaults and now()) and without pending repairs.
      */
-    public ReadRouter router() {
-        return router;
-    }
-
-    /** Shadow reads, or null when {@code migration.shadow.sample} is 0. */
-    public ShadowReads shadow() {
-        return shadow;
-    }
-
-    /** A primary session that is not relayed (SQLite), made to mirror its writes and route its reads. */
-    public SqlSession mirrored(SqlSession session, ClassificationCache classifier) {
-        MirroredSession.Reads reads = new MirroredSession.Reads(router, secondaryReads, shadow,
-                Counter.builder(MetricNames.QUERIES).tag("route", "secondary").tag("outcome", "ok").register(registry),
-                Counter.builder(MetricNames.QUERIES).tag("route", "secondary").tag("outcome", "fallback")
-                        .register(registry));
-        return new MirroredSession(session, rewriter, classifier, sync(), this::refused, reads);
+    public SessionPolicy policy(AdmissionGate gate) {
+        return new SessionPolicy(router, shadow, rewriter, sync(), refused, Counter.builder(MetricNames.QUERIES)
+                .tag("route", "secondary").tag("outcome", "fallback").register(registry), gate);
     }
 
     /** The mirror's part of {@code GET /api/status}. */

@@ -6,15 +6,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.Counter;
 import tandem.core.error.ProxyException;
-import tandem.core.route.ReadRouter;
-import tandem.core.route.Route;
+import tandem.core.error.SqlState;
+import tandem.core.session.SessionPolicy;
+import tandem.core.session.SessionWrites;
 import tandem.core.session.TransactionStatus;
 import tandem.core.sql.Classification;
 import tandem.core.sql.ClassificationCache;
@@ -24,16 +24,16 @@ import tandem.core.store.ReadQueries;
 import tandem.core.store.SqlSession;
 import tandem.core.type.PgSessionSettings;
 import tandem.core.type.PgType;
-import tandem.core.verify.ShadowReads;
 
 /**
- * An emulated session on a primary that is not PostgreSQL (SQLite), made to mirror: the same job
- * the relay does for a PostgreSQL primary, at the statement level instead of the wire level.
+ * An emulated session on a primary that is not PostgreSQL (SQLite), made to mirror: it carries out
+ * the {@link SessionPolicy}'s decisions at the statement level, as the relay carries them out at the
+ * wire level for a PostgreSQL primary.
  *
  * <p>A write on a mirrored table runs rewritten so that it returns its keys; the keys are taken
  * out of what the client sees and written to the repair log by the same session, in the client's
  * transaction, under a token tandem makes up per transaction (SQLite has no transaction id). When
- * the transaction commits, {@link #endBatch} hands its keys to the mirror and returns only once
+ * the transaction commits, {@link #endBatch} hands its keys to the mirror ({@link SessionWrites}) and returns only once
  * they are synced or queued, so the client's ReadyForQuery, and with it the acknowledgement of its
  * commit, waits for the secondary exactly as long as the mirror timeout allows.
  *
@@ -55,47 +55,36 @@ public final class MirroredSession implements SqlSession {
     private static final int LOG_CHUNK = 64;
 
     private final SqlSession inner;
-    private final WriteRewriter rewriter;
+    private final SessionPolicy policy;
     private final ClassificationCache classifier;
-    private final CommitSync sync;
-    private final Runnable onRefusal;
-    private final Reads reads;
-
-    private final Changes.Builder changes = new Changes.Builder();
-    private final List<RowWriter.Replay> replays = new ArrayList<>();
-    private final List<Committed> committed = new ArrayList<>();
-    private String token;
+    private final ReadQueries secondary;
+    private final Counter servedBySecondary;
+    private final SessionWrites writes;
     private final Map<Integer, PreparedSql> logInserts = new HashMap<>();
     private boolean wroteInBatch;
     /** Inside an explicit transaction block (the inner session reports its implicit ones as transactions too). */
     private boolean inBlock;
-
-    private record Committed(Changes changes, List<RowWriter.Replay> replays) {
-    }
+    /** Admitted by the policy's gate: from the first batch outside a transaction until the session is idle again. */
+    private boolean admitted;
 
     /**
-     * Where reads may go besides the primary.
-     *
-     * @param shadow null when no reads are compared
+     * @param secondary where reads routed to the secondary run (unused when the policy routes none)
+     * @param servedBySecondary reads the secondary served
      */
-    public record Reads(ReadRouter router, ReadQueries secondary, ShadowReads shadow, Counter servedBySecondary,
-            Counter failedOnSecondary) {
-    }
-
-    public MirroredSession(SqlSession inner, WriteRewriter rewriter, ClassificationCache classifier, CommitSync sync,
-            Runnable onRefusal, Reads reads) {
+    public MirroredSession(SqlSession inner, SessionPolicy policy, ClassificationCache classifier,
+            ReadQueries secondary, Counter servedBySecondary) {
         this.inner = inner;
-        this.rewriter = rewriter;
+        this.policy = policy;
         this.classifier = classifier;
-        this.sync = sync;
-        this.onRefusal = onRefusal;
-        this.reads = reads;
+        this.secondary = secondary;
+        this.servedBySecondary = servedBySecondary;
+        this.writes = policy.writes();
     }
 
     @Override
     public PreparedSql prepare(String sql, List<PgType> parameterTypes) {
         Classification classification = classifier.classify(sql);
-        WritePlan plan = rewriter.plan(sql, classification);
+        WritePlan plan = policy.plan(sql, classification);
         return switch (plan) {
             case WritePlan.Pass pass -> {
                 PreparedSql prepared = inner.prepare(sql, parameterTypes);
@@ -106,11 +95,7 @@ public final class MirroredSession implements SqlSession {
                 yield classification.kind() == StatementKind.READ && !classification.lockingRead()
                         ? new ReadSql(prepared, sql, classification) : prepared;
             }
-            case WritePlan.Refuse refusal -> {
-                log.warn("refused a statement on mirrored table {}: {}", refusal.table(), refusal.message());
-                onRefusal.run();
-                throw refusal.error();
-            }
+            case WritePlan.Refuse refusal -> throw refusal.error();
             case WritePlan.Capture capture -> new CapturedSql(inner.prepare(capture.sql(), parameterTypes), capture);
             case WritePlan.Replay replay -> new ReplayedSql(inner.prepare(sql, parameterTypes), sql);
         };
@@ -119,6 +104,16 @@ public final class MirroredSession implements SqlSession {
     @Override
     public void beginBatch(boolean writes) {
         inBlock = inner.status() != TransactionStatus.IDLE;
+        if (!admitted) {
+            try {
+                policy.gate().admitWaiting(); // a cutover may be holding new transactions back
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProxyException(SqlState.QUERY_CANCELED, "canceled while waiting for tandem to admit a "
+                        + "new transaction");
+            }
+            admitted = true;
+        }
         inner.beginBatch(writes);
     }
 
@@ -135,7 +130,7 @@ public final class MirroredSession implements SqlSession {
         }
         if (statement instanceof ReplayedSql replayed) {
             Cursor cursor = inner.execute(replayed.inner, parameters);
-            replays.add(new RowWriter.Replay(replayed.clientSql, parameters));
+            writes.replay(replayed.clientSql, parameters);
             return cursor;
         }
         if (statement instanceof TransactionSql control) {
@@ -153,28 +148,21 @@ public final class MirroredSession implements SqlSession {
     }
 
     private Cursor read(ReadSql statement, List<Object> parameters) {
-        if (reads == null) {
-            return inner.execute(statement.inner, parameters);
-        }
         List<Classification> batch = List.of(statement.classification);
-        boolean inTransaction = wroteInBatch || inBlock;
-        if (reads.router().route(batch, inTransaction) == Route.SECONDARY) {
-            try {
-                Cursor served = SecondaryCursor.open(reads.secondary(), statement.clientSql, parameters,
-                        statement.inner.columns());
-                reads.servedBySecondary().increment();
-                return served;
-            } catch (ProxyException e) {
-                reads.failedOnSecondary().increment();
-                if (e.state().code().startsWith("08") && reads.router().pauseAfterFailure()) {
-                    log.warn("the new store is unavailable ({}); reads stay on the old store for {} s", e.getMessage(),
-                            ReadRouter.PAUSE_AFTER_FAILURE.toSeconds());
-                } else {
-                    log.debug("a read failed on the new store and ran on the old one: {}", e.getMessage());
+        switch (policy.route(batch, wroteInBatch || inBlock)) {
+            case SECONDARY -> {
+                try {
+                    Cursor served = SecondaryCursor.open(secondary, statement.clientSql, parameters,
+                            statement.inner.columns());
+                    servedBySecondary.increment();
+                    return served;
+                } catch (ProxyException e) {
+                    policy.secondaryFailed(e.getMessage(), e.state().code().startsWith("08"));
                 }
             }
-        } else if (reads.shadow() != null && reads.router().eligible(batch, inTransaction) && reads.shadow().sampled()) {
-            reads.shadow().submit(statement.clientSql, parameters, statement.classification);
+            case PRIMARY_AND_SHADOW -> policy.shadow(statement.clientSql, parameters, statement.classification);
+            case PRIMARY -> {
+            }
         }
         return inner.execute(statement.inner, parameters);
     }
@@ -216,9 +204,10 @@ public final class MirroredSession implements SqlSession {
     }
 
     private void logKeys(String table, List<Key> keys) {
+        String token = writes.token();
         if (token == null) {
             token = "sqlite-" + UUID.randomUUID();
-            changes.token(token);
+            writes.token(token);
         }
         for (int from = 0, size; from < keys.size(); from += size) {
             size = Integer.highestOneBit(Math.min(LOG_CHUNK, keys.size() - from));
@@ -234,7 +223,7 @@ public final class MirroredSession implements SqlSession {
                     // no rows: the insert has run once the cursor is read
                 }
             }
-            chunk.forEach(key -> changes.add(table, key));
+            chunk.forEach(key -> writes.key(table, key));
         }
     }
 
@@ -259,43 +248,23 @@ public final class MirroredSession implements SqlSession {
         TransactionStatus status = inner.endBatch(failed);
         if (status == TransactionStatus.IDLE) {
             if (failed) {
-                forget();
+                writes.rolledBack();
             } else {
-                commit();
+                writes.committed();
             }
         }
-        syncCommitted();
+        // blocks the session's thread (a platform thread of its own) until the client may hear of its commits
+        writes.syncCommitted().join();
+        if (status == TransactionStatus.IDLE) {
+            leaveGate();
+        }
         return status;
     }
 
-    /** The transaction committed: its keys wait for {@link #syncCommitted} at the end of the batch. */
-    private void commit() {
-        if (!changes.isEmpty() || !replays.isEmpty()) {
-            committed.add(new Committed(changes.build(), List.copyOf(replays)));
-        }
-        forget();
-    }
-
-    private void forget() {
-        changes.clear();
-        replays.clear();
-        token = null;
-    }
-
-    /** Blocks the session's thread (a platform thread of its own) until the mirror says the client may hear of it. */
-    private void syncCommitted() {
-        if (committed.isEmpty()) {
-            return;
-        }
-        CompletableFuture<?>[] syncs = committed.stream()
-                .map(c -> sync.committed(c.changes(), c.replays()).toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
-        committed.clear();
-        try {
-            CompletableFuture.allOf(syncs).join();
-        } catch (RuntimeException e) {
-            // the mirror queues rather than fails; anything else is a bug, and the rows wait in the repair log
-            log.error("syncing a committed transaction failed unexpectedly; its keys wait in the repair log", e);
+    private void leaveGate() {
+        if (admitted) {
+            admitted = false;
+            policy.gate().leave();
         }
     }
 
@@ -326,7 +295,8 @@ public final class MirroredSession implements SqlSession {
 
     @Override
     public void close() {
-        forget();
+        writes.rolledBack();
+        leaveGate();
         inner.close();
     }
 
@@ -512,9 +482,9 @@ public final class MirroredSession implements SqlSession {
                 settled = true;
                 inBlock = chain; // AND CHAIN opens the next transaction at once
                 if (tag.equals("COMMIT")) {
-                    commit();
+                    writes.committed();
                 } else {
-                    forget();
+                    writes.rolledBack();
                 }
             }
             return tag;

@@ -3,6 +3,7 @@ package tandem.core.route;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 
@@ -25,7 +26,8 @@ public final class ReadRouter {
     private final Predicate<String> mirrored;
     private final Predicate<String> pendingRepairs;
     private final RandomGenerator random;
-    /** Until when (System.nanoTime) reads stay on the primary after the secondary failed one; 0: not paused. */
+    private final LongSupplier nanoTime;
+    /** Until when (in {@link #nanoTime} time) reads stay on the primary after the secondary failed one; 0: not paused. */
     private volatile long pausedUntil;
 
     /**
@@ -33,10 +35,17 @@ public final class ReadRouter {
      * @param pendingRepairs whether a table (lower-cased) has changes waiting in the repair log, asked on every read
      */
     public ReadRouter(ReadShare share, Predicate<String> mirrored, Predicate<String> pendingRepairs, RandomGenerator random) {
+        this(share, mirrored, pendingRepairs, random, System::nanoTime);
+    }
+
+    /** @param nanoTime the ticker the pause after a failure is timed by */
+    public ReadRouter(ReadShare share, Predicate<String> mirrored, Predicate<String> pendingRepairs, RandomGenerator random,
+            LongSupplier nanoTime) {
         this.share = share;
         this.mirrored = mirrored;
         this.pendingRepairs = pendingRepairs;
         this.random = random;
+        this.nanoTime = nanoTime;
     }
 
     /** Whether the batch could be served by the secondary at all, whatever the share. */
@@ -75,12 +84,12 @@ public final class ReadRouter {
      */
     public boolean pauseAfterFailure() {
         boolean started = !paused();
-        pausedUntil = System.nanoTime() + PAUSE_AFTER_FAILURE.toNanos();
+        pausedUntil = nanoTime.getAsLong() + PAUSE_AFTER_FAILURE.toNanos();
         return started;
     }
 
     private boolean paused() {
         long until = pausedUntil;
-        return until != 0 && System.nanoTime() - until < 0;
+        return until != 0 && nanoTime.getAsLong() - until < 0;
     }
 }

@@ -2,17 +2,15 @@ package tandem.proxy.backend;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import tandem.core.mirror.Changes;
 import tandem.core.mirror.Column;
 import tandem.core.mirror.Key;
-import tandem.core.mirror.RowWriter.Replay;
 import tandem.core.mirror.WritePlan;
+import tandem.core.session.SessionWrites;
 import tandem.core.type.PgSessionSettings;
 import tandem.core.type.PgValues;
 import tandem.proxy.wire.Wire;
@@ -21,48 +19,17 @@ import tandem.proxy.wire.Wire;
  * Undoes, in what the server answers, the rewriting that made a write return its keys: the
  * leading columns (transaction token, key columns) are read and taken out of RowDescription and
  * DataRow — or the rows dropped altogether when the client asked for none — and the tag of the
- * wrapping SELECT becomes the write's own. What was read accumulates as the changes of the client's
- * current transaction until it commits or rolls back.
+ * wrapping SELECT becomes the write's own. The keys and token read go to the session's
+ * {@link SessionWrites}.
  */
 final class CapturedWrites {
 
     private final ByteBufAllocator alloc;
-    private final Changes.Builder changes = new Changes.Builder();
-    private final List<Replay> replays = new ArrayList<>();
+    private final SessionWrites writes;
 
-    CapturedWrites(ByteBufAllocator alloc) {
+    CapturedWrites(ByteBufAllocator alloc, SessionWrites writes) {
         this.alloc = alloc;
-    }
-
-    boolean isEmpty() {
-        return changes.isEmpty() && replays.isEmpty();
-    }
-
-    Changes changes() {
-        return changes.build();
-    }
-
-    List<Replay> replays() {
-        return List.copyOf(replays);
-    }
-
-    void replay(String sql, List<Object> parameters) {
-        replays.add(new Replay(sql, parameters));
-    }
-
-    /**
-     * A captured write stopped at the client's row limit: the keys of rows not yet fetched are in
-     * the repair log only, so this transaction's entries must stay there for the drainer rather
-     * than go when the captured keys are synced.
-     */
-    void partial() {
-        changes.untracked();
-    }
-
-    /** The transaction is over, committed (and handed on) or rolled back. */
-    void clear() {
-        changes.clear();
-        replays.clear();
+        this.writes = writes;
     }
 
     /** The RowDescription the client would have got, or null when it expects none. */
@@ -100,7 +67,7 @@ final class CapturedWrites {
                 byte[] value = new byte[length];
                 frames.getBytes(at, value);
                 if (i == plan.tokenColumn()) {
-                    changes.token(new String(value, UTF_8));
+                    writes.token(new String(value, UTF_8));
                 } else {
                     int k = plan.keyColumns().indexOf(i);
                     if (k >= 0) {
@@ -112,7 +79,7 @@ final class CapturedWrites {
                 at += length;
             }
         }
-        changes.add(plan.table().name(), new Key(Arrays.asList(keyValues)));
+        writes.key(plan.table().name(), new Key(Arrays.asList(keyValues)));
         if (!plan.clientReturning()) {
             return null;
         }

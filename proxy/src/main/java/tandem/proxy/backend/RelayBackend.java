@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +19,10 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
-import tandem.core.mirror.Changes;
-import tandem.core.mirror.RowWriter.Replay;
 import tandem.core.mirror.WritePlan;
-import tandem.core.route.ReadRouter;
 import tandem.core.route.Route;
+import tandem.core.session.SessionPolicy;
+import tandem.core.session.SessionWrites;
 import tandem.core.session.TransactionStatus;
 import tandem.core.sql.Classification;
 import tandem.core.sql.ClassificationCache;
@@ -107,9 +105,11 @@ public final class RelayBackend implements Backend, BackendListener {
     private final StatementNames names;
     private final ClassificationCache classifier;
     private final Routing routing;
-    private final Mirroring mirroring;
+    private final SessionPolicy policy;
+    /** Whether writes on mirrored tables are captured: the policy mirrors them. */
+    private final boolean mirrors;
+    private final SessionWrites writes;
     private final CapturedWrites captured;
-    private final List<PendingSync> toSync = new ArrayList<>();
     /** The ReadyForQuery of a commit, and what the server sent after it, held until the commit's rows are synced. */
     private ByteBuf held;
     private boolean dropFrame;
@@ -147,10 +147,6 @@ public final class RelayBackend implements Backend, BackendListener {
     private record Portal(ClientStatement statement, short[] formats, List<Object> replayParameters) {
     }
 
-    /** A committed transaction's writes, waiting to be synced before the client hears of the commit. */
-    private record PendingSync(Changes changes, List<Replay> replays) {
-    }
-
     private TransactionStatus status = TransactionStatus.IDLE;
     private boolean skippingToSync;
     private boolean sentSinceSync;
@@ -159,9 +155,13 @@ public final class RelayBackend implements Backend, BackendListener {
     private boolean dirty;
     private boolean heldForServer;
     private boolean closed;
+    /** Admitted by the policy's gate: from the first message after the session was idle until it is idle again. */
+    private boolean admitted;
+    /** Messages that arrived while the gate held the session back, in order. */
+    private final ArrayDeque<FrontendMessage> atGate = new ArrayDeque<>();
 
     public RelayBackend(ClientSession session, BackendPool pool, boolean poolByTransaction, StatementNames names,
-            ClassificationCache classifier, ProxyMetrics.Route primaryMeters, Routing routing, Mirroring mirroring) {
+            ClassificationCache classifier, ProxyMetrics.Route primaryMeters, Routing routing, SessionPolicy policy) {
         this.session = session;
         this.out = session.output();
         this.settings = session.settings();
@@ -169,10 +169,12 @@ public final class RelayBackend implements Backend, BackendListener {
         this.pool = pool;
         this.poolByTransaction = poolByTransaction;
         this.routing = routing;
-        this.mirroring = mirroring;
-        this.captured = mirroring == null ? null : new CapturedWrites(session.output().alloc());
+        this.policy = policy;
+        this.mirrors = policy.mirrorsWrites();
+        this.writes = policy.writes();
+        this.captured = mirrors ? new CapturedWrites(session.output().alloc(), writes) : null;
         this.primaryMeters = primaryMeters;
-        this.followSession = poolByTransaction || routing != null || mirroring != null;
+        this.followSession = poolByTransaction || routing != null || mirrors;
         // a session-pooled client keeps its connection; it is reset with DISCARD ALL when the client leaves
         this.pinned = !poolByTransaction;
         this.dirty = !poolByTransaction;
@@ -225,6 +227,7 @@ public final class RelayBackend implements Backend, BackendListener {
             promise.trySuccess(new LinkedHashMap<>(backend.serverParameters()));
         }
         maybeRelease();
+        maybeLeaveGate();
     }
 
     private void failOpening(Throwable cause) {
@@ -243,6 +246,9 @@ public final class RelayBackend implements Backend, BackendListener {
             ReferenceCountUtil.release(message);
             return;
         }
+        if (!admitted && !admit(message)) {
+            return;
+        }
         if (routing != null && !(message instanceof CopyData || message instanceof CopyDone
                 || message instanceof CopyFail)) {
             gathering.add(message);
@@ -253,6 +259,52 @@ public final class RelayBackend implements Backend, BackendListener {
             return;
         }
         submit(message);
+    }
+
+    /**
+     * A session between transactions starts one (or a batch outside one): the policy's gate
+     * admits it, or holds it (reading stopped, its messages kept in order) while a cutover is in progress.
+     */
+    private boolean admit(FrontendMessage message) {
+        if (!atGate.isEmpty()) {
+            atGate.add(message);
+            return false;
+        }
+        if (policy.gate().admit(() -> out.loop().execute(this::admittedAfterWait))) {
+            admitted = true;
+            return true;
+        }
+        log.debug("client {} waits to start a transaction: tandem holds new transactions back", session.processId());
+        atGate.add(message);
+        out.holdReading();
+        return false;
+    }
+
+    private void admittedAfterWait() {
+        admitted = true;
+        if (closed) {
+            leaveGate();
+            return;
+        }
+        out.releaseReading();
+        while (!atGate.isEmpty() && !closed) {
+            receive(atGate.poll());
+        }
+        endOfInput();
+    }
+
+    /** The session is between transactions, owing and owed nothing (its last commit's sync included). */
+    private void maybeLeaveGate() {
+        if (admitted && held == null && batches.isEmpty() && gathering.isEmpty() && isIdle()) {
+            leaveGate();
+        }
+    }
+
+    private void leaveGate() {
+        if (admitted) {
+            admitted = false;
+            policy.gate().leave();
+        }
     }
 
     private void submit(FrontendMessage message) {
@@ -323,12 +375,11 @@ public final class RelayBackend implements Backend, BackendListener {
         if (executed.isEmpty()) {
             return Route.PRIMARY;
         }
-        Route route = routing.router().route(executed, false);
-        if (route == Route.PRIMARY && routing.shadow() != null && executed.size() == 1
-                && routing.router().eligible(executed, false) && routing.shadow().sampled()) {
+        SessionPolicy.ReadRoute route = policy.route(executed, false);
+        if (route == SessionPolicy.ReadRoute.PRIMARY_AND_SHADOW) {
             shadow(messages, executed.get(0));
         }
-        return route;
+        return route.store();
     }
 
     /** Hands a read the primary serves to the shadow reads, with its text and parameters. */
@@ -356,7 +407,7 @@ public final class RelayBackend implements Backend, BackendListener {
             }
         }
         if (sql != null) {
-            routing.shadow().submit(sql, parameters, read);
+            policy.shadow(sql, parameters, read);
         }
     }
 
@@ -407,18 +458,12 @@ public final class RelayBackend implements Backend, BackendListener {
         flushToServer();
     }
 
-    /** The secondary failed a read before the client saw any of it: the batch runs again on the primary. */
-    /** The secondary is unavailable (not just failing one query): reads stay on the primary for a while. */
-    private void pauseRouting(String why) {
-        if (routing.router().pauseAfterFailure()) {
-            log.warn("the new store is unavailable ({}); reads stay on the old store for {} s", why,
-                    ReadRouter.PAUSE_AFTER_FAILURE.toSeconds());
-        }
-    }
-
-    private void fallBack(String why) {
-        log.debug("client {}: a read on the secondary failed ({}); running it on the primary", session.processId(), why);
-        routing.secondaryMeters().fallback().increment();
+    /**
+     * The secondary failed a read before the client saw any of it (unavailable: it could not be
+     * reached at all): the batch runs again on the primary.
+     */
+    private void fallBack(String why, boolean unavailable) {
+        policy.secondaryFailed(why, unavailable);
         List<FrontendMessage> again = retryOnPrimary;
         retryOnPrimary = null;
         if (heldAnswer != null) {
@@ -593,12 +638,12 @@ public final class RelayBackend implements Backend, BackendListener {
         // classifying costs more than relaying; only transaction pooling follows the session, and
         // only what may touch the session needs it
         Query toSend = query;
-        if (routing != null || mirroring != null || poolByTransaction && (settings.hasTentative()
+        if (routing != null || mirrors || poolByTransaction && (settings.hasTentative()
                 || !SessionEffects.certainlyNone(query.sql()))) {
             List<Classification> classified = classifyQuery(query.sql());
             classified.forEach(this::notePinning);
             e.statements = classified;
-            if (mirroring != null) {
+            if (mirrors) {
                 toSend = planQuery(query, e);
                 if (toSend == null) {
                     return;
@@ -617,9 +662,9 @@ public final class RelayBackend implements Backend, BackendListener {
         List<WritePlan> plans = new ArrayList<>(texts.size());
         boolean rewritten = false;
         for (int i = 0; i < texts.size(); i++) {
-            WritePlan plan = mirroring.rewriter().plan(texts.get(i), e.statements.get(i));
+            WritePlan plan = policy.plan(texts.get(i), e.statements.get(i));
             if (plan instanceof WritePlan.Refuse refusal) {
-                refuse(refusal, true);
+                localError(refusal.error(), true);
                 return null;
             }
             rewritten |= !(plan instanceof WritePlan.Pass);
@@ -635,13 +680,6 @@ public final class RelayBackend implements Backend, BackendListener {
             sql.append(plans.get(i) instanceof WritePlan.Capture capture ? capture.sql() : texts.get(i)).append(";\n");
         }
         return new Query(sql.toString());
-    }
-
-    private void refuse(WritePlan.Refuse refusal, boolean endsQuery) {
-        log.warn("refused a statement of client {} on table {}: {}", session.processId(), refusal.table(),
-                refusal.message());
-        mirroring.refused().run();
-        localError(refusal.error(), endsQuery);
     }
 
     private void parse(Parse parse) {
@@ -660,10 +698,10 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         WritePlan plan = null;
         String serverSql = parse.sql();
-        if (mirroring != null && classification != null) {
-            plan = mirroring.rewriter().plan(parse.sql(), classification);
+        if (mirrors && classification != null) {
+            plan = policy.plan(parse.sql(), classification);
             if (plan instanceof WritePlan.Refuse refusal) {
-                refuse(refusal, false);
+                localError(refusal.error(), false);
                 return;
             }
             if (plan instanceof WritePlan.Capture capture) {
@@ -927,8 +965,7 @@ public final class RelayBackend implements Backend, BackendListener {
             attach(acquired.getNow());
         } else if (activeRoute == Route.SECONDARY) {
             waiting.clear();
-            pauseRouting(String.valueOf(acquired.cause().getMessage()));
-            fallBack(String.valueOf(acquired.cause().getMessage()));
+            fallBack(String.valueOf(acquired.cause().getMessage()), true);
             return;
         } else {
             ProxyException error = acquired.cause() instanceof ProxyException p ? p
@@ -1015,6 +1052,7 @@ public final class RelayBackend implements Backend, BackendListener {
     public void endOfInput() {
         flushToServer();
         out.flush();
+        maybeLeaveGate(); // what tandem answered itself (a Sync with no server held) ends a batch too
     }
 
     /**
@@ -1090,7 +1128,7 @@ public final class RelayBackend implements Backend, BackendListener {
                     if (failed && heldAnswer.canRetry()) {
                         frames.release();
                         frames = null;
-                        fallBack("the secondary answered with an error");
+                        fallBack("the secondary answered with an error", false);
                         return;
                     }
                     emit(frames.retainedSlice(at, next - at));
@@ -1114,7 +1152,7 @@ public final class RelayBackend implements Backend, BackendListener {
                     }
                     run = next;
                 }
-                if (type == 'Z' && !toSync.isEmpty()) {
+                if (type == 'Z' && writes.awaitingSync()) {
                     writeRun(frames, run, at);
                     holdUntilSynced(frames.retainedSlice(at, end - at));
                     frames.release();
@@ -1150,6 +1188,7 @@ public final class RelayBackend implements Backend, BackendListener {
             backend.channel().config().setAutoRead(false);
         }
         maybeRelease();
+        maybeLeaveGate();
         if (!waiting.isEmpty() && !acquiring && opening == null) {
             drainWaiting();
         } else if (routing != null && !batches.isEmpty()) {
@@ -1247,9 +1286,9 @@ public final class RelayBackend implements Backend, BackendListener {
                         replaceFrame = captured.commandComplete(tag, capture);
                     } else if (plan instanceof WritePlan.Replay) {
                         if (head.kind == Kind.EXECUTE) {
-                            captured.replay(head.replaySql, head.replayParameters);
+                            writes.replay(head.replaySql, head.replayParameters);
                         } else {
-                            captured.replay(head.texts.get(head.completed), List.of());
+                            writes.replay(head.texts.get(head.completed), List.of());
                         }
                     }
                     Classification statement = head.nextStatement();
@@ -1270,7 +1309,7 @@ public final class RelayBackend implements Backend, BackendListener {
             case 's' -> {
                 if (head != null && head.currentPlan() instanceof WritePlan.Capture) {
                     // keys of rows the client does not fetch are only in the repair log
-                    captured.partial();
+                    writes.untracked();
                 }
                 return pop(head, Kind.EXECUTE);
             }
@@ -1354,17 +1393,17 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     private void onCommandComplete(String tag, Classification statement) {
-        if (mirroring != null && statement != null && statement.transaction() != null) {
+        if (mirrors && statement != null && statement.transaction() != null) {
             switch (statement.transaction().command()) {
                 case COMMIT -> {
                     if (tag.equals("COMMIT")) {
-                        committed();
+                        writes.committed();
                     } else {
-                        captured.clear();
+                        writes.rolledBack();
                     }
                 }
                 // a prepared transaction's log entries are drained once it commits, wherever that happens
-                case ROLLBACK, PREPARE_TRANSACTION -> captured.clear();
+                case ROLLBACK, PREPARE_TRANSACTION -> writes.rolledBack();
                 default -> {
                 }
             }
@@ -1414,11 +1453,11 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     private void onReady() {
-        if (mirroring != null && status == TransactionStatus.IDLE) {
+        if (mirrors && status == TransactionStatus.IDLE) {
             if (errorSinceReady) {
-                captured.clear();
+                writes.rolledBack();
             } else {
-                committed();
+                writes.committed();
             }
         }
         if (status == TransactionStatus.IDLE) {
@@ -1445,14 +1484,6 @@ public final class RelayBackend implements Backend, BackendListener {
         activeRoute = Route.PRIMARY;
     }
 
-    /** The transaction committed on the primary: its writes wait for their sync. */
-    private void committed() {
-        if (!captured.isEmpty()) {
-            toSync.add(new PendingSync(captured.changes(), captured.replays()));
-            captured.clear();
-        }
-    }
-
     /**
      * Holds the commit's ReadyForQuery (and anything after it) until its rows are on the secondary or
      * handed to the repair log: the client hears of its commit only then.
@@ -1462,17 +1493,7 @@ public final class RelayBackend implements Backend, BackendListener {
         if (backend != null) {
             backend.channel().config().setAutoRead(false);
         }
-        List<PendingSync> syncs = List.copyOf(toSync);
-        toSync.clear();
-        CompletableFuture<?>[] done = syncs.stream()
-                .map(p -> mirroring.sync().committed(p.changes(), p.replays()).toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(done).whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                log.error("syncing a commit of client {} failed unexpectedly", session.processId(), failure);
-            }
-            out.loop().execute(this::resumeAfterSync);
-        });
+        writes.syncCommitted().whenComplete((ignored, failure) -> out.loop().execute(this::resumeAfterSync));
     }
 
     private void resumeAfterSync() {
@@ -1497,6 +1518,7 @@ public final class RelayBackend implements Backend, BackendListener {
         frames.release();
         out.flush();
         maybeRelease();
+        maybeLeaveGate();
         if (!waiting.isEmpty() && !acquiring && opening == null) {
             drainWaiting();
         } else if (routing != null && !batches.isEmpty()) {
@@ -1541,8 +1563,7 @@ public final class RelayBackend implements Backend, BackendListener {
             routing.secondaryPool().discard(connection);
             if (heldAnswer != null && heldAnswer.canRetry()) {
                 activeRoute = Route.SECONDARY;
-                pauseRouting("lost the connection to the secondary");
-                fallBack("lost the connection to the secondary");
+                fallBack("lost the connection to the secondary", true);
             } else if (!closed) {
                 out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "lost the connection to store \""
                         + routing.secondaryPool().storeName() + "\" in the middle of a read", null,
@@ -1702,6 +1723,9 @@ public final class RelayBackend implements Backend, BackendListener {
             }
         }
         failOpening(new ProxyException(SqlState.CONNECTION_FAILURE, "client went away during startup"));
+        atGate.forEach(ReferenceCountUtil::release);
+        atGate.clear();
+        leaveGate();
     }
 
     @Override

@@ -1,0 +1,142 @@
+package tandem.core.session;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.micrometer.core.instrument.Counter;
+import tandem.core.mirror.CommitSync;
+import tandem.core.mirror.WritePlan;
+import tandem.core.mirror.WriteRewriter;
+import tandem.core.route.ReadRouter;
+import tandem.core.route.Route;
+import tandem.core.sql.Classification;
+import tandem.core.verify.ShadowReads;
+
+/**
+ * What tandem does with a client's statements, whichever store is the primary: where a read runs
+ * and whether it is also compared on the other store, what becomes of a write on a mirrored
+ * table, what follows when the secondary fails a read, and whether a new transaction may start.
+ * One per server. The relay (a PostgreSQL old store, message by message) and the emulation (a
+ * SQLite old store, statement by statement) carry its decisions out; neither makes one of its own.
+ *
+ * <p>Each client session takes a {@link SessionWrites} from it for what its transactions wrote.
+ */
+public final class SessionPolicy {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionPolicy.class);
+
+    /** Where a read runs: the primary, the secondary, or the primary with a comparison on the secondary. */
+    public enum ReadRoute {
+        PRIMARY, SECONDARY, PRIMARY_AND_SHADOW;
+
+        public Route store() {
+            return this == SECONDARY ? Route.SECONDARY : Route.PRIMARY;
+        }
+    }
+
+    private final ReadRouter router;
+    private final ShadowReads shadow;
+    private final WriteRewriter rewriter;
+    private final CommitSync sync;
+    private final Counter refused;
+    private final Counter fallbacks;
+    private final AdmissionGate gate;
+
+    /**
+     * @param router null when reads never go to the secondary (no new store)
+     * @param shadow null when no reads are compared
+     * @param rewriter null when writes are not mirrored (no new store); then sync and refused are unused
+     * @param fallbacks reads the secondary failed and the primary ran
+     */
+    public SessionPolicy(ReadRouter router, ShadowReads shadow, WriteRewriter rewriter, CommitSync sync,
+            Counter refused, Counter fallbacks, AdmissionGate gate) {
+        this.router = router;
+        this.shadow = shadow;
+        this.rewriter = rewriter;
+        this.sync = sync;
+        this.refused = refused;
+        this.fallbacks = fallbacks;
+        this.gate = gate;
+    }
+
+    /** A policy for a pass-through: everything on the primary, nothing mirrored. */
+    public static SessionPolicy passThrough(AdmissionGate gate) {
+        return new SessionPolicy(null, null, null, null, null, null, gate);
+    }
+
+    public boolean routesReads() {
+        return router != null;
+    }
+
+    public boolean mirrorsWrites() {
+        return rewriter != null;
+    }
+
+    /**
+     * Where a batch that executes {@code statements} runs. Outside a transaction, a batch of reads
+     * of tables the secondary serves faithfully goes there with the configured share; a single such
+     * read that stays on the primary is compared on the secondary with the shadow sample's probability.
+     */
+    public ReadRoute route(List<Classification> statements, boolean inTransaction) {
+        if (router == null || statements.isEmpty()) {
+            return ReadRoute.PRIMARY;
+        }
+        if (router.route(statements, inTransaction) == Route.SECONDARY) {
+            return ReadRoute.SECONDARY;
+        }
+        return shadow != null && statements.size() == 1 && router.eligible(statements, inTransaction)
+                && shadow.sampled() ? ReadRoute.PRIMARY_AND_SHADOW : ReadRoute.PRIMARY;
+    }
+
+    /** Compares a read the primary serves on the secondary, in the background (after {@link ReadRoute#PRIMARY_AND_SHADOW}). */
+    public void shadow(String sql, List<Object> parameters, Classification read) {
+        if (shadow != null) {
+            shadow.submit(sql, parameters, read);
+        }
+    }
+
+    /**
+     * The secondary failed a read, which runs on the primary instead. When it is unavailable (not
+     * just failing one query), reads stay on the primary for {@link ReadRouter#PAUSE_AFTER_FAILURE}.
+     */
+    public void secondaryFailed(String why, boolean unavailable) {
+        if (fallbacks != null) {
+            fallbacks.increment();
+        }
+        if (unavailable && router != null && router.pauseAfterFailure()) {
+            log.warn("the new store is unavailable ({}); reads stay on the old store for {} s", why,
+                    ReadRouter.PAUSE_AFTER_FAILURE.toSeconds());
+        } else {
+            log.debug("a read failed on the new store and runs on the old one: {}", why);
+        }
+    }
+
+    /**
+     * What to do with a statement so that its writes reach the secondary: pass it, run it rewritten
+     * to return its keys, replay it after the commit, or refuse it (logged and counted here; the
+     * caller answers the client with {@link WritePlan.Refuse#error()}).
+     */
+    public WritePlan plan(String sql, Classification classification) {
+        if (rewriter == null) {
+            return WritePlan.PASS;
+        }
+        WritePlan plan = rewriter.plan(sql, classification);
+        if (plan instanceof WritePlan.Refuse refusal) {
+            log.warn("refused a statement on mirrored table {}: {}", refusal.table(), refusal.message());
+            refused.increment();
+        }
+        return plan;
+    }
+
+    /** A session's record of what its transactions write, to be synced when they commit. */
+    public SessionWrites writes() {
+        return new SessionWrites(sync);
+    }
+
+    /** Whether new transactions may start, for every session. */
+    public AdmissionGate gate() {
+        return gate;
+    }
+}
