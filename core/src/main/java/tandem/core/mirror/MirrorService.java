@@ -189,7 +189,7 @@ public final class MirrorService implements AutoCloseable {
     }
 
     private long count(String outcome) {
-        Counter counter = registry.find("tandem.mirror").tag("outcome", outcome).counter();
+        Counter counter = registry.find(MetricNames.MIRROR).tag("outcome", outcome).counter();
         return counter == null ? 0 : (long) counter.count();
     }
 
