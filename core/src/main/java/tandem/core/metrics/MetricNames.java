@@ -13,16 +13,20 @@ public final class MetricNames {
     public static final String QUERY_TIME = "tandem.query";
     /** Client sessions logged in now. */
     public static final String SESSIONS = "tandem.sessions";
-    /** Server connections of tandem's relay pools, by {@code store} and {@code state} (active, idle, waiting). */
+    /** Server connections of the relay pools, by {@code store} and {@code state} (active, idle, waiting, total). */
     public static final String POOL_CONNECTIONS = "tandem.pool.connections";
     /** Share of eligible reads served by the secondary, 0 to 100. */
     public static final String READ_PERCENT = "tandem.reads.percent";
     /** Shadow reads compared, by {@code table} and {@code outcome} (match, mismatch, error, skipped). */
     public static final String SHADOW_COMPARISONS = "tandem.shadow.comparisons";
+    /** Sampled reads not compared because the shadow comparisons fell behind. */
+    public static final String SHADOW_DROPPED = "tandem.shadow.dropped";
     /** Dual writes: committed transactions synced to the secondary, by {@code outcome} (synced, queued). */
     public static final String MIRROR = "tandem.mirror";
     /** Time a commit waited for its sync (until synced, or queued to the repair log). */
     public static final String MIRROR_TIME = "tandem.mirror.sync";
+    /** Rows the live mirror synced to the secondary. */
+    public static final String MIRROR_ROWS = "tandem.mirror.rows";
     /** Rows waiting in the repair log. */
     public static final String REPAIR_BACKLOG = "tandem.repair.backlog.rows";
     /** Age of the oldest repair-log entry. */

@@ -12,8 +12,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,9 @@ import tandem.core.metrics.MetricNames;
  * path's points 4 and 5.
  *
  * <p>By the time {@link #committed} is called the client's transaction has committed on the
- * primary, with repair-log entries for its keys in it. The sync then runs on a virtual thread, and
- * the returned future completes within {@code mirrorTimeout} either way:
+ * primary, with repair-log entries for its keys in it. The sync then runs on a pooled platform
+ * thread, not a virtual one (its blocking JDBC round trips cost a virtual thread more in parking
+ * than the work itself), and the returned future completes within {@code mirrorTimeout} either way:
  * <ul>
  * <li>{@link Outcome#SYNCED}: the secondary has the rows; the entries are removed afterwards
  * (if that fails, the drainer syncs them once more, which is harmless);
@@ -80,14 +82,23 @@ public final class Mirror implements AutoCloseable {
     private final Thread janitor;
     private volatile boolean stopping;
     private volatile Consumer<Changes> onSynced = changes -> { };
-    private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
+    private final LongSupplier nanoTime;
+    private final AtomicLong nextWarning;
     private final AtomicLong unreported = new AtomicLong();
 
     public Mirror(RowSync sync, RepairLog repairLog, PendingRepairs pending, Duration timeout, MeterRegistry registry) {
+        this(sync, repairLog, pending, timeout, registry, System::nanoTime);
+    }
+
+    /** @param nanoTime {@code System::nanoTime}, or a test's clock for the sync timer and the warning interval */
+    public Mirror(RowSync sync, RepairLog repairLog, PendingRepairs pending, Duration timeout, MeterRegistry registry,
+            LongSupplier nanoTime) {
         this.sync = sync;
         this.repairLog = repairLog;
         this.pending = pending;
         this.timeout = timeout;
+        this.nanoTime = nanoTime;
+        this.nextWarning = new AtomicLong(nanoTime.getAsLong());
         // platform threads, reused: a sync is a series of blocking JDBC round trips, which cost a virtual thread
         // more in parking and polling than the work itself
         this.executor = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("tandem-mirror-", 0).factory());
@@ -96,7 +107,7 @@ public final class Mirror implements AutoCloseable {
                 .description("committed transactions whose rows reached the secondary in time").register(registry);
         this.queued = Counter.builder(MetricNames.MIRROR).tag("outcome", "queued")
                 .description("committed transactions whose rows were left to the repair log").register(registry);
-        this.rows = Counter.builder("tandem.mirror.rows").description("rows synced to the secondary")
+        this.rows = Counter.builder(MetricNames.MIRROR_ROWS).description("rows synced to the secondary")
                 .register(registry);
         this.duration = Timer.builder(MetricNames.MIRROR_TIME).description("time from commit to synced or queued")
                 .register(registry);
@@ -110,7 +121,7 @@ public final class Mirror implements AutoCloseable {
         if (changes.isEmpty() && replays.isEmpty()) {
             return CompletableFuture.completedFuture(Outcome.SYNCED);
         }
-        long started = System.nanoTime();
+        long started = nanoTime.getAsLong();
         CompletableFuture<Integer> run;
         try {
             run = CompletableFuture.supplyAsync(() -> sync.sync(changes, replays), executor);
@@ -124,7 +135,7 @@ public final class Mirror implements AutoCloseable {
         });
         // orTimeout completes the future it is called on: a copy times out, and the sync itself runs on
         return run.copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).handle((n, failure) -> {
-            duration.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            duration.record(nanoTime.getAsLong() - started, TimeUnit.NANOSECONDS);
             if (failure == null) {
                 synced.increment();
                 rows.increment(n);
@@ -202,7 +213,7 @@ public final class Mirror implements AutoCloseable {
                     + "will report the difference", replays.size(), why);
         }
         long quietUntil = nextWarning.get();
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         if (now - quietUntil >= 0 && nextWarning.compareAndSet(quietUntil, now + WARNING_INTERVAL_NANOS)) {
             long more = unreported.getAndSet(0);
             log.warn("mirror: transaction {} left to the repair log (rows={}, tables={}): {}; its tables are read from "

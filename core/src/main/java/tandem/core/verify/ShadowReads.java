@@ -62,7 +62,7 @@ public final class ShadowReads implements AutoCloseable {
         this.random = random;
         this.executor = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
                 Thread.ofPlatform().daemon().name("tandem-shadow-", 0).factory(), new ThreadPoolExecutor.AbortPolicy());
-        this.dropped = Counter.builder("tandem.shadow.dropped")
+        this.dropped = Counter.builder(MetricNames.SHADOW_DROPPED)
                 .description("sampled reads not compared because comparisons fell behind").register(registry);
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,15 +68,23 @@ public final class SyncedRowCheck implements AutoCloseable {
     private final Counter mismatches;
     private final Counter errors;
     private final AtomicLong logged = new AtomicLong();
+    private final LongSupplier nanoTime;
     private final ScheduledExecutorService scheduler;
 
     public SyncedRowCheck(MirroredTables plan, RowReader primary, RowReader secondary, PendingRepairs pending,
             Settings settings, MeterRegistry registry) {
+        this(plan, primary, secondary, pending, settings, registry, System::nanoTime);
+    }
+
+    /** @param nanoTime {@code System::nanoTime}, or a test's clock for when a row falls due */
+    public SyncedRowCheck(MirroredTables plan, RowReader primary, RowReader secondary, PendingRepairs pending,
+            Settings settings, MeterRegistry registry, LongSupplier nanoTime) {
         this.plan = plan;
         this.primary = primary;
         this.secondary = secondary;
         this.pending = pending;
         this.settings = settings;
+        this.nanoTime = nanoTime;
         this.matches = outcome(registry, "match");
         this.mismatches = outcome(registry, "mismatch");
         this.errors = outcome(registry, "error");
@@ -94,7 +103,7 @@ public final class SyncedRowCheck implements AutoCloseable {
         if (changes.isEmpty() || random.nextDouble() >= settings.sample()) {
             return;
         }
-        long at = System.nanoTime() + settings.delay().toNanos();
+        long at = nanoTime.getAsLong() + settings.delay().toNanos();
         synchronized (queue) {
             changes.keysByTable().forEach((table, keys) -> {
                 for (Key key : keys) {
@@ -116,7 +125,7 @@ public final class SyncedRowCheck implements AutoCloseable {
 
     /** Checks the rows whose time has come, at most a second's worth. */
     void checkDue() {
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         Map<String, Set<Key>> byTable = new LinkedHashMap<>();
         Map<String, Set<Key>> second = new LinkedHashMap<>();
         synchronized (queue) {
@@ -177,7 +186,7 @@ public final class SyncedRowCheck implements AutoCloseable {
             }
         }
         if (!again.isEmpty()) {
-            long at = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            long at = nanoTime.getAsLong() + TimeUnit.SECONDS.toNanos(1);
             synchronized (queue) {
                 again.forEach(k -> queue.addFirst(new Due(at, tableName, k, true)));
             }
