@@ -13,6 +13,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if declare -F extra_cleanup >/dev/null; then extra_cleanup || true; fi
+  declare -F remove_baseline >/dev/null && { remove_baseline || true; }
   [ -n "${pg_bin:-}" ] && [ -d "$work/pgdata" ] && as_pg "$pg_bin/pg_ctl" -D "$work/pgdata" -m fast stop >/dev/null 2>&1 || true
   if [ -n "${TANDEM_BENCH_KEEP:-}" ]; then echo "kept $work (logs of PostgreSQL, tandem and every run)" >&2; else rm -rf "$work"; fi
 }
@@ -59,8 +60,8 @@ start_postgres() { # port: a throwaway cluster in $work/pgdata, trust authentica
 }
 
 # --- tandem -----------------------------------------------------------------------------------------
-start_tandem() { # name admin_port: runs bin/tandem serve --config $work/name.yaml, logs to $work/name.log
-  "$root/bin/tandem" serve --config "$work/$1.yaml" >"$work/$1.log" 2>&1 & pids+=($!)
+start_tandem() { # name admin_port [launcher]: runs bin/tandem serve --config $work/name.yaml, logs to $work/name.log
+  "${3:-$root/bin/tandem}" serve --config "$work/$1.yaml" >"$work/$1.log" 2>&1 & pids+=($!)
   for _ in $(seq 1 300); do
     curl -fs "http://127.0.0.1:$2/health/ready" >/dev/null 2>&1 && return 0
     kill -0 "${pids[-1]}" 2>/dev/null || break
@@ -68,6 +69,19 @@ start_tandem() { # name admin_port: runs bin/tandem serve --config $work/name.ya
   done
   curl -fs "http://127.0.0.1:$2/health/ready" >/dev/null || { echo "tandem ($1) did not start:"; cat "$work/$1.log"; exit 1; }
 }
+
+# TANDEM_BASELINE=<git ref> (a commit, tag or branch of this checkout): the scripts that support it
+# also measure tandem as built at that commit, in the same run, as target "baseline"; it is checked
+# out and built in $work (a minute), and prepare_baseline sets baseline_bin to its launcher.
+baseline_bin=""
+prepare_baseline() {
+  [ -n "${TANDEM_BASELINE:-}" ] || return 0
+  echo "building the baseline, tandem at $TANDEM_BASELINE ($(git -C "$root" rev-parse --short "$TANDEM_BASELINE")) ..."
+  git -C "$root" worktree add -q --detach "$work/baseline" "$TANDEM_BASELINE"
+  "$work/baseline/bin/tandem" --version >"$work/baseline-build.log" 2>&1 || { cat "$work/baseline-build.log"; exit 1; }
+  baseline_bin="$work/baseline/bin/tandem"
+}
+remove_baseline() { [ -d "$work/baseline" ] && git -C "$root" worktree remove --force "$work/baseline"; }
 
 # --- statistics -------------------------------------------------------------------------------------
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }

@@ -5,6 +5,9 @@
 # p50/p99 latency and the ratios mirrored ÷ direct and mirrored ÷ pass-through, then audits the old
 # store against the new one to show the mirrored runs left them equal.
 #
+# With TANDEM_BASELINE=<git ref> it also runs a mirroring tandem as built at that commit
+# ("baseline"), in front of the same stores, interleaved with the others.
+#
 #   loadtest/bench/mirror-overhead.sh [--duration 10] [--rounds 3] [--warmup 20] [--clients 8] [--threads 2]
 #       [--scale 10] [--protocol simple|extended] [--keyless statement|exclude]
 #       [--mirror-timeout 2s] [--mix inserts=30,updates=25,...]
@@ -48,7 +51,7 @@ case "$protocol" in simple|extended) ;; *) echo "--protocol is simple or extende
 case "$keyless" in statement|exclude) ;; *) echo "--keyless is statement or exclude" >&2; exit 2 ;; esac
 
 # other ports than pgbench.sh's, so that both can run at once
-pg_port=55532 plain_port=57532 plain_admin=57590 mirror_port=57533 mirror_admin=57591
+pg_port=55532 plain_port=57532 plain_admin=57590 mirror_port=57533 mirror_admin=57591 baseline_port=57534 baseline_admin=57592
 . "$(dirname "$(readlink -f "$0")")/common.sh"
 
 java=$(find_java)
@@ -114,11 +117,19 @@ migration:
 YAML
 start_tandem passthrough "$plain_admin"
 start_tandem mirrored "$mirror_admin"
+prepare_baseline
+if [ -n "$baseline_bin" ]; then
+  # the baseline mirrors the same old store to the same new one, as the current code does; runs never overlap
+  sed -e "s/127.0.0.1:$mirror_port/127.0.0.1:$baseline_port/" -e "s/127.0.0.1:$mirror_admin/127.0.0.1:$baseline_admin/" \
+    "$work/mirrored.yaml" >"$work/baseline.yaml"
+  start_tandem baseline "$baseline_admin" "$baseline_bin"
+fi
 echo "tandem's mirror plan:"
 grep -E 'MirroredTables - +[^ ]+: (mirrored by|excluded)' "$work/mirrored.log" | sed -E 's/^.*MirroredTables - +/  /' || true
 
-target_port() { case $1 in direct) echo "$pg_port" ;; passthrough) echo "$plain_port" ;; mirrored) echo "$mirror_port" ;; esac; }
-target_db() { case $1 in mirrored) echo old ;; *) echo plain ;; esac; }
+target_port() { case $1 in direct) echo "$pg_port" ;; passthrough) echo "$plain_port" ;; mirrored) echo "$mirror_port" ;;
+  baseline) echo "$baseline_port" ;; esac; }
+target_db() { case $1 in mirrored|baseline) echo old ;; *) echo plain ;; esac; }
 
 failures=()
 run_count=0
@@ -147,6 +158,7 @@ run() { # target workload seconds: sets result to "throughput p50_ms p99_ms"; a 
 }
 
 targets=(direct passthrough mirrored)
+[ -n "$baseline_bin" ] && targets+=(baseline)
 workloads=(tpcb loadtest)
 # the JIT compiles the mirror's code paths for several seconds of CPU: a short warm-up makes mirroring
 # look far dearer than it is
@@ -212,7 +224,8 @@ echo "  mirror sync time: ${sync_time:-not in /metrics}"
 # --- results ------------------------------------------------------------------------------------------------
 label() { case $1 in tpcb) echo "pgbench TPC-B-like ($protocol)" ;; loadtest) echo "loadtest mix" ;; esac; }
 unit() { case $1 in tpcb) echo TPS ;; loadtest) echo ops/s ;; esac; }
-tname() { case $1 in direct) echo direct ;; passthrough) echo "tandem pass-through" ;; mirrored) echo "tandem mirrored" ;; esac; }
+tname() { case $1 in direct) echo direct ;; passthrough) echo "tandem pass-through" ;; mirrored) echo "tandem mirrored" ;;
+  baseline) echo "tandem mirrored, $TANDEM_BASELINE" ;; esac; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 grouped() { awk -v v="$1" 'BEGIN { s = sprintf("%.0f", v); o = ""; while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) } print s o }'; }
 
@@ -228,7 +241,7 @@ for workload in "${workloads[@]}"; do
     m=$(echo "${thr[$workload,$t]}" | median)
     vs_d="" vs_p=""
     [ "$t" != direct ] && vs_d=$(ratio "$m" "$d")
-    [ "$t" = mirrored ] && vs_p=$(ratio "$m" "$p")
+    [ "$t" = mirrored ] || [ "$t" = baseline ] && vs_p=$(ratio "$m" "$p")
     printf '| %s | %s | %s %s | %.2f | %.2f | %s | %s |\n' "$(label "$workload")" "$(tname "$t")" "$(grouped "$m")" \
       "$(unit "$workload")" "$(echo "${p50[$workload,$t]}" | median)" "$(echo "${p99[$workload,$t]}" | median)" "$vs_d" "$vs_p"
   done

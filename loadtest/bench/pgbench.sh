@@ -5,6 +5,9 @@
 #
 #   loadtest/bench/pgbench.sh [--duration 10] [--rounds 3] [--clients 8] [--scale 10]
 #
+# With TANDEM_BASELINE=<git ref> it also runs tandem as built at that commit ("baseline"), the same
+# way, interleaved with the others: the current code against an older one on the same machine.
+#
 # Needs: pgbench and a PostgreSQL server's binaries (Debian: postgresql-15), pgbouncer (installed
 # with apt when missing and run as root), a JDK >= 21 (bin/tandem finds it). Starts its own
 # throwaway PostgreSQL, PgBouncer and tandem on loopback ports and removes them at the end.
@@ -22,7 +25,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-pg_port=55432 bouncer_port=56432 tandem_port=57432 admin_port=57490
+pg_port=55432 bouncer_port=56432 tandem_port=57432 admin_port=57490 baseline_port=57433 baseline_admin=57491
 . "$(dirname "$(readlink -f "$0")")/common.sh"
 extra_cleanup() { [ -f "$work/pgbouncer.pid" ] && kill "$(cat "$work/pgbouncer.pid")" 2>/dev/null; }
 
@@ -73,9 +76,16 @@ stores:
       maxSize: 20
 YAML
 start_tandem tandem "$admin_port"
+prepare_baseline
+if [ -n "$baseline_bin" ]; then
+  sed -e "s/127.0.0.1:$tandem_port/127.0.0.1:$baseline_port/" -e "s/127.0.0.1:$admin_port/127.0.0.1:$baseline_admin/" \
+    "$work/tandem.yaml" >"$work/baseline.yaml"
+  start_tandem baseline "$baseline_admin" "$baseline_bin"
+fi
 pg_isready -q -h 127.0.0.1 -p "$bouncer_port" -d bench -t 10 || { echo "pgbouncer did not start"; exit 1; }
 
-port_of() { case $1 in direct) echo "$pg_port" ;; pgbouncer) echo "$bouncer_port" ;; tandem) echo "$tandem_port" ;; esac; }
+port_of() { case $1 in direct) echo "$pg_port" ;; pgbouncer) echo "$bouncer_port" ;; tandem) echo "$tandem_port" ;;
+  baseline) echo "$baseline_port" ;; esac; }
 
 run() { # target workload protocol seconds -> "tps latency_ms"
   local flags=()
@@ -85,6 +95,7 @@ run() { # target workload protocol seconds -> "tps latency_ms"
 }
 
 targets=(direct pgbouncer tandem)
+[ -n "$baseline_bin" ] && targets+=(baseline)
 echo "warming up (JIT, caches) ..."
 for t in "${targets[@]}"; do run "$t" select-only extended 5 >/dev/null; run "$t" tpcb-like simple 3 >/dev/null; done
 

@@ -1,93 +1,160 @@
 package tandem.proxy.backend;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.netty.buffer.ByteBuf;
 import tandem.core.mirror.WritePlan;
 import tandem.core.sql.Classification;
 
 /**
- * One message sent to the server and the responses still owed for it, in the order the server will
- * send them; or, for {@link Kind#LOCAL}, a response tandem writes itself when its turn comes.
+ * One message sent to the server and the responses it owes for it, in the order the server will
+ * send them; or, {@link Local}, a response tandem writes itself when its turn comes. A message
+ * tandem injected ({@code forward} false) is answered to tandem alone: the client never sees it.
  */
-final class Expectation {
+sealed interface Expectation {
 
-    enum Kind {
-        PARSE, BIND, DESCRIBE_STATEMENT, DESCRIBE_PORTAL, EXECUTE, CLOSE, SYNC, QUERY, FUNCTION_CALL, LOCAL;
-
-        /** Messages whose failure makes the server skip the rest of the batch up to Sync. */
-        boolean isExtended() {
-            return this == PARSE || this == BIND || this == DESCRIBE_STATEMENT || this == DESCRIBE_PORTAL
-                    || this == EXECUTE || this == CLOSE;
-        }
-
-        /** Messages answered up to and including ReadyForQuery. */
-        boolean endsWithReady() {
-            return this == SYNC || this == QUERY || this == FUNCTION_CALL;
-        }
-    }
-
-    final Kind kind;
     /** False for messages tandem injected: their responses are not the client's business. */
-    final boolean forward;
-    /** For LOCAL: the bytes to write. */
-    ByteBuf local;
-    /** For PARSE: the server-side statement name it creates. */
-    String statementName;
-    /** For PARSE, and LOCAL answers to a Parse: the client's statement, forgotten if the Parse does not happen. */
-    String clientName;
-    Object clientStatement;
-    /** For QUERY and EXECUTE: what was run, statement by statement, to follow SETs and transactions. */
-    List<Classification> statements;
-    /** For QUERY: how each statement was rewritten for mirroring (null: none was), and their texts. */
-    List<WritePlan> plans;
-    List<String> texts;
-    /** For EXECUTE and DESCRIBE: how the statement was rewritten, and the portal's result formats. */
-    WritePlan plan;
-    short[] formats = new short[0];
-    /** For EXECUTE of a statement replayed on the secondary: its text and parameters. */
-    String replaySql;
-    List<Object> replayParameters;
-    int completed;
-    /** The first error the server sent for an injected message. */
-    ServerError failure;
-    /** Runs once all responses arrived (or the error did). */
-    Runnable onDone;
+    boolean forward();
 
-    private Expectation(Kind kind, boolean forward) {
-        this.kind = kind;
-        this.forward = forward;
+    /** Whether an error in answer to it makes the server skip the rest of the batch up to Sync. */
+    default boolean isExtended() {
+        return this instanceof Parse || this instanceof Bind || this instanceof DescribeStatement
+                || this instanceof DescribePortal || this instanceof Execute || this instanceof Close;
     }
 
-    static Expectation of(Kind kind) {
-        return new Expectation(kind, true);
+    /** Whether it is answered up to and including ReadyForQuery. */
+    default boolean endsWithReady() {
+        return this instanceof Sync || this instanceof Query || this instanceof FunctionCall;
     }
 
-    static Expectation injected(Kind kind) {
-        return new Expectation(kind, false);
+    /** How the statement whose answer comes after {@code completed} statements was rewritten, or null. */
+    default WritePlan planAfter(int completed) {
+        return null;
     }
 
-    static Expectation local(ByteBuf response) {
-        Expectation e = new Expectation(Kind.LOCAL, true);
-        e.local = response;
-        return e;
+    /** The statement the CommandComplete after {@code completed} others belongs to, if known. */
+    default Classification statementAfter(int completed) {
+        return null;
     }
 
-    /** How the statement whose answer comes next was rewritten, or null. */
-    WritePlan currentPlan() {
-        if (plan != null) {
+    /**
+     * A Parse. {@code statementName} is the server-side statement it creates (null for the unnamed);
+     * the client's statement ({@code clientName} null for the unnamed one or an injected Parse) is
+     * forgotten if the Parse does not happen.
+     */
+    record Parse(boolean forward, String statementName, String clientName, ClientStatement clientStatement)
+            implements Expectation {
+    }
+
+    record Bind() implements Expectation {
+        @Override
+        public boolean forward() {
+            return true;
+        }
+    }
+
+    /** A Describe of a statement; {@code plan}: how it was rewritten, or null. */
+    record DescribeStatement(boolean forward, WritePlan plan) implements Expectation {
+        @Override
+        public WritePlan planAfter(int completed) {
             return plan;
         }
-        return plans != null && completed < plans.size() ? plans.get(completed) : null;
     }
 
-    /** The statement the next CommandComplete belongs to, if known. */
-    Classification nextStatement() {
-        return statements != null && completed < statements.size() ? statements.get(completed) : null;
+    /** A Describe of a portal; {@code plan}: how its statement was rewritten, or null; the portal's result formats. */
+    record DescribePortal(WritePlan plan, short[] formats) implements Expectation {
+        @Override
+        public boolean forward() {
+            return true;
+        }
+
+        @Override
+        public WritePlan planAfter(int completed) {
+            return plan;
+        }
     }
 
-    @Override
-    public String toString() {
-        return kind + (forward ? "" : " (injected)");
+    /**
+     * An Execute of a portal whose statement is known (null {@code statement} otherwise), how it was
+     * rewritten, the result formats asked for, and, for a statement replayed on the secondary, its
+     * text and parameters.
+     */
+    record Execute(Classification statement, WritePlan plan, short[] formats, String replaySql,
+            List<Object> replayParameters) implements Expectation {
+
+        static final Execute UNKNOWN = new Execute(null, null, new short[0], null, null);
+
+        @Override
+        public boolean forward() {
+            return true;
+        }
+
+        @Override
+        public WritePlan planAfter(int completed) {
+            return plan;
+        }
+
+        @Override
+        public Classification statementAfter(int completed) {
+            return completed == 0 ? statement : null;
+        }
+    }
+
+    record Close(boolean forward) implements Expectation {
+    }
+
+    record Sync(boolean forward) implements Expectation {
+    }
+
+    /**
+     * A simple Query: what it runs, statement by statement (null when not classified), how each was
+     * rewritten for mirroring and their texts (null when none was); {@code onDone}, for an injected
+     * one, gets its first error (or null) once its ReadyForQuery arrived.
+     */
+    record Query(boolean forward, List<Classification> statements, List<WritePlan> plans, List<String> texts,
+            Consumer<ServerError> onDone) implements Expectation {
+
+        static Query of(List<Classification> statements) {
+            return new Query(true, statements, null, null, null);
+        }
+
+        Query rewritten(List<WritePlan> newPlans, List<String> newTexts) {
+            return new Query(forward, statements, newPlans, newTexts, onDone);
+        }
+
+        @Override
+        public WritePlan planAfter(int completed) {
+            return plans != null && completed < plans.size() ? plans.get(completed) : null;
+        }
+
+        @Override
+        public Classification statementAfter(int completed) {
+            return statements != null && completed < statements.size() ? statements.get(completed) : null;
+        }
+    }
+
+    record FunctionCall() implements Expectation {
+        @Override
+        public boolean forward() {
+            return true;
+        }
+    }
+
+    /**
+     * An answer tandem gives itself, written to the client when every response before it has been;
+     * when it answers a Parse of a statement the server already has, the client's statement, forgotten
+     * if the answer is dropped (an error earlier in the batch).
+     */
+    record Local(ByteBuf bytes, String clientName, ClientStatement clientStatement) implements Expectation {
+
+        Local(ByteBuf bytes) {
+            this(bytes, null, null);
+        }
+
+        @Override
+        public boolean forward() {
+            return true;
+        }
     }
 }

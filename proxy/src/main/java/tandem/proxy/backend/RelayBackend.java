@@ -30,7 +30,6 @@ import tandem.core.sql.SessionEffects;
 import tandem.core.sql.SetCommand;
 import tandem.core.sql.StatementSplitter;
 import tandem.core.sql.TransactionControl;
-import tandem.proxy.backend.Expectation.Kind;
 import tandem.proxy.metrics.ProxyMetrics;
 import tandem.proxy.session.Backend;
 import tandem.proxy.session.ClientOutput;
@@ -83,6 +82,7 @@ public final class RelayBackend implements Backend, BackendListener {
 
     /** Describing a statement that does not exist fails the server's transaction exactly as an error of tandem's would have. */
     private static final String POISON = "tandem_no_such_statement";
+    private static final short[] NO_FORMATS = new short[0];
     private static final int FLUSH_THRESHOLD = 64 * 1024;
     /**
      * Under session pooling nothing of the client's needs rewriting (the connection is its own until
@@ -112,8 +112,6 @@ public final class RelayBackend implements Backend, BackendListener {
     private final CapturedWrites captured;
     /** The ReadyForQuery of a commit, and what the server sent after it, held until the commit's rows are synced. */
     private ByteBuf held;
-    private boolean dropFrame;
-    private ByteBuf replaceFrame;
     private final ProxyMetrics.Route primaryMeters;
     /** Whether tandem follows the client's settings and statements: needed whenever it may change connections. */
     private final boolean followSession;
@@ -135,7 +133,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private boolean acquiring;
     private Promise<Map<String, String>> opening;
     private final ArrayDeque<FrontendMessage> waiting = new ArrayDeque<>();
-    private final ArrayDeque<Expectation> expected = new ArrayDeque<>();
+    private final ExpectedResponses expected = new ExpectedResponses();
     private ByteBuf toServer;
     private boolean unflushed;
 
@@ -536,7 +534,7 @@ public final class RelayBackend implements Backend, BackendListener {
             case CopyFail d -> copy(d);
             case FunctionCall call -> {
                 if (haveBackend(call)) {
-                    send(call, Expectation.of(Kind.FUNCTION_CALL));
+                    send(call, new Expectation.FunctionCall());
                 }
             }
             default -> throw new ProtocolException("unexpected " + message.getClass().getSimpleName()
@@ -590,7 +588,7 @@ public final class RelayBackend implements Backend, BackendListener {
         if (backend == null && !needsServer) {
             bytes.release();
             if (type == Sync.TYPE) {
-                enqueueLocal(Expectation.local(encode(new ReadyForQuery(status))));
+                enqueueLocal(new Expectation.Local(encode(new ReadyForQuery(status))));
             }
             return;
         }
@@ -603,28 +601,28 @@ public final class RelayBackend implements Backend, BackendListener {
 
     /** Books what the server owes for a message forwarded undecoded. */
     private void expect(char type, ByteBuf frames, int at) {
-        Expectation.Kind kind = switch (type) {
-            case Query.TYPE -> Kind.QUERY;
-            case Parse.TYPE -> Kind.PARSE;
-            case Bind.TYPE -> Kind.BIND;
-            case Describe.TYPE -> frames.getByte(RawFrames.bodyAt(at)) == Describe.STATEMENT ? Kind.DESCRIBE_STATEMENT
-                    : Kind.DESCRIBE_PORTAL;
-            case Execute.TYPE -> Kind.EXECUTE;
-            case Close.TYPE -> Kind.CLOSE;
-            case Sync.TYPE -> Kind.SYNC;
-            case FunctionCall.TYPE -> Kind.FUNCTION_CALL;
+        Expectation expectation = switch (type) {
+            case Query.TYPE -> Expectation.Query.of(null);
+            case Parse.TYPE -> new Expectation.Parse(true, null, null, null);
+            case Bind.TYPE -> new Expectation.Bind();
+            case Describe.TYPE -> frames.getByte(RawFrames.bodyAt(at)) == Describe.STATEMENT
+                    ? new Expectation.DescribeStatement(true, null) : new Expectation.DescribePortal(null, NO_FORMATS);
+            case Execute.TYPE -> Expectation.Execute.UNKNOWN;
+            case Close.TYPE -> new Expectation.Close(true);
+            case Sync.TYPE -> new Expectation.Sync(true);
+            case FunctionCall.TYPE -> new Expectation.FunctionCall();
             default -> null;
         };
-        if (kind == null) {
+        if (expectation == null) {
             return;
         }
         if (expected.isEmpty() && !sentSinceSync) {
             batchStarted = System.nanoTime();
         }
-        expected.add(Expectation.of(kind));
-        if (kind.isExtended()) {
+        expected.add(expectation);
+        if (expectation.isExtended()) {
             sentSinceSync = true;
-        } else if (kind == Kind.SYNC) {
+        } else if (expectation instanceof Expectation.Sync) {
             sentSinceSync = false;
         }
     }
@@ -634,47 +632,40 @@ public final class RelayBackend implements Backend, BackendListener {
             return;
         }
         syncSettings();
-        Expectation e = Expectation.of(Kind.QUERY);
         // classifying costs more than relaying; only transaction pooling follows the session, and
         // only what may touch the session needs it
+        if (!(routing != null || mirrors || poolByTransaction && (settings.hasTentative()
+                || !SessionEffects.certainlyNone(query.sql())))) {
+            send(query, Expectation.Query.of(null));
+            return;
+        }
+        List<Classification> classified = classifyQuery(query.sql());
+        classified.forEach(this::notePinning);
+        Expectation.Query e = Expectation.Query.of(classified);
         Query toSend = query;
-        if (routing != null || mirrors || poolByTransaction && (settings.hasTentative()
-                || !SessionEffects.certainlyNone(query.sql()))) {
-            List<Classification> classified = classifyQuery(query.sql());
-            classified.forEach(this::notePinning);
-            e.statements = classified;
-            if (mirrors) {
-                toSend = planQuery(query, e);
-                if (toSend == null) {
+        if (mirrors) {
+            List<String> texts = splitTexts;
+            List<WritePlan> plans = new ArrayList<>(texts.size());
+            boolean rewritten = false;
+            for (int i = 0; i < texts.size(); i++) {
+                WritePlan plan = policy.plan(texts.get(i), classified.get(i));
+                if (plan instanceof WritePlan.Refuse refusal) {
+                    localError(refusal.error(), true);
                     return;
                 }
+                rewritten |= !(plan instanceof WritePlan.Pass);
+                plans.add(plan);
+            }
+            if (rewritten) {
+                e = e.rewritten(plans, texts);
+                toSend = rewrittenQuery(texts, plans);
             }
         }
         send(toSend, e);
     }
 
-    /**
-     * Rewrites the writes on mirrored tables in a Query so that they return their keys; null when a
-     * statement is refused (the client has its error).
-     */
-    private Query planQuery(Query query, Expectation e) {
-        List<String> texts = splitTexts;
-        List<WritePlan> plans = new ArrayList<>(texts.size());
-        boolean rewritten = false;
-        for (int i = 0; i < texts.size(); i++) {
-            WritePlan plan = policy.plan(texts.get(i), e.statements.get(i));
-            if (plan instanceof WritePlan.Refuse refusal) {
-                localError(refusal.error(), true);
-                return null;
-            }
-            rewritten |= !(plan instanceof WritePlan.Pass);
-            plans.add(plan);
-        }
-        if (!rewritten) {
-            return query;
-        }
-        e.plans = plans;
-        e.texts = texts;
+    /** The Query the server runs: each write on a mirrored table rewritten to return its keys. */
+    private static Query rewrittenQuery(List<String> texts, List<WritePlan> plans) {
         StringBuilder sql = new StringBuilder();
         for (int i = 0; i < texts.size(); i++) {
             sql.append(plans.get(i) instanceof WritePlan.Capture capture ? capture.sql() : texts.get(i)).append(";\n");
@@ -714,19 +705,15 @@ public final class RelayBackend implements Backend, BackendListener {
         if (name.isEmpty()) {
             unnamed = new ClientStatement(serverSql, parse.parameterTypes(), "", classification, plan, parse.sql());
             backend.unnamedOwner(unnamed);
-            Expectation e = Expectation.of(Kind.PARSE);
-            e.clientStatement = unnamed;
-            send(serverSql == parse.sql() ? parse : new Parse("", serverSql, parse.parameterTypes()), e);
+            send(serverSql == parse.sql() ? parse : new Parse("", serverSql, parse.parameterTypes()),
+                    new Expectation.Parse(true, null, null, unnamed));
             return;
         }
         ClientStatement statement = new ClientStatement(serverSql, parse.parameterTypes(),
                 names.nameFor(serverSql, parse.parameterTypes()), classification, plan, parse.sql());
         statements.put(name, statement);
         if (backend.prepared().contains(statement.serverName())) {
-            Expectation e = Expectation.local(encode(ParseComplete.INSTANCE));
-            e.clientName = name;
-            e.clientStatement = statement;
-            enqueueLocal(e);
+            enqueueLocal(new Expectation.Local(encode(ParseComplete.INSTANCE), name, statement));
         } else {
             prepareOnServer(statement, name, true);
         }
@@ -751,7 +738,7 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         portals.put(bind.portal(), new Portal(statement, formats, replayValues));
         send(new Bind(bind.portal(), statement.serverName(), bind.parameterFormats(), bind.parameterValues(),
-                formats), Expectation.of(Kind.BIND));
+                formats), new Expectation.Bind());
     }
 
     private void describe(Describe describe) {
@@ -762,17 +749,11 @@ public final class RelayBackend implements Backend, BackendListener {
             }
             syncSettings();
             ensurePrepared(statement);
-            Expectation e = Expectation.of(Kind.DESCRIBE_STATEMENT);
-            e.plan = statement.plan();
-            send(new Describe('S', statement.serverName()), e);
+            send(new Describe('S', statement.serverName()), new Expectation.DescribeStatement(true, statement.plan()));
         } else if (haveBackend(describe)) {
-            Expectation e = Expectation.of(Kind.DESCRIBE_PORTAL);
             Portal portal = portals.get(describe.name());
-            if (portal != null) {
-                e.plan = portal.statement().plan();
-                e.formats = portal.formats();
-            }
-            send(describe, e);
+            send(describe, portal == null ? new Expectation.DescribePortal(null, NO_FORMATS)
+                    : new Expectation.DescribePortal(portal.statement().plan(), portal.formats()));
         }
     }
 
@@ -780,23 +761,21 @@ public final class RelayBackend implements Backend, BackendListener {
         if (!haveBackend(execute)) {
             return;
         }
-        Expectation e = Expectation.of(Kind.EXECUTE);
         Portal portal = portals.get(execute.portal());
-        if (portal != null && portal.statement().classification() != null) {
-            e.statements = List.of(portal.statement().classification());
-            e.plan = portal.statement().plan();
-            e.formats = portal.formats();
-            if (e.plan instanceof WritePlan.Replay) {
-                e.replaySql = portal.statement().clientSql();
-                e.replayParameters = portal.replayParameters();
-            } else if (e.plan instanceof WritePlan.Capture capture && !capture.clientReturning()
-                    && execute.maxRows() > 0) {
-                // the client's write returns no rows, so it completes whatever the limit; the rewritten
-                // one returns its keys and would stop at the limit: it must run to its CommandComplete
-                execute = new Execute(execute.portal(), 0);
-            }
+        if (portal == null || portal.statement().classification() == null) {
+            send(execute, Expectation.Execute.UNKNOWN);
+            return;
         }
-        send(execute, e);
+        ClientStatement statement = portal.statement();
+        WritePlan plan = statement.plan();
+        if (plan instanceof WritePlan.Capture capture && !capture.clientReturning() && execute.maxRows() > 0) {
+            // the client's write returns no rows, so it completes whatever the limit; the rewritten
+            // one returns its keys and would stop at the limit: it must run to its CommandComplete
+            execute = new Execute(execute.portal(), 0);
+        }
+        boolean replayed = plan instanceof WritePlan.Replay;
+        send(execute, new Expectation.Execute(statement.classification(), plan, portal.formats(),
+                replayed ? statement.clientSql() : null, replayed ? portal.replayParameters() : null));
     }
 
     private void close(Close close) {
@@ -807,23 +786,23 @@ public final class RelayBackend implements Backend, BackendListener {
             } else {
                 statements.remove(close.name());
             }
-            enqueueLocal(Expectation.local(encode(CloseComplete.INSTANCE)));
+            enqueueLocal(new Expectation.Local(encode(CloseComplete.INSTANCE)));
             return;
         }
         portals.remove(close.name());
         if (backend == null) {
-            enqueueLocal(Expectation.local(encode(CloseComplete.INSTANCE)));
+            enqueueLocal(new Expectation.Local(encode(CloseComplete.INSTANCE)));
         } else {
-            send(close, Expectation.of(Kind.CLOSE));
+            send(close, new Expectation.Close(true));
         }
     }
 
     private void sync() {
         if (backend == null) {
-            enqueueLocal(Expectation.local(encode(new ReadyForQuery(status))));
+            enqueueLocal(new Expectation.Local(encode(new ReadyForQuery(status))));
             return;
         }
-        send(Sync.INSTANCE, Expectation.of(Kind.SYNC));
+        send(Sync.INSTANCE, new Expectation.Sync(true));
         sentSinceSync = false;
     }
 
@@ -857,7 +836,8 @@ public final class RelayBackend implements Backend, BackendListener {
     private void ensurePrepared(ClientStatement statement) {
         if (statement.serverName().isEmpty()) {
             if (backend.unnamedOwner() != statement) {
-                send(new Parse("", statement.sql(), statement.parameterTypes()), Expectation.injected(Kind.PARSE));
+                send(new Parse("", statement.sql(), statement.parameterTypes()), new Expectation.Parse(false, null, null,
+                        null));
                 backend.unnamedOwner(statement);
             }
         } else if (!backend.prepared().contains(statement.serverName())) {
@@ -866,16 +846,13 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     private void prepareOnServer(ClientStatement statement, String clientName, boolean forward) {
-        Expectation e = forward ? Expectation.of(Kind.PARSE) : Expectation.injected(Kind.PARSE);
-        e.statementName = statement.serverName();
-        e.clientName = clientName;
-        e.clientStatement = statement;
-        send(new Parse(statement.serverName(), statement.sql(), statement.parameterTypes()), e);
+        send(new Parse(statement.serverName(), statement.sql(), statement.parameterTypes()),
+                new Expectation.Parse(forward, statement.serverName(), clientName, statement));
         backend.prepared().add(statement.serverName());
         String victim = backend.prepared().overflow();
         if (victim != null) {
             backend.prepared().remove(victim);
-            send(new Close('S', victim), Expectation.injected(Kind.CLOSE));
+            send(new Close('S', victim), new Expectation.Close(false));
         }
     }
 
@@ -895,16 +872,15 @@ public final class RelayBackend implements Backend, BackendListener {
             return false;
         }
         BackendConnection target = backend;
-        Expectation e = Expectation.injected(Kind.QUERY);
-        e.onDone = () -> {
-            if (e.failure != null) {
+        Expectation e = new Expectation.Query(false, null, null, null, failure -> {
+            if (failure != null) {
                 if (opening != null) {
-                    failOpening(e.failure);
+                    failOpening(failure);
                 } else {
-                    log.warn("could not apply client settings on {}: {}", target, e.failure.getMessage());
+                    log.warn("could not apply client settings on {}: {}", target, failure.getMessage());
                     out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "could not apply this session's "
                             + "settings on a connection to store \"" + pool.storeName() + "\": "
-                            + e.failure.response().message(), null, null, true, null));
+                            + failure.response().message(), null, null, true, null));
                     close();
                 }
                 return;
@@ -914,7 +890,7 @@ public final class RelayBackend implements Backend, BackendListener {
             if (opening != null) {
                 finishOpening();
             }
-        };
+        });
         log.debug("applying client settings on {}: {}", target, sql);
         send(new Query(sql), e);
         return true;
@@ -1003,7 +979,7 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         if (expectation != null) {
             expected.add(expectation);
-            if (expectation.kind.isExtended()) {
+            if (expectation.isExtended()) {
                 sentSinceSync = true;
             }
         }
@@ -1061,19 +1037,19 @@ public final class RelayBackend implements Backend, BackendListener {
      * server's transaction fails too, so that what the client is told about its transaction is true.
      */
     private void localError(ProxyException error, boolean endsQuery) {
-        enqueueLocal(Expectation.local(encode(ErrorResponse.of(error))));
+        enqueueLocal(new Expectation.Local(encode(ErrorResponse.of(error))));
         errorSinceReady = true;
         boolean serverInvolved = backend != null && (sentSinceSync || status != TransactionStatus.IDLE);
         if (serverInvolved) {
-            send(new Describe('S', POISON), Expectation.injected(Kind.DESCRIBE_STATEMENT));
+            send(new Describe('S', POISON), new Expectation.DescribeStatement(false, null));
         }
         if (!endsQuery) {
             skippingToSync = true;
         } else if (serverInvolved) {
-            send(Sync.INSTANCE, Expectation.of(Kind.SYNC));
+            send(Sync.INSTANCE, new Expectation.Sync(true));
             sentSinceSync = false;
         } else {
-            enqueueLocal(Expectation.local(encode(new ReadyForQuery(status))));
+            enqueueLocal(new Expectation.Local(encode(new ReadyForQuery(status))));
         }
     }
 
@@ -1084,11 +1060,9 @@ public final class RelayBackend implements Backend, BackendListener {
 
     /** Writes tandem's own answers that have reached the head of the line. */
     private void drainLocal() {
-        Expectation head;
-        while ((head = expected.peek()) != null && head.kind == Kind.LOCAL) {
+        while (expected.peek() instanceof Expectation.Local local) {
             expected.poll();
-            emit(head.local);
-            head.local = null;
+            emit(local.bytes());
         }
     }
 
@@ -1137,18 +1111,15 @@ public final class RelayBackend implements Backend, BackendListener {
                     at = next;
                     continue;
                 }
-                if (head != null && !head.forward) {
+                if (head != null && !head.forward()) {
                     writeRun(frames, run, at);
                     run = next;
                 }
-                dropFrame = false;
-                replaceFrame = null;
-                boolean popped = respond(type, frames, at + 5, next - at - 5, head);
-                if (dropFrame || replaceFrame != null) {
+                Response response = respond(type, frames, at + 5, next - at - 5, head);
+                if (response.dropped() || response.replacement() != null) {
                     writeRun(frames, run, at);
-                    if (replaceFrame != null) {
-                        emit(replaceFrame);
-                        replaceFrame = null;
+                    if (response.replacement() != null) {
+                        emit(response.replacement());
                     }
                     run = next;
                 }
@@ -1159,7 +1130,7 @@ public final class RelayBackend implements Backend, BackendListener {
                     frames = null;
                     break;
                 }
-                if (popped && !expected.isEmpty() && expected.peek().kind == Kind.LOCAL) {
+                if (response.completed() && expected.peek() instanceof Expectation.Local) {
                     writeRun(frames, run, next);
                     run = next;
                     drainLocal();
@@ -1203,130 +1174,162 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     /**
-     * Follows one server message whose body is {@code length} bytes at {@code body}; returns
-     * whether it completed the request at the head of the line. Only what the session must know is
-     * decoded: statuses always, tags when settings are followed, errors of injected requests.
+     * What one server message did: whether it completed the request at the head of the line, and
+     * whether the client gets it as it came, not at all ({@code dropped}), or as {@code replacement}.
      */
-    private boolean respond(char type, ByteBuf frames, int body, int length, Expectation head) {
+    private record Response(boolean completed, boolean dropped, ByteBuf replacement) {
+        static final Response PASSED = new Response(false, false, null);
+        static final Response COMPLETED = new Response(true, false, null);
+        static final Response DROPPED = new Response(false, true, null);
+
+        static Response replaced(ByteBuf replacement, boolean completed) {
+            return replacement == null ? completed ? COMPLETED : PASSED : new Response(completed, false, replacement);
+        }
+    }
+
+    /**
+     * Follows one server message whose body is {@code length} bytes at {@code body}. Only what the
+     * session must know is decoded: statuses always, tags when settings are followed, errors of
+     * injected requests, and rows and descriptions of writes rewritten to return their keys.
+     */
+    private Response respond(char type, ByteBuf frames, int body, int length, Expectation head) {
         switch (type) {
             case 'Z' -> {
                 Expectation done = popUntilReady();
-                if (done.forward && activeRoute == Route.PRIMARY) {
+                if (done.forward() && activeRoute == Route.PRIMARY) {
                     primaryMeters.completed(batchStarted, errorSinceReady);
                     batchStarted = System.nanoTime();
                 }
                 status = TransactionStatus.of(frames.getByte(body));
                 onReady();
-                complete(done);
-                return true;
+                complete(done, expected.polledFailure());
+                return Response.COMPLETED;
             }
             case 'E' -> {
                 errorSinceReady = true;
                 if (head == null) {
-                    return false;
+                    return Response.PASSED;
                 }
-                if (!head.forward && head.failure == null) {
-                    head.failure = new ServerError(ErrorResponse.decode(frames.slice(body, length)));
+                if (!head.forward()) {
+                    expected.failed(new ServerError(ErrorResponse.decode(frames.slice(body, length))));
                 }
-                if (head.kind.isExtended()) {
+                if (head.isExtended()) {
                     expected.poll();
                     forgetParse(head);
-                    complete(head);
+                    complete(head, expected.polledFailure());
                     dropUntilSync();
                     if (expected.isEmpty() && sentSinceSync) {
                         // the client's Sync is still to come; until then the server ignores it all, and so do we
                         skippingToSync = true;
                     }
-                    return true;
+                    return Response.COMPLETED;
                 }
-                return false;
+                return Response.PASSED;
             }
             case '1' -> {
-                return pop(head, Kind.PARSE);
+                return pop(head, Expectation.Parse.class);
             }
             case '2' -> {
-                return pop(head, Kind.BIND);
+                return pop(head, Expectation.Bind.class);
             }
             case '3' -> {
-                return pop(head, Kind.CLOSE);
+                return pop(head, Expectation.Close.class);
             }
             case 'n' -> {
-                return pop(head, head != null && head.kind == Kind.DESCRIBE_PORTAL ? Kind.DESCRIBE_PORTAL
-                        : Kind.DESCRIBE_STATEMENT);
+                return pop(head, head instanceof Expectation.DescribePortal ? Expectation.DescribePortal.class
+                        : Expectation.DescribeStatement.class);
             }
             case 'T' -> {
-                if (head != null && head.currentPlan() instanceof WritePlan.Capture capture) {
-                    replaceFrame = captured.rowDescription(frames, body, capture);
-                    if (replaceFrame == null) {
-                        boolean describing = head.kind == Kind.DESCRIBE_STATEMENT || head.kind == Kind.DESCRIBE_PORTAL;
-                        replaceFrame = describing ? encode(NoData.INSTANCE) : null;
-                        dropFrame = !describing;
+                ByteBuf replacement = null;
+                boolean dropped = false;
+                boolean describing = head instanceof Expectation.DescribeStatement
+                        || head instanceof Expectation.DescribePortal;
+                if (expected.currentPlan() instanceof WritePlan.Capture capture) {
+                    replacement = captured.rowDescription(frames, body, capture);
+                    if (replacement == null) {
+                        replacement = describing ? encode(NoData.INSTANCE) : null;
+                        dropped = !describing;
                     }
                 }
-                if (head != null && (head.kind == Kind.DESCRIBE_STATEMENT || head.kind == Kind.DESCRIBE_PORTAL)) {
-                    return pop(head, head.kind);
+                if (describing) {
+                    pop(head, head.getClass());
+                    return Response.replaced(replacement, true);
                 }
                 requireHead(head, type);
-                return false;
+                return dropped ? Response.DROPPED : Response.replaced(replacement, false);
             }
             case 'D' -> {
                 requireHead(head, type);
-                if (head.currentPlan() instanceof WritePlan.Capture capture) {
-                    replaceFrame = captured.dataRow(frames, body, capture, head.formats);
-                    dropFrame = replaceFrame == null;
+                if (expected.currentPlan() instanceof WritePlan.Capture capture) {
+                    ByteBuf row = captured.dataRow(frames, body, capture, formats(head));
+                    return row == null ? Response.DROPPED : Response.replaced(row, false);
                 }
-                return false;
+                return Response.PASSED;
             }
             case 'C' -> {
                 requireHead(head, type);
-                WritePlan plan = head.currentPlan();
-                if (head.statements != null || followSession || plan != null) {
+                WritePlan plan = expected.currentPlan();
+                ByteBuf replacement = null;
+                boolean known = head instanceof Expectation.Query q ? q.statements() != null
+                        : head instanceof Expectation.Execute x && x.statement() != null;
+                if (known || followSession || plan != null) {
                     String tag = Wire.readUtf8(frames, body, length - 1);
                     if (plan instanceof WritePlan.Capture capture) {
-                        replaceFrame = captured.commandComplete(tag, capture);
+                        replacement = captured.commandComplete(tag, capture);
                     } else if (plan instanceof WritePlan.Replay) {
-                        if (head.kind == Kind.EXECUTE) {
-                            writes.replay(head.replaySql, head.replayParameters);
-                        } else {
-                            writes.replay(head.texts.get(head.completed), List.of());
+                        if (head instanceof Expectation.Execute x) {
+                            writes.replay(x.replaySql(), x.replayParameters());
+                        } else if (head instanceof Expectation.Query q) {
+                            writes.replay(q.texts().get(expected.completed()), List.of());
                         }
                     }
-                    Classification statement = head.nextStatement();
-                    if (head.statements != null) {
-                        head.completed++;
+                    Classification statement = expected.nextStatement();
+                    if (known) {
+                        expected.statementCompleted();
                     }
                     onCommandComplete(tag, statement);
                 }
-                return head.kind == Kind.EXECUTE && pop(head, Kind.EXECUTE);
+                boolean completed = head instanceof Expectation.Execute && pop(head, Expectation.Execute.class).completed();
+                return Response.replaced(replacement, completed);
             }
             case 'I' -> {
                 requireHead(head, type);
-                if (head.statements != null) {
-                    head.completed++;
+                if (head instanceof Expectation.Query q ? q.statements() != null
+                        : head instanceof Expectation.Execute x && x.statement() != null) {
+                    expected.statementCompleted();
                 }
-                return head.kind == Kind.EXECUTE && pop(head, Kind.EXECUTE);
+                return head instanceof Expectation.Execute ? pop(head, Expectation.Execute.class) : Response.PASSED;
             }
             case 's' -> {
-                if (head != null && head.currentPlan() instanceof WritePlan.Capture) {
+                if (expected.currentPlan() instanceof WritePlan.Capture) {
                     // keys of rows the client does not fetch are only in the repair log
                     writes.untracked();
                 }
-                return pop(head, Kind.EXECUTE);
+                return pop(head, Expectation.Execute.class);
             }
             case 'S' -> {
                 var parameter = ParameterStatus.decode(frames.slice(body, length));
                 backend.serverParameters().put(parameter.name(), parameter.value());
-                return false;
+                return Response.PASSED;
             }
             case 't', 'G', 'H', 'W', 'd', 'c', 'V' -> {
                 requireHead(head, type);
-                return false;
+                return Response.PASSED;
             }
             case 'N', 'A' -> {
-                return false;
+                return Response.PASSED;
             }
             default -> throw new ProtocolException("server sent an unknown message type '" + type + "'");
         }
+    }
+
+    /** The result formats the request at the head asked for (rows of a captured write are decoded by them). */
+    private static short[] formats(Expectation head) {
+        return switch (head) {
+            case Expectation.Execute x -> x.formats();
+            case Expectation.DescribePortal d -> d.formats();
+            default -> NO_FORMATS;
+        };
     }
 
     private void requireHead(Expectation head, char type) {
@@ -1335,19 +1338,20 @@ public final class RelayBackend implements Backend, BackendListener {
         }
     }
 
-    private boolean pop(Expectation head, Kind kind) {
-        if (head == null || head.kind != kind) {
-            throw new IllegalStateException("server answered " + kind + " but the next request is " + head);
+    private Response pop(Expectation head, Class<? extends Expectation> kind) {
+        if (!kind.isInstance(head)) {
+            throw new IllegalStateException("server answered " + kind.getSimpleName() + " but the next request is "
+                    + head);
         }
         expected.poll();
-        complete(head);
-        return true;
+        complete(head, expected.polledFailure());
+        return Response.COMPLETED;
     }
 
     private Expectation popUntilReady() {
         Expectation e;
-        while ((e = expected.poll()) != null && !e.kind.endsWithReady()) {
-            if (e.kind == Kind.LOCAL) {
+        while ((e = expected.poll()) != null && !e.endsWithReady()) {
+            if (e instanceof Expectation.Local) {
                 throw new IllegalStateException("ReadyForQuery arrived before tandem's own " + e);
             }
             log.warn("server skipped {} before ReadyForQuery", e);
@@ -1362,33 +1366,35 @@ public final class RelayBackend implements Backend, BackendListener {
     /** After an error the server ignores everything up to Sync; so does tandem's bookkeeping. */
     private void dropUntilSync() {
         Expectation e;
-        while ((e = expected.peek()) != null && !e.kind.endsWithReady()) {
+        while ((e = expected.peek()) != null && !e.endsWithReady()) {
             expected.poll();
-            if (e.kind == Kind.LOCAL) {
-                ReferenceCountUtil.release(e.local);
+            if (e instanceof Expectation.Local local) {
+                local.bytes().release();
             }
             forgetParse(e);
-            complete(e);
         }
     }
 
     /** A Parse that failed or was skipped created nothing: not on the server, not for the client. */
     private void forgetParse(Expectation e) {
-        if (e.statementName != null && backend != null) {
-            backend.prepared().remove(e.statementName);
-        }
-        if (e.clientName != null) {
-            statements.remove(e.clientName, e.clientStatement);
-        } else if (e.clientStatement != null && e.clientStatement == unnamed && e.kind == Kind.PARSE) {
-            unnamed = null;
+        if (e instanceof Expectation.Parse parse) {
+            if (parse.statementName() != null && backend != null) {
+                backend.prepared().remove(parse.statementName());
+            }
+            if (parse.clientName() != null) {
+                statements.remove(parse.clientName(), parse.clientStatement());
+            } else if (parse.clientStatement() != null && parse.clientStatement() == unnamed) {
+                unnamed = null;
+            }
+        } else if (e instanceof Expectation.Local local && local.clientName() != null) {
+            statements.remove(local.clientName(), local.clientStatement());
         }
     }
 
-    private void complete(Expectation e) {
-        if (e.onDone != null) {
-            Runnable done = e.onDone;
-            e.onDone = null;
-            done.run();
+    /** An injected Query's answer is complete: whoever sent it learns how it went. */
+    private static void complete(Expectation e, ServerError failure) {
+        if (e instanceof Expectation.Query query && query.onDone() != null) {
+            query.onDone().accept(failure);
         }
     }
 
@@ -1603,13 +1609,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private void survive(ProxyException lost) {
         log.info("client {} lost its connection to store \"{}\" during a batch outside a transaction; its batch "
                 + "fails with 08006 and it goes on with another connection", session.processId(), pool.storeName());
-        int readyOwed = 0;
-        for (Expectation e : expected) {
-            ReferenceCountUtil.release(e.local);
-            if (e.kind.endsWithReady() && e.forward) {
-                readyOwed++;
-            }
-        }
+        int readyOwed = expected.readyOwedToClient();
         expected.clear();
         if (toServer != null) {
             toServer.release();
@@ -1681,9 +1681,6 @@ public final class RelayBackend implements Backend, BackendListener {
         closed = true;
         waiting.forEach(ReferenceCountUtil::release);
         waiting.clear();
-        for (Expectation e : expected) {
-            ReferenceCountUtil.release(e.local);
-        }
         boolean between = expected.isEmpty() && status == TransactionStatus.IDLE && !sentSinceSync && waiting.isEmpty();
         expected.clear();
         if (toServer != null) {
