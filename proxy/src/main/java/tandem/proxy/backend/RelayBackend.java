@@ -28,8 +28,8 @@ import tandem.core.sql.Classification;
 import tandem.core.sql.ClassificationCache;
 import tandem.core.sql.SessionEffects;
 import tandem.core.sql.SetCommand;
-import tandem.core.sql.StatementSplitter;
 import tandem.core.sql.TransactionControl;
+import tandem.proxy.backend.BatchRouter.RoutedBatch;
 import tandem.proxy.metrics.ProxyMetrics;
 import tandem.proxy.session.Backend;
 import tandem.proxy.session.ClientOutput;
@@ -121,15 +121,13 @@ public final class RelayBackend implements Backend, BackendListener {
     /** The primary connection kept while a read runs on the secondary. */
     private BackendConnection primaryKept;
     private final ArrayDeque<RoutedBatch> batches = new ArrayDeque<>();
-    private final List<FrontendMessage> gathering = new ArrayList<>();
-    private Route pinnedRoute;
+    /** Batches and the store each goes to; null when reads are not routed. */
+    private final BatchRouter router;
+    private final QuerySplits splits;
     private Route activeRoute = Route.PRIMARY;
     private List<FrontendMessage> retryOnPrimary;
     private HeldAnswer heldAnswer;
     private long batchStarted;
-    private String splitSql;
-    private List<String> splitTexts;
-    private List<Classification> splitClassified;
     private boolean acquiring;
     private Promise<Map<String, String>> opening;
     private final ArrayDeque<FrontendMessage> waiting = new ArrayDeque<>();
@@ -178,6 +176,9 @@ public final class RelayBackend implements Backend, BackendListener {
         this.dirty = !poolByTransaction;
         this.names = names;
         this.classifier = classifier;
+        this.splits = new QuerySplits(classifier);
+        this.router = routing == null ? null : new BatchRouter(policy, classifier, splits,
+                name -> name.isEmpty() ? unnamed : statements.get(name));
     }
 
     @Override
@@ -247,12 +248,13 @@ public final class RelayBackend implements Backend, BackendListener {
         if (!admitted && !admit(message)) {
             return;
         }
-        if (routing != null && !(message instanceof CopyData || message instanceof CopyDone
+        if (router != null && !(message instanceof CopyData || message instanceof CopyDone
                 || message instanceof CopyFail)) {
-            gathering.add(message);
-            if (message instanceof Sync || message instanceof Query || message instanceof FunctionCall
-                    || message instanceof Flush) {
-                dispatch();
+            boolean busy = !expected.isEmpty() || !batches.isEmpty() || status != TransactionStatus.IDLE || sentSinceSync;
+            RoutedBatch batch = router.add(message, busy);
+            if (batch != null) {
+                batches.add(batch);
+                pump();
             }
             return;
         }
@@ -293,7 +295,7 @@ public final class RelayBackend implements Backend, BackendListener {
 
     /** The session is between transactions, owing and owed nothing (its last commit's sync included). */
     private void maybeLeaveGate() {
-        if (admitted && held == null && batches.isEmpty() && gathering.isEmpty() && isIdle()) {
+        if (admitted && held == null && batches.isEmpty() && (router == null || !router.gathering()) && isIdle()) {
             leaveGate();
         }
     }
@@ -314,110 +316,6 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     // ---- routing --------------------------------------------------------------------------------------
-
-    /** A batch and the store it goes to; {@code ends} is false for the part of a batch before a Flush. */
-    private record RoutedBatch(Route route, List<FrontendMessage> messages, boolean ends) {
-    }
-
-    /** A batch is complete: choose its store (the rest of a Flush-split batch follows its start). */
-    private void dispatch() {
-        List<FrontendMessage> messages = List.copyOf(gathering);
-        gathering.clear();
-        boolean ends = !(messages.get(messages.size() - 1) instanceof Flush);
-        Route route = pinnedRoute != null ? pinnedRoute : decide(messages);
-        pinnedRoute = ends ? null : route;
-        batches.add(new RoutedBatch(route, messages, ends));
-        pump();
-    }
-
-    /**
-     * Reads go to the secondary only when nothing else is outstanding (an earlier batch could still
-     * open a transaction) and every statement the batch executes is an eligible read.
-     */
-    private Route decide(List<FrontendMessage> messages) {
-        if (!expected.isEmpty() || !batches.isEmpty() || status != TransactionStatus.IDLE || sentSinceSync) {
-            return Route.PRIMARY;
-        }
-        List<Classification> executed = new ArrayList<>();
-        Map<String, Classification> parsedHere = new HashMap<>();
-        Map<String, Classification> boundHere = new HashMap<>();
-        for (FrontendMessage message : messages) {
-            switch (message) {
-                case Query q -> executed.addAll(classifyQuery(q.sql()));
-                case Parse p -> parsedHere.put(p.statement(), classifier.classify(p.sql()));
-                case Bind b -> {
-                    Classification c = parsedHere.get(b.statement());
-                    if (c == null) {
-                        ClientStatement known = b.statement().isEmpty() ? unnamed : statements.get(b.statement());
-                        c = known == null ? null : known.classification();
-                    }
-                    if (c == null) {
-                        return Route.PRIMARY;
-                    }
-                    boundHere.put(b.portal(), c);
-                }
-                case Execute e -> {
-                    Classification c = boundHere.get(e.portal());
-                    if (c == null) {
-                        return Route.PRIMARY;
-                    }
-                    executed.add(c);
-                }
-                case FunctionCall f -> {
-                    return Route.PRIMARY;
-                }
-                default -> {
-                }
-            }
-        }
-        if (executed.isEmpty()) {
-            return Route.PRIMARY;
-        }
-        SessionPolicy.ReadRoute route = policy.route(executed, false);
-        if (route == SessionPolicy.ReadRoute.PRIMARY_AND_SHADOW) {
-            shadow(messages, executed.get(0));
-        }
-        return route.store();
-    }
-
-    /** Hands a read the primary serves to the shadow reads, with its text and parameters. */
-    private void shadow(List<FrontendMessage> messages, Classification read) {
-        String sql = null;
-        List<Object> parameters = List.of();
-        Map<String, Parse> parsedHere = new HashMap<>();
-        for (FrontendMessage message : messages) {
-            switch (message) {
-                case Query q -> sql = q.sql();
-                case Parse p -> parsedHere.put(p.statement(), p);
-                case Bind b -> {
-                    Parse parse = parsedHere.get(b.statement());
-                    ClientStatement known = b.statement().isEmpty() ? unnamed : statements.get(b.statement());
-                    sql = parse != null ? parse.sql() : known == null ? null : known.clientSql();
-                    int[] types = parse != null ? parse.parameterTypes() : known == null ? new int[0] : known.parameterTypes();
-                    try {
-                        parameters = ReplayValues.of(b, types);
-                    } catch (ProxyException binaryOfUnknownType) {
-                        return;
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        if (sql != null) {
-            policy.shadow(sql, parameters, read);
-        }
-    }
-
-    /** Splits and classifies a Query once for routing and once more for following the session: the same work. */
-    private List<Classification> classifyQuery(String sql) {
-        if (!sql.equals(splitSql)) {
-            splitTexts = StatementSplitter.split(sql);
-            splitClassified = splitTexts.stream().map(classifier::classify).toList();
-            splitSql = sql;
-        }
-        return splitClassified;
-    }
 
     /** Starts the next batch when its store is free: the other store must have answered everything first. */
     private void pump() {
@@ -639,12 +537,12 @@ public final class RelayBackend implements Backend, BackendListener {
             send(query, Expectation.Query.of(null));
             return;
         }
-        List<Classification> classified = classifyQuery(query.sql());
+        List<Classification> classified = splits.classify(query.sql());
         classified.forEach(this::notePinning);
         Expectation.Query e = Expectation.Query.of(classified);
         Query toSend = query;
         if (mirrors) {
-            List<String> texts = splitTexts;
+            List<String> texts = splits.texts(query.sql());
             List<WritePlan> plans = new ArrayList<>(texts.size());
             boolean rewritten = false;
             for (int i = 0; i < texts.size(); i++) {
@@ -1703,8 +1601,9 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         batches.forEach(b -> b.messages().forEach(ReferenceCountUtil::release));
         batches.clear();
-        gathering.forEach(ReferenceCountUtil::release);
-        gathering.clear();
+        if (router != null) {
+            router.close();
+        }
         if (backend != null) {
             BackendConnection connection = backend;
             backend = null;
