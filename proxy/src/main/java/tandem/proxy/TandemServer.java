@@ -84,10 +84,11 @@ public final class TandemServer implements AutoCloseable {
     private final ProxyMetrics metrics;
     private final MirrorService mirror;
     private final BackfillService backfill;
+    private final AdmissionGate admission;
 
     private TandemServer(TandemConfig config, EventLoopGroup group, Store oldStore, Store newStore, BackendPool pool,
             BackendPool secondaryPool, Channel listener, AdminServer admin, ProxyMetrics metrics, MirrorService mirror,
-            BackfillService backfill) {
+            BackfillService backfill, AdmissionGate admission) {
         this.config = config;
         this.group = group;
         this.oldStore = oldStore;
@@ -99,6 +100,7 @@ public final class TandemServer implements AutoCloseable {
         this.metrics = metrics;
         this.mirror = mirror;
         this.backfill = backfill;
+        this.admission = admission;
     }
 
     public static TandemServer start(TandemConfig config) throws InterruptedException {
@@ -129,6 +131,7 @@ public final class TandemServer implements AutoCloseable {
             group = NettyTransport.newGroup(config.effectiveIoThreads(), "tandem-io");
             int maxMessageSize = (int) Math.min(Integer.MAX_VALUE, config.limits().maxMessageSize());
             ReadShare share = newStore == null ? null : new ReadShare(config.migration().readPercent());
+            AdmissionGate admission = new AdmissionGate();
             if (newStore != null) {
                 mirror = MirrorService.open(config.migration(), oldStore, newStore, share, metrics.registry());
                 newStore.batchLoader().ensureCreated();
@@ -154,7 +157,7 @@ public final class TandemServer implements AutoCloseable {
             }
             SessionContext context = new SessionContext(config.database(), credentials(config.users()),
                     config.limits().maxClientConnections(), clients, new CancelRegistry(),
-                    backends(config.oldStore(), oldStore, pool, metrics.route("primary", oldStore.name()), routing, mirror, new AdmissionGate()));
+                    backends(config.oldStore(), oldStore, pool, metrics.route("primary", oldStore.name()), routing, mirror, admission));
             Channel listener = listen(config, context, maxMessageSize, group);
             AdminRoutes routes = new AdminRoutes();
             HealthRoutes.register(routes, oldStore, newStore);
@@ -184,7 +187,7 @@ public final class TandemServer implements AutoCloseable {
                     config.trustsClients() ? "trust" : "SCRAM-SHA-256", config.effectiveIoThreads(),
                     NettyTransport.name());
             return new TandemServer(config, group, oldStore, newStore, pool, secondaryPool, listener, admin, metrics,
-                    mirror, backfill);
+                    mirror, backfill, admission);
         } catch (RuntimeException | InterruptedException e) {
             if (pool != null) {
                 pool.close();
@@ -327,6 +330,11 @@ public final class TandemServer implements AutoCloseable {
 
     public int adminPort() {
         return admin.port();
+    }
+
+    /** Whether client sessions may start new transactions; a cutover closes it while it swaps the stores. */
+    public AdmissionGate admission() {
+        return admission;
     }
 
     public TandemConfig config() {

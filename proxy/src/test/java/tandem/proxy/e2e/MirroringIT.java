@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,6 +33,7 @@ import tandem.config.PoolConfig;
 import tandem.config.PoolMode;
 import tandem.config.StoreConfig;
 import tandem.config.TandemConfig;
+import tandem.core.session.AdmissionGate;
 import tandem.core.verify.Equivalence;
 
 /**
@@ -143,6 +146,46 @@ class MirroringIT {
         assertSameRows();
         assertThat(count(newDb, "accounts")).isEqualTo(3);
         assertThat(count(newDb, "entries")).isEqualTo(3);
+    }
+
+    /**
+     * What a cutover relies on: with the admission gate closed, a transaction already open runs to
+     * its commit (and the gate reports drained only then), while a session that starts a new one
+     * waits, unanswered, until the gate opens again.
+     */
+    @ParameterizedTest
+    @EnumSource(Primary.class)
+    void aClosedGateLetsOpenTransactionsFinishAndHoldsNewOnesUntilItOpens(Primary primary) throws Exception {
+        start(primary);
+        AdmissionGate gate = proxy.admission();
+        try (Connection open = proxy.connect(); Connection later = proxy.connect()) {
+            open.setAutoCommit(false);
+            try (Statement s = open.createStatement()) {
+                s.executeUpdate("INSERT INTO accounts (name) VALUES ('inside')");
+            }
+            CompletableFuture<Void> drained = gate.close();
+            CompletableFuture<Long> held = CompletableFuture.supplyAsync(() -> {
+                try (Statement s = later.createStatement();
+                        ResultSet rs = s.executeQuery("SELECT count(*) FROM accounts")) {
+                    rs.next();
+                    return rs.getLong(1);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(300);
+            assertThat(held).as("a new transaction waits at the closed gate").isNotDone();
+            assertThat(drained).as("a transaction is still open").isNotDone();
+            open.commit();
+            drained.get(10, TimeUnit.SECONDS);
+            assertThat(held).as("still held after the drain, until the gate opens").isNotDone();
+            assertThat(gate.waiting()).isEqualTo(1);
+            gate.open();
+            assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+        } finally {
+            gate.open();
+        }
+        assertSameRows();
     }
 
     @ParameterizedTest

@@ -64,6 +64,10 @@ public final class Proxy implements AutoCloseable {
         return server.port();
     }
 
+    public tandem.core.session.AdmissionGate admission() {
+        return server.admission();
+    }
+
     public int adminPort() {
         return server.adminPort();
     }
