@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,9 @@ public final class MirroredSession implements SqlSession {
     /** Inside an explicit transaction block (the inner session reports its implicit ones as transactions too). */
     private boolean inBlock;
     /** Admitted by the policy's gate: from the first batch outside a transaction until the session is idle again. */
-    private boolean admitted;
+    private final AtomicBoolean admitted = new AtomicBoolean();
+    /** The session's thread while it waits at the policy's gate, so that a cancel can wake it. */
+    private volatile Thread atGate;
 
     /**
      * @param secondary where reads routed to the secondary run (unused when the policy routes none)
@@ -104,15 +107,19 @@ public final class MirroredSession implements SqlSession {
     @Override
     public void beginBatch(boolean writes) {
         inBlock = inner.status() != TransactionStatus.IDLE;
-        if (!admitted) {
+        if (!admitted.get()) {
+            atGate = Thread.currentThread();
             try {
                 policy.gate().admitWaiting(); // a cutover may be holding new transactions back
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ProxyException(SqlState.QUERY_CANCELED, "canceled while waiting for tandem to admit a "
-                        + "new transaction");
+                // the interrupt was the client's cancel: the pooled thread goes on serving the session
+                throw new ProxyException(SqlState.QUERY_CANCELED, "canceling statement due to user request", null,
+                        "it was waiting to start while tandem held new transactions back (a cutover)");
+            } finally {
+                atGate = null;
+                Thread.interrupted(); // a cancel that came as the gate opened must not reach the store's calls
             }
-            admitted = true;
+            admitted.set(true);
         }
         inner.beginBatch(writes);
     }
@@ -262,8 +269,7 @@ public final class MirroredSession implements SqlSession {
     }
 
     private void leaveGate() {
-        if (admitted) {
-            admitted = false;
+        if (admitted.compareAndSet(true, false)) {
             policy.gate().leave();
         }
     }
@@ -290,6 +296,10 @@ public final class MirroredSession implements SqlSession {
 
     @Override
     public void cancel() {
+        Thread waiting = atGate;
+        if (waiting != null) {
+            waiting.interrupt();
+        }
         inner.cancel();
     }
 

@@ -35,11 +35,26 @@ public final class AdmissionGate {
         }
     }
 
-    /** As {@link #admit}, for a session on a thread of its own: blocks it until the gate opens. */
+    /**
+     * As {@link #admit}, for a session on a thread of its own: blocks it until the gate opens. An
+     * interrupt (the client canceled, or left) gives up the place in line, admitted or not.
+     */
     public void admitWaiting() throws InterruptedException {
         CountDownLatch opened = new CountDownLatch(1);
-        if (!admit(opened::countDown)) {
+        Runnable whenOpen = opened::countDown;
+        if (admit(whenOpen)) {
+            return;
+        }
+        try {
             opened.await();
+        } catch (InterruptedException e) {
+            synchronized (this) {
+                if (waiting.remove(whenOpen)) {
+                    throw e;
+                }
+            }
+            leave(); // the gate opened just as it gave up
+            throw e;
         }
     }
 

@@ -75,6 +75,29 @@ class AdmissionGateTest {
     }
 
     @Test
+    void aSessionThatGivesUpWaitingIsNotCountedWhenTheGateOpens() throws Exception {
+        gate.close();
+        Thread waiter = new Thread(() -> {
+            try {
+                gate.admitWaiting();
+            } catch (InterruptedException expected) {
+                resumed.add("gave up");
+            }
+        });
+        waiter.start();
+        while (gate.waiting() == 0) {
+            Thread.onSpinWait();
+        }
+        waiter.interrupt();
+        waiter.join(10_000);
+        assertThat(resumed).containsExactly("gave up");
+        assertThat(gate.waiting()).isZero();
+        gate.open();
+        assertThat(gate.inside()).isZero();
+        assertThat(gate.close()).isCompleted();
+    }
+
+    @Test
     void closingTwiceGivesTheSameDrain() {
         gate.admit(() -> { });
         assertThat(gate.close()).isSameAs(gate.close());

@@ -32,6 +32,7 @@ import tandem.core.sql.TransactionControl;
 import tandem.proxy.backend.BatchRouter.RoutedBatch;
 import tandem.proxy.metrics.ProxyMetrics;
 import tandem.proxy.session.Backend;
+import tandem.proxy.session.ClientErrors;
 import tandem.proxy.session.ClientOutput;
 import tandem.proxy.session.ClientSession;
 import tandem.proxy.session.ClientSettings;
@@ -935,7 +936,7 @@ public final class RelayBackend implements Backend, BackendListener {
      * server's transaction fails too, so that what the client is told about its transaction is true.
      */
     private void localError(ProxyException error, boolean endsQuery) {
-        enqueueLocal(new Expectation.Local(encode(ErrorResponse.of(error))));
+        enqueueLocal(new Expectation.Local(encode(ClientErrors.response(error, false))));
         errorSinceReady = true;
         boolean serverInvolved = backend != null && (sentSinceSync || status != TransactionStatus.IDLE);
         if (serverInvolved) {
@@ -1516,9 +1517,9 @@ public final class RelayBackend implements Backend, BackendListener {
         portals.clear();
         unnamed = null;
         settings.discardTentative();
-        out.write(encode(ErrorResponse.of(new ProxyException(SqlState.CONNECTION_FAILURE, lost.getMessage()
+        out.write(encode(ClientErrors.response(new ProxyException(SqlState.CONNECTION_FAILURE, lost.getMessage()
                 + "; the statements in flight may or may not have run", null,
-                "check whether they did before retrying them; the session goes on", false, null))));
+                "check whether they did before retrying them; the session goes on", false, null), false)));
         if (readyOwed == 0) {
             skippingToSync = sentSinceSync;
         }

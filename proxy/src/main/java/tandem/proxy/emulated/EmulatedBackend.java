@@ -31,13 +31,13 @@ import tandem.core.type.PgType;
 import tandem.core.type.PgValues;
 import tandem.proxy.metrics.ProxyMetrics;
 import tandem.proxy.session.Backend;
+import tandem.proxy.session.ClientErrors;
 import tandem.proxy.session.ClientOutput;
 import tandem.proxy.session.ClientSession;
 import tandem.proxy.wire.backend.BindComplete;
 import tandem.proxy.wire.backend.CloseComplete;
 import tandem.proxy.wire.backend.CommandComplete;
 import tandem.proxy.wire.backend.EmptyQueryResponse;
-import tandem.proxy.wire.backend.ErrorResponse;
 import tandem.proxy.wire.backend.NoData;
 import tandem.proxy.wire.backend.ParameterDescription;
 import tandem.proxy.wire.backend.ParameterStatus;
@@ -245,8 +245,7 @@ public final class EmulatedBackend implements Backend {
         } catch (RuntimeException e) {
             log.error("session {} failed", session.processId(), e);
             output.discard();
-            out.loop().execute(() -> out.fail(new ProxyException(SqlState.INTERNAL_ERROR, "tandem failed: " + e, null,
-                    null, true, e)));
+            out.loop().execute(() -> out.fail(e));
         }
     }
 
@@ -582,7 +581,7 @@ public final class EmulatedBackend implements Backend {
 
     private void error(ProxyException e) {
         log.debug("session {}: {}", session.processId(), e.toString());
-        output.write(ErrorResponse.of(e));
+        output.write(ClientErrors.response(e, false));
     }
 
     /** A bound statement: values decoded, and its cursor once it ran. */

@@ -5,9 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import tandem.core.error.ProxyException;
 import tandem.proxy.wire.backend.BackendMessage;
-import tandem.proxy.wire.backend.ErrorResponse;
 
 /**
  * What a backend may do to its client: write messages, flush, and hold or resume reading. All
@@ -66,12 +64,10 @@ public final class ClientOutput {
         }
     }
 
-    /** Sends a final error and closes the connection, as PostgreSQL does with FATAL errors. */
-    public void fail(ProxyException error) {
+    /** Sends a final error (FATAL) and closes the connection, as PostgreSQL does with FATAL errors. */
+    public void fail(Throwable error) {
         ByteBuf out = ctx.alloc().buffer();
-        ErrorResponse.of(error.isFatal() ? error
-                : new ProxyException(error.state(), error.getMessage(), error.detail(), error.hint(), true, error))
-                .encode(out);
+        ClientErrors.response(error, true).encode(out);
         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
     }
 

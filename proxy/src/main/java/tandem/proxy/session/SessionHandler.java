@@ -66,17 +66,16 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable error = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
-        if (error instanceof ProxyException p) {
-            log.debug("session {}: {}", session.processId(), p.toString());
-            session.output().fail(p.isFatal() ? p
-                    : new ProxyException(p.state(), p.getMessage(), p.detail(), p.hint(), true, p));
-        } else if (error instanceof java.io.IOException) {
+        if (error instanceof java.io.IOException) {
             log.debug("session {}: {}", session.processId(), error.toString());
             ctx.close();
         } else {
-            log.error("session {} failed", session.processId(), error);
-            session.output().fail(new ProxyException(SqlState.INTERNAL_ERROR, "tandem failed: " + error, null, null,
-                    true, error));
+            if (error instanceof ProxyException) {
+                log.debug("session {}: {}", session.processId(), error.toString());
+            } else {
+                log.error("session {} failed", session.processId(), error);
+            }
+            session.output().fail(error);
         }
         end();
     }

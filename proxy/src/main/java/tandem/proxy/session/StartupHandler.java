@@ -221,17 +221,10 @@ public final class StartupHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void fail(ChannelHandlerContext ctx, Throwable cause) {
-        ErrorResponse response;
-        if (cause instanceof ServerError server) {
-            response = server.response();
-        } else if (cause instanceof ProxyException p) {
-            response = ErrorResponse.of(p.isFatal() ? p
-                    : new ProxyException(p.state(), p.getMessage(), p.detail(), p.hint(), true, p));
-        } else {
+        if (!(cause instanceof ServerError || cause instanceof ProxyException)) {
             log.error("startup of a connection from {} failed", ctx.channel().remoteAddress(), cause);
-            response = ErrorResponse.of(new ProxyException(SqlState.INTERNAL_ERROR, "tandem failed: " + cause, null, null,
-                    true, cause));
         }
+        ErrorResponse response = ClientErrors.response(cause, true);
         log.debug("refused connection from {}: {}", ctx.channel().remoteAddress(), response.message());
         ByteBuf out = ctx.alloc().buffer();
         response.encode(out);
