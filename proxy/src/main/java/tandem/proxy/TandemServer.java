@@ -40,6 +40,7 @@ import tandem.core.store.SessionSettings;
 import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
 import tandem.core.store.StoreKind;
+import tandem.core.verify.VerificationLog;
 import tandem.core.verify.VerificationService;
 import tandem.core.verify.Verifier;
 import tandem.proxy.admin.AdminRoutes;
@@ -137,6 +138,12 @@ public final class TandemServer implements AutoCloseable {
                 newStore.batchLoader().ensureCreated();
                 backfill = new BackfillService(mirror.tables(), oldStore, newStore, metrics.registry(),
                         new ClientLatency(metrics.registry(), oldStore.name()));
+                String notYet = share.percent() > 0 ? readsNotYet(backfill, newStore.verificationLog()) : null;
+                if (notYet != null) {
+                    log.warn("migration.reads.percent is {}, but reads stay on the old store: {}; once that is done, "
+                            + "PUT /api/reads moves them (or start with the share again)", share.percent(), notYet);
+                    share.set(0);
+                }
             }
             Routing routing = null;
             if (oldStore.kind() == StoreKind.POSTGRES) {
@@ -169,9 +176,9 @@ public final class TandemServer implements AutoCloseable {
             VerificationService verification = mirror == null ? null : new VerificationService(() -> new Verifier(
                     mirroring.tables(), primary.pageReader(), primary.rowReader(), secondary.pageReader(),
                     secondary.rowReader(), RowSync.between(primary, secondary, mirroring.tables()),
-                    Verifier.Settings.defaults(), Clock.systemUTC()));
+                    Verifier.Settings.defaults(), Clock.systemUTC()), secondary.verificationLog());
             MigrationRoutes.register(routes, () -> status(primary, secondary, share, mirroring, copying), share,
-                    () -> readsNotYet(copying, verification));
+                    () -> readsNotYet(copying, secondary.verificationLog()));
             BackfillRoutes.register(routes, backfill);
             VerifyRoutes.register(routes, verification);
             AdminServer admin = AdminServer.start(config.admin().listen().host(), config.admin().listen().port(),
@@ -249,19 +256,29 @@ public final class TandemServer implements AutoCloseable {
     }
 
     /** Why reads may not move to the new store yet: it may lack rows until copied and verified. */
-    private static String readsNotYet(BackfillService backfill, VerificationService verification) {
+    /**
+     * Why reads may not move to the new store yet, or null when they may: the backfill must have
+     * copied every table, and the latest verification (kept in the new store, whoever ran it) must
+     * have compared every table and found them the same.
+     */
+    private static String readsNotYet(BackfillService backfill, VerificationLog verifications) {
         if (backfill == null) {
             return null;
         }
         if (!backfill.complete()) {
             return "the backfill has not copied every table yet (see backfill in GET /api/status; POST /api/backfill)";
         }
-        if (verification.latest() == null) {
-            return "no verification has run since tandem started (POST /api/verify)";
+        VerificationLog.Outcome latest = verifications.latest();
+        if (latest == null) {
+            return "no verification has finished yet (POST /api/verify, or bin/tandem verify)";
         }
-        if (!verification.lastClean()) {
-            return "the last verification found differences (GET /api/verify/latest; POST /api/verify with "
-                    + "\"repair\": true)";
+        if (!latest.wholeStore()) {
+            return "the latest verification (" + latest.finishedAt() + ") compared only some tables; verify them all "
+                    + "(POST /api/verify without tables)";
+        }
+        if (!latest.clean()) {
+            return "the latest verification (" + latest.finishedAt() + ") found differences (GET /api/verify/latest; "
+                    + "POST /api/verify with \"repair\": true)";
         }
         return null;
     }

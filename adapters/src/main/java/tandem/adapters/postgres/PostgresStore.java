@@ -33,6 +33,7 @@ import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
 import tandem.core.store.StoreKind;
 import tandem.core.store.WireEndpoint;
+import tandem.core.verify.VerificationLog;
 
 /**
  * A PostgreSQL store. Client traffic reaches it through tandem's protocol relay at
@@ -54,6 +55,7 @@ public final class PostgresStore implements Store {
     private final PostgresRepairLog repairLog;
     private final PostgresPageReader pages;
     private final PostgresBatchLoader loader;
+    private final PostgresVerificationLog verifications;
     private final PostgresReadQueries reads;
     private volatile String serverVersion;
 
@@ -67,6 +69,7 @@ public final class PostgresStore implements Store {
         this.repairLog = new PostgresRepairLog(name, pool, new RepairKeys(this::schema));
         this.pages = new PostgresPageReader(name, pool, catalog);
         this.loader = new PostgresBatchLoader(name, pool, catalog, reader);
+        this.verifications = new PostgresVerificationLog(name, pool);
     }
 
     /**
@@ -233,6 +236,11 @@ public final class PostgresStore implements Store {
     @Override
     public BatchLoader batchLoader() {
         return loader;
+    }
+
+    @Override
+    public VerificationLog verificationLog() {
+        return verifications;
     }
 
     @Override

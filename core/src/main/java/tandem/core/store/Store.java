@@ -66,6 +66,11 @@ public interface Store extends AutoCloseable {
         throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" cannot be backfilled into yet");
     }
 
+    /** Keeps the outcome of each verification: the new store's side of the read gate. */
+    default tandem.core.verify.VerificationLog verificationLog() {
+        throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" cannot keep verifications yet");
+    }
+
     default ReadQueries readQueries() {
         throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" does not run reads for tandem yet");
     }

@@ -11,19 +11,22 @@ import tandem.core.error.SqlState;
 
 /**
  * Verification as a running tandem offers it (the admin API): one at a time, in the background,
- * and the latest report, which also decides whether reads may move to the new store.
+ * and the latest report. Each outcome is also kept in the new store ({@link VerificationLog}),
+ * which decides whether reads may move there.
  */
 public final class VerificationService {
 
     private static final Logger log = LoggerFactory.getLogger(VerificationService.class);
 
     private final Supplier<Verifier> verifiers;
+    private final VerificationLog outcomes;
     private volatile Verifier.Report latest;
     private volatile String lastError;
     private Thread running;
 
-    public VerificationService(Supplier<Verifier> verifiers) {
+    public VerificationService(Supplier<Verifier> verifiers, VerificationLog outcomes) {
         this.verifiers = verifiers;
+        this.outcomes = outcomes;
     }
 
     /** Starts a verification in the background; fails (55006) while one runs. */
@@ -35,7 +38,9 @@ public final class VerificationService {
         lastError = null;
         running = Thread.ofPlatform().daemon().name("tandem-verify").start(() -> {
             try {
-                latest = verifiers.get().run(tables, repair);
+                Verifier.Report report = verifiers.get().run(tables, repair);
+                latest = report;
+                outcomes.record(report, tables.isEmpty());
             } catch (RuntimeException e) {
                 lastError = e.getMessage();
                 log.error("verify failed: {}", e.getMessage());
@@ -56,9 +61,11 @@ public final class VerificationService {
         return lastError;
     }
 
-    /** Whether the last verification covered every table and found them the same. */
-    public boolean lastClean() {
-        Verifier.Report r = latest;
-        return r != null && r.clean();
+    /**
+     * The latest verification's outcome as the new store keeps it: also one the CLI ran, or one
+     * from before tandem restarted; null when none finished.
+     */
+    public VerificationLog.Outcome latestOutcome() {
+        return outcomes.latest();
     }
 }

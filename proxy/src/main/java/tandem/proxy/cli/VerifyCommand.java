@@ -67,7 +67,10 @@ public final class VerifyCommand implements Callable<Integer> {
                     target.rowReader(), RowSync.between(old, target, plan),
                     new Verifier.Settings(Verifier.Settings.defaults().batchSize(), maxReported,
                             Verifier.Settings.defaults().parallelTables()), Clock.systemUTC());
-            return verifier.run(tables, repair);
+            Verifier.Report report = verifier.run(tables, repair);
+            // kept in the new store: a running tandem lets reads move there only after a clean one
+            target.verificationLog().record(report, tables.isEmpty());
+            return report;
         }
     }
 }

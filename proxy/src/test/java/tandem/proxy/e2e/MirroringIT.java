@@ -71,6 +71,8 @@ class MirroringIT {
     private Path oldFile;
     private TestDatabase newDb;
     private Proxy proxy;
+    /** Starts tandem again on the same stores with the same config. */
+    private java.util.function.Supplier<Proxy> restart;
 
     @AfterEach
     void stop() {
@@ -80,10 +82,13 @@ class MirroringIT {
     }
 
     private Proxy start(Primary primary) throws Exception {
+        return start(primary, MigrationConfig.defaults().withShadowSample(0));
+    }
+
+    private Proxy start(Primary primary, MigrationConfig migration) throws Exception {
         newDb = TestPostgres.shared().createDatabase("mirror_new");
         newDb.execute(PG_SCHEMA.split(";"));
         StoreConfig newStore = StoreConfig.postgres(newDb.jdbcUrl(), newDb.user(), blankToNull(newDb.password()));
-        MigrationConfig migration = MigrationConfig.defaults().withShadowSample(0);
         TandemConfig.Builder builder = TandemConfig.builder().newStore(newStore).migration(migration);
         if (primary == Primary.SQLITE) {
             oldFile = Files.createTempDirectory("tandem-mirror").resolve("old.db");
@@ -92,7 +97,8 @@ class MirroringIT {
                     s.execute(ddl);
                 }
             }
-            proxy = Proxy.start(builder.database("app").oldStore(StoreConfig.sqlite(oldFile)), "app");
+            TandemConfig.Builder sqlite = builder.database("app").oldStore(StoreConfig.sqlite(oldFile));
+            restart = () -> Proxy.start(sqlite, "app");
         } else {
             oldDb = TestPostgres.shared().createDatabase("mirror_old");
             oldDb.execute(PG_SCHEMA.split(";"));
@@ -102,8 +108,10 @@ class MirroringIT {
                     d.maxLifetime());
             StoreConfig oldStore = StoreConfig.postgres(oldDb.jdbcUrl(), oldDb.user(), blankToNull(oldDb.password()))
                     .withPool(pool);
-            proxy = Proxy.start(builder.database(oldDb.name()).oldStore(oldStore), oldDb.name());
+            TandemConfig.Builder postgres = builder.database(oldDb.name()).oldStore(oldStore);
+            restart = () -> Proxy.start(postgres, oldDb.name());
         }
+        proxy = restart.get();
         return proxy;
     }
 
@@ -476,6 +484,51 @@ class MirroringIT {
         assertSameRows();
         assertThat(verify("{}")).contains("\"clean\" : true");
         assertThat(putReads(50).statusCode()).as("copied and verified").isEqualTo(200);
+    }
+
+    /**
+     * The read gate holds for a share set in the config too, and the verification it waits for is
+     * kept in the new store: a restart with the share configured keeps reads where they were.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Primary.class, names = {"SQLITE", "POSTGRES_SESSION"})
+    void aConfiguredReadShareWaitsForACleanVerificationWhichARestartRemembers(Primary primary) throws Exception {
+        start(primary, MigrationConfig.defaults().withShadowSample(0).withReadPercent(50));
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO accounts (id, name) VALUES (1, 'ada')");
+        }
+        assertThat(http(proxy, "/api/status")).as("not verified: the configured share waits")
+                .containsPattern("\"reads\" : \\{\\s*\"percent\" : 0");
+        backfill();
+        assertThat(verify("{}")).contains("\"clean\" : true");
+        assertThat(putReads(50).statusCode()).isEqualTo(200);
+        proxy.close();
+        proxy = restart.get();
+        assertThat(http(proxy, "/api/status")).as("the clean verification is kept in the new store")
+                .containsPattern("\"reads\" : \\{\\s*\"percent\" : 50");
+        try (Connection c = newDb.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO tandem.verification (finished_at, whole_store, clean, rows_compared, tables) "
+                    + "VALUES (now(), true, false, 1, 1)");
+        }
+        proxy.close();
+        proxy = restart.get();
+        assertThat(http(proxy, "/api/status")).as("the latest verification found differences")
+                .containsPattern("\"reads\" : \\{\\s*\"percent\" : 0");
+    }
+
+    /** POST /api/backfill, then waits until it is done. */
+    private void backfill() throws Exception {
+        HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + proxy.adminPort() + "/api/backfill")).POST(HttpRequest.BodyPublishers.ofString(
+                        "{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String status = http(proxy, "/api/status");
+        while (!status.matches("(?s).*\"backfill\" : \\{\\s*\"running\" : false.*") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            status = http(proxy, "/api/status");
+        }
+        assertThat(status).contains("\"complete\" : true");
     }
 
     private HttpResponse<String> putReads(int percent) throws Exception {

@@ -1,0 +1,27 @@
+package tandem.core.verify;
+
+import java.time.Instant;
+
+/**
+ * Where the outcome of each verification is kept, in the new store: whether reads may move to it
+ * must not be forgotten when tandem restarts, nor differ between the admin API and the CLI.
+ */
+public interface VerificationLog {
+
+    /**
+     * A finished verification: when, whether every table mirrored by row was compared
+     * ({@code wholeStore}: no table list was given), and whether they were all the same.
+     */
+    record Outcome(Instant finishedAt, boolean wholeStore, boolean clean, long rowsCompared) {
+
+        /** Whether this outcome lets reads move to the new store. */
+        public boolean allowsReads() {
+            return wholeStore && clean;
+        }
+    }
+
+    void record(Verifier.Report report, boolean wholeStore);
+
+    /** The latest outcome, or null when no verification finished yet. */
+    Outcome latest();
+}
