@@ -302,7 +302,7 @@ public final class EmulatedBackend implements Backend {
         boolean failed = false;
         try {
             boolean writes = statementsInQuery.stream().anyMatch(s -> mayWrite(s));
-            batchStarted = System.nanoTime();
+            batchStarted = meters.now();
             sql.beginBatch(writes);
             for (String text : statementsInQuery) {
                 PreparedSql statement = sql.prepare(text, List.of());
@@ -410,7 +410,7 @@ public final class EmulatedBackend implements Backend {
             }
         }
         if (!inBatch) {
-            batchStarted = System.nanoTime();
+            batchStarted = meters.now();
             sql.beginBatch(batchWrites(batch));
             inBatch = true;
         }

@@ -46,14 +46,23 @@ public final class ProxyMetrics implements AutoCloseable {
                 Counter.builder(MetricNames.QUERIES).tag("route", route).tag("outcome", "error").register(registry),
                 Counter.builder(MetricNames.QUERIES).tag("route", route).tag("outcome", "fallback").register(registry),
                 Timer.builder(MetricNames.QUERY_TIME).tag("store", store).publishPercentileHistogram()
-                        .description("time from a batch's first message to its ReadyForQuery").register(registry));
+                        .description("time from a batch's first message to its ReadyForQuery").register(registry),
+                registry.config().clock());
     }
 
-    /** The meters of one route; recording is cheap enough for every batch. */
-    public record Route(Counter ok, Counter error, Counter fallback, Timer time) {
+    /**
+     * The meters of one route; recording is cheap enough for every batch. Batches are timed by the
+     * registry's clock ({@link #now()}), so that a test can drive it.
+     */
+    public record Route(Counter ok, Counter error, Counter fallback, Timer time, io.micrometer.core.instrument.Clock clock) {
+
+        /** The clock's monotonic time, in nanoseconds: when a batch starts. */
+        public long now() {
+            return clock.monotonicTime();
+        }
 
         public void completed(long startedNanos, boolean failed) {
-            time.record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            time.record(clock.monotonicTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             (failed ? error : ok).increment();
         }
     }
