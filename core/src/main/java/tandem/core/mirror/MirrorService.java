@@ -17,6 +17,7 @@ import tandem.core.metrics.MetricNames;
 import tandem.core.route.ReadRouter;
 import tandem.core.route.ReadShare;
 import tandem.core.session.AdmissionGate;
+import tandem.core.session.MirroredSession;
 import tandem.core.session.SessionPolicy;
 import tandem.core.sql.ClassificationCache;
 import tandem.core.store.ReadQueries;

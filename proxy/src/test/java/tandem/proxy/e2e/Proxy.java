@@ -68,6 +68,29 @@ public final class Proxy implements AutoCloseable {
         return server.admission();
     }
 
+    /**
+     * Moves that share of reads to the new store at once, as {@code PUT /api/reads} with {@code force}
+     * does: for tests of routing, which need no backfill or verification first (a share in the config
+     * waits for them).
+     */
+    public Proxy forceReads(int percent) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + adminPort() + "/api/reads")).PUT(
+                            java.net.http.HttpRequest.BodyPublishers.ofString("{\"percent\": " + percent
+                                    + ", \"force\": true}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("PUT /api/reads answered " + response.statusCode() + ": " + response.body());
+            }
+            return this;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public int adminPort() {
         return server.adminPort();
     }

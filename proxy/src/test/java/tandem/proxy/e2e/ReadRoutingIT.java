@@ -59,7 +59,7 @@ class ReadRoutingIT {
         StoreConfig oldStore = StoreConfig.postgres(oldDb.jdbcUrl(), oldDb.user(), blankToNull(oldDb.password())).withPool(pool);
         StoreConfig newStore = StoreConfig.postgres(newDb.jdbcUrl(), newDb.user(), blankToNull(newDb.password())).withPool(pool);
         return Proxy.start(TandemConfig.builder().database(oldDb.name()).oldStore(oldStore).newStore(newStore)
-                .migration(MigrationConfig.defaults().withReadPercent(100).withShadowSample(0)), oldDb.name());
+                .migration(MigrationConfig.defaults().withShadowSample(0)), oldDb.name()).forceReads(100);
     }
 
     private static String blankToNull(String s) {

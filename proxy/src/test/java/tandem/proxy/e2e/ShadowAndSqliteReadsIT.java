@@ -68,7 +68,7 @@ class ShadowAndSqliteReadsIT {
                 + "price numeric(10,2), score text)");
         StoreConfig newStore = StoreConfig.postgres(newStoreUrl(), newDb.user(), blankToNull(newDb.password()));
         proxy = Proxy.start(TandemConfig.builder().database("app").oldStore(StoreConfig.sqlite(file)).newStore(newStore)
-                .migration(migration), "app");
+                .migration(migration), "app").forceReads(migration.readPercent());
         return proxy;
     }
 
@@ -82,7 +82,7 @@ class ShadowAndSqliteReadsIT {
         StoreConfig oldStore = StoreConfig.postgres(oldDb.jdbcUrl(), oldDb.user(), blankToNull(oldDb.password()));
         StoreConfig newStore = StoreConfig.postgres(newStoreUrl(), newDb.user(), blankToNull(newDb.password()));
         proxy = Proxy.start(TandemConfig.builder().database(oldDb.name()).oldStore(oldStore).newStore(newStore)
-                .migration(migration), oldDb.name());
+                .migration(migration), oldDb.name()).forceReads(migration.readPercent());
         return proxy;
     }
 

@@ -1,10 +1,11 @@
-package tandem.core.mirror;
+package tandem.core.session;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
+import tandem.core.mirror.ValueConverter;
 import tandem.core.store.ReadQueries;
 import tandem.core.store.SqlSession.Column;
 import tandem.core.store.SqlSession.Cursor;

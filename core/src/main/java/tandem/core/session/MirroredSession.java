@@ -1,4 +1,4 @@
-package tandem.core.mirror;
+package tandem.core.session;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Counter;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
-import tandem.core.session.SessionPolicy;
-import tandem.core.session.SessionWrites;
-import tandem.core.session.TransactionStatus;
+import tandem.core.mirror.Key;
+import tandem.core.mirror.KeyCodec;
+import tandem.core.mirror.WritePlan;
 import tandem.core.sql.Classification;
 import tandem.core.sql.ClassificationCache;
 import tandem.core.sql.StatementKind;
