@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -103,17 +102,14 @@ public final class RelayBackend implements Backend, BackendListener {
     private final boolean mirrors;
     private final SessionWrites writes;
     private final CapturedWrites captured;
-    /** The ReadyForQuery of a commit, and what the server sent after it, held until the commit's rows are synced. */
-    private ByteBuf held;
+    private final CommitHold commitHold;
     private final ProxyMetrics.Route primaryMeters;
     /** Whether tandem follows the client's settings and statements: needed whenever it may change connections. */
     private final boolean followSession;
 
-    private final ArrayDeque<RoutedBatch> batches = new ArrayDeque<>();
-    /** Batches and the store each goes to; null when reads are not routed. */
-    private final BatchRouter router;
+    /** Reads routed to the secondary; null when reads are not routed. */
+    private final SecondaryReads reads;
     private final QuerySplits splits;
-    private List<FrontendMessage> retryOnPrimary;
     private boolean heldForServer;
     /** Admitted by the policy's gate: from the first message after the session was idle until it is idle again. */
     private boolean admitted;
@@ -142,8 +138,8 @@ public final class RelayBackend implements Backend, BackendListener {
         this.names = names;
         this.classifier = classifier;
         this.splits = new QuerySplits(classifier);
-        this.router = routing == null ? null : new BatchRouter(policy, classifier, splits,
-                state::statement);
+        this.reads = routing == null ? null : new SecondaryReads(state, routing, policy, classifier, splits);
+        this.commitHold = new CommitHold(state, writes);
         this.responses = new ResponseFollower(state, mirrors, writes, captured, followSession, primaryMeters);
     }
 
@@ -214,12 +210,9 @@ public final class RelayBackend implements Backend, BackendListener {
         if (!admitted && !admit(message)) {
             return;
         }
-        if (router != null && !(message instanceof CopyData || message instanceof CopyDone
+        if (reads != null && !(message instanceof CopyData || message instanceof CopyDone
                 || message instanceof CopyFail)) {
-            boolean busy = !state.expected.isEmpty() || !batches.isEmpty() || state.status != TransactionStatus.IDLE || state.sentSinceSync;
-            RoutedBatch batch = router.add(message, busy);
-            if (batch != null) {
-                batches.add(batch);
+            if (reads.gather(message)) {
                 pump();
             }
             return;
@@ -261,7 +254,7 @@ public final class RelayBackend implements Backend, BackendListener {
 
     /** The session is between transactions, owing and owed nothing (its last commit's sync included). */
     private void maybeLeaveGate() {
-        if (admitted && held == null && batches.isEmpty() && (router == null || !router.gathering()) && isIdle()) {
+        if (admitted && !commitHold.holding() && (reads == null || reads.idle()) && isIdle()) {
             leaveGate();
         }
     }
@@ -283,79 +276,25 @@ public final class RelayBackend implements Backend, BackendListener {
 
     // ---- routing --------------------------------------------------------------------------------------
 
-    /** Starts the next batch when its store is free: the other store must have answered everything first. */
+    /** Starts the batches whose store is free: the other store must have answered everything first. */
     private void pump() {
-        while (!batches.isEmpty() && !state.acquiring && state.opening == null && state.waiting.isEmpty() && !state.closed) {
-            RoutedBatch next = batches.peek();
-            boolean busy = !state.expected.isEmpty() || state.sentSinceSync || held != null;
-            if (next.route() != state.activeRoute && busy) {
-                return;
+        if (reads == null) {
+            return;
+        }
+        RoutedBatch batch;
+        while ((batch = reads.startNext(commitHold.holding())) != null) {
+            for (FrontendMessage message : batch.messages()) {
+                submit(message);
             }
-            batches.poll();
-            start(next);
+            // a batch may start from a server's answer (a fallback, a batch that waited), not only from a client read
+            state.flushToServer();
         }
     }
 
-    private void start(RoutedBatch batch) {
-        if (batch.route() != state.activeRoute) {
-            if (batch.route() == Route.SECONDARY) {
-                state.primaryKept = state.backend;
-                state.backend = null;
-            } else {
-                releaseSecondary();
-                state.backend = state.primaryKept;
-                state.primaryKept = null;
-            }
-            state.activeRoute = batch.route();
-        }
-        if (batch.route() == Route.SECONDARY) {
-            retryOnPrimary = batch.messages();
-            state.heldAnswer = new HeldAnswer(out.alloc());
-        }
-        state.batchStarted = System.nanoTime();
-        for (FrontendMessage message : batch.messages()) {
-            submit(message);
-        }
-        // a batch may start from a server's answer (a fallback, a batch that waited), not only from a client read
-        state.flushToServer();
-    }
-
-    /**
-     * The secondary failed a read before the client saw any of it (unavailable: it could not be
-     * reached at all): the batch runs again on the primary.
-     */
+    /** The secondary failed a read before the client saw any of it: the batch runs again on the primary. */
     private void fallBack(String why, boolean unavailable) {
-        policy.secondaryFailed(why, unavailable);
-        List<FrontendMessage> again = retryOnPrimary;
-        retryOnPrimary = null;
-        if (state.heldAnswer != null) {
-            state.heldAnswer.discard();
-            state.heldAnswer = null;
-        }
-        releaseSecondary();
-        state.backend = state.primaryKept;
-        state.primaryKept = null;
-        state.activeRoute = Route.PRIMARY;
-        state.expected.clear();
-        state.status = TransactionStatus.IDLE;
-        state.errorSinceReady = false;
-        state.sentSinceSync = false;
-        state.skippingToSync = false;
-        batches.addFirst(new RoutedBatch(Route.PRIMARY, again, true));
+        reads.fallBack(why, unavailable);
         pump();
-    }
-
-    private void releaseSecondary() {
-        if (state.activeRoute == Route.SECONDARY && state.backend != null) {
-            BackendConnection connection = state.backend;
-            state.backend = null;
-            connection.channel().config().setAutoRead(true);
-            if (state.expected.isEmpty() && !state.sentSinceSync && state.status == TransactionStatus.IDLE) {
-                routing.secondaryPool().release(connection);
-            } else {
-                routing.secondaryPool().discard(connection);
-            }
-        }
     }
 
     private void process(FrontendMessage message) {
@@ -812,9 +751,7 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         state.flushToServer();
         out.flush();
-        if (routing != null) {
-            pump();
-        }
+        pump();
     }
 
     private void attach(BackendConnection connection) {
@@ -864,9 +801,9 @@ public final class RelayBackend implements Backend, BackendListener {
             connection.close();
             return;
         }
-        if (held != null) {
+        if (commitHold.holding()) {
             // reading stopped at the held commit, but bytes already read may still arrive: they queue behind it
-            held = Unpooled.wrappedBuffer(held, frames);
+            commitHold.append(frames);
             return;
         }
         int start = frames.readerIndex();
@@ -888,7 +825,7 @@ public final class RelayBackend implements Backend, BackendListener {
                         return;
                     }
                     state.emit(frames.retainedSlice(at, next - at));
-                    finishSecondaryBatch(failed);
+                    reads.finish(failed);
                     run = next;
                     at = next;
                     continue;
@@ -907,7 +844,8 @@ public final class RelayBackend implements Backend, BackendListener {
                 }
                 if (type == 'Z' && writes.awaitingSync()) {
                     writeRun(frames, run, at);
-                    holdUntilSynced(frames.retainedSlice(at, end - at));
+                    commitHold.hold(frames.retainedSlice(at, end - at))
+                            .whenComplete((ignored, failure) -> out.loop().execute(this::resumeAfterSync));
                     frames.release();
                     frames = null;
                     break;
@@ -937,16 +875,10 @@ public final class RelayBackend implements Backend, BackendListener {
             }
         }
         out.flush();
-        if (state.backend != null && !out.isWritable() && held == null) {
+        if (state.backend != null && !out.isWritable() && !commitHold.holding()) {
             state.backend.channel().config().setAutoRead(false);
         }
-        maybeRelease();
-        maybeLeaveGate();
-        if (!state.waiting.isEmpty() && !state.acquiring && state.opening == null) {
-            drainWaiting();
-        } else if (routing != null && !batches.isEmpty()) {
-            pump();
-        }
+        afterAnswers();
     }
 
     private void writeRun(ByteBuf frames, int from, int to) {
@@ -955,63 +887,35 @@ public final class RelayBackend implements Backend, BackendListener {
         }
     }
 
-    /** A read answered by the secondary goes to the client; the secondary's connection goes back to its pool. */
-    private void finishSecondaryBatch(boolean failed) {
-        routing.secondaryMeters().completed(state.batchStarted, failed);
-        out.write(state.heldAnswer.release());
-        state.heldAnswer = null;
-        retryOnPrimary = null;
-        releaseSecondary();
-        state.backend = state.primaryKept;
-        state.primaryKept = null;
-        state.activeRoute = Route.PRIMARY;
-    }
-
-    /**
-     * Holds the commit's ReadyForQuery (and anything after it) until its rows are on the secondary or
-     * handed to the repair log: the client hears of its commit only then.
-     */
-    private void holdUntilSynced(ByteBuf fromReady) {
-        held = fromReady;
-        if (state.backend != null) {
-            state.backend.channel().config().setAutoRead(false);
-        }
-        writes.syncCommitted().whenComplete((ignored, failure) -> out.loop().execute(this::resumeAfterSync));
-    }
-
+    /** The commit's rows are synced: the client hears of it, and what the server sent after it is followed. */
     private void resumeAfterSync() {
-        ByteBuf frames = held;
-        held = null;
-        if (frames == null) {
+        ByteBuf rest = commitHold.resume();
+        if (rest == null) {
             return;
         }
-        if (state.closed) {
-            frames.release();
+        if (rest.isReadable()) {
+            onFrames(state.backend, rest);
             return;
         }
-        int ready = 1 + frames.getInt(frames.readerIndex() + 1);
-        state.emit(frames.readRetainedSlice(ready));
-        if (state.backend != null) {
-            state.backend.channel().config().setAutoRead(true);
-        }
-        if (frames.isReadable()) {
-            onFrames(state.backend, frames);
-            return;
-        }
-        frames.release();
+        rest.release();
         out.flush();
+        afterAnswers();
+    }
+
+    /** What the server answered may have ended a batch: the connection, the gate and waiting messages move on. */
+    private void afterAnswers() {
         maybeRelease();
         maybeLeaveGate();
         if (!state.waiting.isEmpty() && !state.acquiring && state.opening == null) {
             drainWaiting();
-        } else if (routing != null && !batches.isEmpty()) {
+        } else if (reads != null && reads.hasWaiting()) {
             pump();
         }
     }
 
     /** Under transaction pooling, gives the connection back once the client owes and is owed nothing. */
     private void maybeRelease() {
-        if (!poolByTransaction || state.pinned || state.backend == null || state.activeRoute != Route.PRIMARY || held != null || state.status != TransactionStatus.IDLE || state.sentSinceSync
+        if (!poolByTransaction || state.pinned || state.backend == null || state.activeRoute != Route.PRIMARY || commitHold.holding() || state.status != TransactionStatus.IDLE || state.sentSinceSync
                 || !state.expected.isEmpty() || state.opening != null || !state.waiting.isEmpty()
                 || state.unsent()) {
             return;
@@ -1042,14 +946,11 @@ public final class RelayBackend implements Backend, BackendListener {
             return;
         }
         if (state.activeRoute == Route.SECONDARY) {
-            state.backend = null;
-            routing.secondaryPool().discard(connection);
-            if (state.heldAnswer != null && state.heldAnswer.canRetry()) {
-                state.activeRoute = Route.SECONDARY;
+            if (reads.lost(connection)) {
                 fallBack("lost the connection to the secondary", true);
             } else if (!state.closed) {
                 out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "lost the connection to store \""
-                        + routing.secondaryPool().storeName() + "\" in the middle of a read", null,
+                        + reads.storeName() + "\" in the middle of a read", null,
                         "reconnect and retry", true, cause));
                 close();
             }
@@ -1158,24 +1059,9 @@ public final class RelayBackend implements Backend, BackendListener {
         boolean between = state.expected.isEmpty() && state.status == TransactionStatus.IDLE && !state.sentSinceSync && state.waiting.isEmpty();
         state.expected.clear();
         state.discardUnsent();
-        if (state.heldAnswer != null) {
-            state.heldAnswer.discard();
-            state.heldAnswer = null;
-        }
-        if (held != null) {
-            held.release();
-            held = null;
-        }
-        if (state.activeRoute == Route.SECONDARY) {
-            releaseSecondary();
-            state.backend = state.primaryKept;
-            state.primaryKept = null;
-            state.activeRoute = Route.PRIMARY;
-        }
-        batches.forEach(b -> b.messages().forEach(ReferenceCountUtil::release));
-        batches.clear();
-        if (router != null) {
-            router.close();
+        commitHold.discard();
+        if (reads != null) {
+            reads.close();
         }
         if (state.backend != null) {
             BackendConnection connection = state.backend;
