@@ -90,8 +90,6 @@ public final class RelayBackend implements Backend, BackendListener {
     private final ClientSettings settings;
     private final RelayState state;
     private final ResponseFollower responses;
-    /** What the client's server connections are opened with: its startup settings, there as on a direct connection. */
-    private final StartupParameters startup;
     private final BackendPool pool;
     private final boolean poolByTransaction;
     private final StatementNames names;
@@ -103,6 +101,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private final SessionWrites writes;
     private final CapturedWrites captured;
     private final CommitHold commitHold;
+    private final ConnectionKeeper keeper;
     private final ProxyMetrics.Route primaryMeters;
     /** Whether tandem follows the client's settings and statements: needed whenever it may change connections. */
     private final boolean followSession;
@@ -110,7 +109,6 @@ public final class RelayBackend implements Backend, BackendListener {
     /** Reads routed to the secondary; null when reads are not routed. */
     private final SecondaryReads reads;
     private final QuerySplits splits;
-    private boolean heldForServer;
     /** Admitted by the policy's gate: from the first message after the session was idle until it is idle again. */
     private boolean admitted;
     /** Messages that arrived while the gate held the session back, in order. */
@@ -122,7 +120,6 @@ public final class RelayBackend implements Backend, BackendListener {
         this.state = new RelayState(session);
         this.out = state.out;
         this.settings = state.settings;
-        this.startup = StartupParameters.ofClient(session.startupParameters());
         this.pool = pool;
         this.poolByTransaction = poolByTransaction;
         this.routing = routing;
@@ -132,14 +129,13 @@ public final class RelayBackend implements Backend, BackendListener {
         this.captured = mirrors ? new CapturedWrites(session.output().alloc(), writes) : null;
         this.primaryMeters = primaryMeters;
         this.followSession = poolByTransaction || routing != null || mirrors;
-        // a session-pooled client keeps its connection; it is reset with DISCARD ALL when the client leaves
-        state.pinned = !poolByTransaction;
-        state.dirty = !poolByTransaction;
         this.names = names;
         this.classifier = classifier;
         this.splits = new QuerySplits(classifier);
         this.reads = routing == null ? null : new SecondaryReads(state, routing, policy, classifier, splits);
         this.commitHold = new CommitHold(state, writes);
+        this.keeper = new ConnectionKeeper(state, this, pool, routing == null ? null : routing.secondaryPool(),
+                poolByTransaction, this::settingsApplied);
         this.responses = new ResponseFollower(state, mirrors, writes, captured, followSession, primaryMeters);
     }
 
@@ -162,7 +158,7 @@ public final class RelayBackend implements Backend, BackendListener {
     public Future<Map<String, String>> open() {
         Promise<Map<String, String>> promise = out.loop().newPromise();
         state.opening = promise;
-        Future<BackendConnection> acquired = pool.acquire(out.loop(), startup);
+        Future<BackendConnection> acquired = keeper.open();
         acquired.addListener(f -> {
             if (!acquired.isSuccess()) {
                 failOpening(acquired.cause());
@@ -172,8 +168,8 @@ public final class RelayBackend implements Backend, BackendListener {
                 pool.release(acquired.getNow());
                 return;
             }
-            attach(acquired.getNow());
-            if (!syncSettings()) {
+            keeper.attach(acquired.getNow());
+            if (!keeper.syncSettings()) {
                 finishOpening();
             }
             state.flushToServer();
@@ -187,8 +183,24 @@ public final class RelayBackend implements Backend, BackendListener {
         if (promise != null) {
             promise.trySuccess(new LinkedHashMap<>(state.backend.serverParameters()));
         }
-        maybeRelease();
+        keeper.maybeRelease(commitHold.holding());
         maybeLeaveGate();
+    }
+
+    /** Settings replayed on a connection were applied, or refused ({@code failure}): at login, or later. */
+    private void settingsApplied(ServerError failure) {
+        if (failure == null) {
+            if (state.opening != null) {
+                finishOpening();
+            }
+        } else if (state.opening != null) {
+            failOpening(failure);
+        } else {
+            out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "could not apply this session's "
+                    + "settings on a connection to store \"" + pool.storeName() + "\": "
+                    + failure.response().message(), null, null, true, null));
+            close();
+        }
     }
 
     private void failOpening(Throwable cause) {
@@ -422,7 +434,7 @@ public final class RelayBackend implements Backend, BackendListener {
         if (!haveBackend(query)) {
             return;
         }
-        syncSettings();
+        keeper.syncSettings();
         // classifying costs more than relaying; only transaction pooling follows the session, and
         // only what may touch the session needs it
         if (!(routing != null || mirrors || poolByTransaction && (settings.hasTentative()
@@ -431,7 +443,7 @@ public final class RelayBackend implements Backend, BackendListener {
             return;
         }
         List<Classification> classified = splits.classify(query.sql());
-        classified.forEach(this::notePinning);
+        classified.forEach(keeper::notePinning);
         Expectation.Query e = Expectation.Query.of(classified);
         Query toSend = query;
         if (mirrors) {
@@ -476,7 +488,7 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         Classification classification = followSession ? classifier.classify(parse.sql()) : null;
         if (classification != null) {
-            notePinning(classification);
+            keeper.notePinning(classification);
         }
         WritePlan plan = null;
         String serverSql = parse.sql();
@@ -492,7 +504,7 @@ public final class RelayBackend implements Backend, BackendListener {
                 plan = null;
             }
         }
-        syncSettings();
+        keeper.syncSettings();
         if (name.isEmpty()) {
             state.unnamed = new ClientStatement(serverSql, parse.parameterTypes(), "", classification, plan, parse.sql());
             state.backend.unnamedOwner(state.unnamed);
@@ -506,7 +518,7 @@ public final class RelayBackend implements Backend, BackendListener {
         if (state.backend.prepared().contains(statement.serverName())) {
             state.enqueueLocal(new Expectation.Local(state.encode(ParseComplete.INSTANCE), name, statement));
         } else {
-            prepareOnServer(statement, name, true);
+            keeper.prepareOnServer(statement, name, true);
         }
     }
 
@@ -518,8 +530,8 @@ public final class RelayBackend implements Backend, BackendListener {
         if (!haveBackend(bind)) {
             return;
         }
-        syncSettings();
-        ensurePrepared(statement);
+        keeper.syncSettings();
+        keeper.ensurePrepared(statement);
         short[] formats = bind.resultFormats();
         List<Object> replayValues = null;
         if (statement.plan() instanceof WritePlan.Capture capture) {
@@ -538,8 +550,8 @@ public final class RelayBackend implements Backend, BackendListener {
             if (statement == null || !haveBackend(describe)) {
                 return;
             }
-            syncSettings();
-            ensurePrepared(statement);
+            keeper.syncSettings();
+            keeper.ensurePrepared(statement);
             state.send(new Describe('S', statement.serverName()), new Expectation.DescribeStatement(true, statement.plan()));
         } else if (haveBackend(describe)) {
             RelayState.Portal portal = state.portals.get(describe.name());
@@ -623,81 +635,6 @@ public final class RelayBackend implements Backend, BackendListener {
         return statement;
     }
 
-    /** Prepares a client's statement on the held connection if that connection has not got it. */
-    private void ensurePrepared(ClientStatement statement) {
-        if (statement.serverName().isEmpty()) {
-            if (state.backend.unnamedOwner() != statement) {
-                state.send(new Parse("", statement.sql(), statement.parameterTypes()), new Expectation.Parse(false, null, null,
-                        null));
-                state.backend.unnamedOwner(statement);
-            }
-        } else if (!state.backend.prepared().contains(statement.serverName())) {
-            prepareOnServer(statement, null, false);
-        }
-    }
-
-    private void prepareOnServer(ClientStatement statement, String clientName, boolean forward) {
-        state.send(new Parse(statement.serverName(), statement.sql(), statement.parameterTypes()),
-                new Expectation.Parse(forward, statement.serverName(), clientName, statement));
-        state.backend.prepared().add(statement.serverName());
-        String victim = state.backend.prepared().overflow();
-        if (victim != null) {
-            state.backend.prepared().remove(victim);
-            state.send(new Close('S', victim), new Expectation.Close(false));
-        }
-    }
-
-    /**
-     * Brings the held connection to the client's settings, at the start of a batch outside a
-     * transaction only (a Query in the middle of an extended batch would end its implicit
-     * transaction). Returns whether statements were sent.
-     */
-    private boolean syncSettings() {
-        if (state.sentSinceSync || state.status != TransactionStatus.IDLE || state.backend.settingsMatch(session, settings.version())) {
-            return false;
-        }
-        String sql = settings.diff(state.backend.appliedSettings());
-        long version = settings.version();
-        if (sql == null) {
-            state.backend.settingsSynced(session, version);
-            return false;
-        }
-        BackendConnection target = state.backend;
-        Expectation e = new Expectation.Query(false, null, null, null, failure -> {
-            if (failure != null) {
-                if (state.opening != null) {
-                    failOpening(failure);
-                } else {
-                    log.warn("could not apply client settings on {}: {}", target, failure.getMessage());
-                    out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "could not apply this session's "
-                            + "settings on a connection to store \"" + pool.storeName() + "\": "
-                            + failure.response().message(), null, null, true, null));
-                    close();
-                }
-                return;
-            }
-            settings.synced(target.appliedSettings());
-            target.settingsSynced(session, version);
-            if (state.opening != null) {
-                finishOpening();
-            }
-        });
-        log.debug("applying client settings on {}: {}", target, sql);
-        state.send(new Query(sql), e);
-        return true;
-    }
-
-    private void notePinning(Classification classification) {
-        if (!classification.sessionFeatures().isEmpty()) {
-            if (!state.pinned) {
-                log.debug("client {} keeps its server connection from now on: it uses {}", session.processId(),
-                        classification.sessionFeatures());
-            }
-            state.pinned = true;
-            state.dirty = true;
-        }
-    }
-
     /**
      * True if a connection is held; otherwise starts getting one, parks the message until then and
      * returns false.
@@ -707,10 +644,7 @@ public final class RelayBackend implements Backend, BackendListener {
             return true;
         }
         state.waiting.addFirst(message);
-        state.acquiring = true;
-        out.holdReading();
-        Future<BackendConnection> acquired = (state.activeRoute == Route.SECONDARY ? routing.secondaryPool() : pool)
-                .acquire(out.loop(), startup);
+        Future<BackendConnection> acquired = keeper.acquire();
         if (acquired.isDone()) {
             acquired(acquired);
         } else {
@@ -720,21 +654,16 @@ public final class RelayBackend implements Backend, BackendListener {
     }
 
     private void acquired(Future<BackendConnection> acquired) {
-        state.acquiring = false;
-        out.releaseReading();
-        if (state.closed) {
-            if (acquired.isSuccess()) {
-                pool.release(acquired.getNow());
-            }
+        ConnectionKeeper.Acquired outcome = keeper.acquired(acquired);
+        if (outcome == ConnectionKeeper.Acquired.CLOSED) {
             return;
         }
-        if (acquired.isSuccess()) {
-            attach(acquired.getNow());
-        } else if (state.activeRoute == Route.SECONDARY) {
+        if (outcome == ConnectionKeeper.Acquired.FAILED && state.activeRoute == Route.SECONDARY) {
             state.waiting.clear();
             fallBack(String.valueOf(acquired.cause().getMessage()), true);
             return;
-        } else {
+        }
+        if (outcome == ConnectionKeeper.Acquired.FAILED) {
             ProxyException error = acquired.cause() instanceof ProxyException p ? p
                     : new ProxyException(SqlState.CONNECTION_FAILURE, String.valueOf(acquired.cause().getMessage()));
             FrontendMessage first = state.waiting.poll();
@@ -752,14 +681,6 @@ public final class RelayBackend implements Backend, BackendListener {
         state.flushToServer();
         out.flush();
         pump();
-    }
-
-    private void attach(BackendConnection connection) {
-        state.backend = connection;
-        connection.attach(this);
-        if (!connection.loop().inEventLoop() && log.isTraceEnabled()) {
-            log.trace("client {} on another event loop than {}", session.processId(), connection);
-        }
     }
 
     @Override
@@ -904,7 +825,7 @@ public final class RelayBackend implements Backend, BackendListener {
 
     /** What the server answered may have ended a batch: the connection, the gate and waiting messages move on. */
     private void afterAnswers() {
-        maybeRelease();
+        keeper.maybeRelease(commitHold.holding());
         maybeLeaveGate();
         if (!state.waiting.isEmpty() && !state.acquiring && state.opening == null) {
             drainWaiting();
@@ -913,28 +834,10 @@ public final class RelayBackend implements Backend, BackendListener {
         }
     }
 
-    /** Under transaction pooling, gives the connection back once the client owes and is owed nothing. */
-    private void maybeRelease() {
-        if (!poolByTransaction || state.pinned || state.backend == null || state.activeRoute != Route.PRIMARY || commitHold.holding() || state.status != TransactionStatus.IDLE || state.sentSinceSync
-                || !state.expected.isEmpty() || state.opening != null || !state.waiting.isEmpty()
-                || state.unsent()) {
-            return;
-        }
-        BackendConnection connection = state.backend;
-        state.backend = null;
-        if (heldForServer) {
-            heldForServer = false;
-            out.releaseReading();
-        }
-        connection.channel().config().setAutoRead(true);
-        pool.release(connection);
-    }
-
     @Override
     public void onClosed(BackendConnection connection, Throwable cause) {
         if (connection == state.primaryKept) {
-            state.primaryKept = null;
-            pool.discard(connection);
+            keeper.lostKept(connection);
             if (!state.closed) {
                 out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "lost the connection to store \""
                         + pool.storeName() + "\"", null, "reconnect and retry", true, cause));
@@ -956,8 +859,7 @@ public final class RelayBackend implements Backend, BackendListener {
             }
             return;
         }
-        state.backend = null;
-        pool.discard(connection);
+        keeper.lost(connection);
         if (state.closed) {
             return;
         }
@@ -969,8 +871,9 @@ public final class RelayBackend implements Backend, BackendListener {
             failOpening(lost);
             return;
         }
-        if (poolByTransaction && !state.pinned && state.status == TransactionStatus.IDLE) {
-            survive(lost);
+        if (keeper.survivable()) {
+            keeper.survive(lost);
+            drainWaiting();
             return;
         }
         log.warn("client {} lost its connection to store \"{}\": {}", session.processId(), pool.storeName(),
@@ -979,51 +882,12 @@ public final class RelayBackend implements Backend, BackendListener {
         close();
     }
 
-    /**
-     * The connection died under a batch that began outside a transaction, with transaction pooling:
-     * the client keeps nothing on that connection tandem does not track, so it gets an error for
-     * the batch (whose outcome is unknown, as with any lost connection) and carries on with another.
-     */
-    private void survive(ProxyException lost) {
-        log.info("client {} lost its connection to store \"{}\" during a batch outside a transaction; its batch "
-                + "fails with 08006 and it goes on with another connection", session.processId(), pool.storeName());
-        int readyOwed = state.expected.readyOwedToClient();
-        state.expected.clear();
-        state.discardUnsent();
-        state.portals.clear();
-        state.unnamed = null;
-        settings.discardTentative();
-        out.write(state.encode(ClientErrors.response(new ProxyException(SqlState.CONNECTION_FAILURE, lost.getMessage()
-                + "; the statements in flight may or may not have run", null,
-                "check whether they did before retrying them; the session goes on", false, null), false)));
-        if (readyOwed == 0) {
-            state.skippingToSync = state.sentSinceSync;
-        }
-        for (int i = 0; i < readyOwed; i++) {
-            out.write(state.encode(new ReadyForQuery(TransactionStatus.IDLE)));
-        }
-        state.sentSinceSync = false;
-        state.errorSinceReady = false;
-        if (heldForServer) {
-            heldForServer = false;
-            out.releaseReading();
-        }
-        out.flush();
-        drainWaiting();
-    }
-
     @Override
     public void onWritabilityChanged(BackendConnection connection, boolean writable) {
         if (connection != state.backend) {
             return;
         }
-        if (!writable && !heldForServer) {
-            heldForServer = true;
-            out.holdReading();
-        } else if (writable && heldForServer) {
-            heldForServer = false;
-            out.releaseReading();
-        }
+        keeper.writabilityChanged(writable);
     }
 
     @Override
@@ -1063,20 +927,7 @@ public final class RelayBackend implements Backend, BackendListener {
         if (reads != null) {
             reads.close();
         }
-        if (state.backend != null) {
-            BackendConnection connection = state.backend;
-            state.backend = null;
-            connection.channel().config().setAutoRead(true);
-            if (!between) {
-                // the client left mid-transaction or mid-batch: what the connection holds is unknowable
-                pool.discard(connection);
-            } else if (state.dirty) {
-                connection.detach();
-                ConnectionReset.start(connection, pool, pool.resetTimeoutMillis());
-            } else {
-                pool.release(connection);
-            }
-        }
+        keeper.close(between);
         failOpening(new ProxyException(SqlState.CONNECTION_FAILURE, "client went away during startup"));
         atGate.forEach(ReferenceCountUtil::release);
         atGate.clear();
