@@ -1,9 +1,7 @@
 package tandem.proxy.backend;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,38 +15,26 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
-import tandem.core.mirror.WritePlan;
 import tandem.core.route.Route;
 import tandem.core.session.SessionPolicy;
 import tandem.core.session.SessionWrites;
 import tandem.core.session.TransactionStatus;
-import tandem.core.sql.Classification;
 import tandem.core.sql.ClassificationCache;
-import tandem.core.sql.SessionEffects;
 import tandem.proxy.backend.BatchRouter.RoutedBatch;
 import tandem.proxy.metrics.ProxyMetrics;
 import tandem.proxy.session.Backend;
-import tandem.proxy.session.ClientErrors;
 import tandem.proxy.session.ClientOutput;
 import tandem.proxy.session.ClientSession;
 import tandem.proxy.session.ClientSettings;
 import tandem.proxy.wire.ProtocolException;
-import tandem.proxy.wire.backend.CloseComplete;
-import tandem.proxy.wire.backend.ParseComplete;
 import tandem.proxy.wire.backend.ReadyForQuery;
-import tandem.proxy.wire.frontend.Bind;
 import tandem.proxy.wire.frontend.Close;
 import tandem.proxy.wire.frontend.CopyData;
 import tandem.proxy.wire.frontend.CopyDone;
 import tandem.proxy.wire.frontend.CopyFail;
-import tandem.proxy.wire.frontend.Describe;
-import tandem.proxy.wire.frontend.Execute;
-import tandem.proxy.wire.frontend.Flush;
 import tandem.proxy.wire.frontend.FrontendMessage;
 import tandem.proxy.wire.frontend.FunctionCall;
-import tandem.proxy.wire.frontend.Parse;
 import tandem.proxy.wire.frontend.Query;
-import tandem.proxy.wire.frontend.RawFrames;
 import tandem.proxy.wire.frontend.Sync;
 
 /**
@@ -72,8 +58,6 @@ public final class RelayBackend implements Backend, BackendListener {
 
     private static final Logger log = LoggerFactory.getLogger(RelayBackend.class);
 
-    /** Describing a statement that does not exist fails the server's transaction exactly as an error of tandem's would have. */
-    private static final String POISON = "tandem_no_such_statement";
     /**
      * Under session pooling nothing of the client's needs rewriting (the connection is its own until
      * it is reset), so every message passes through undecoded; under transaction pooling only those
@@ -102,6 +86,7 @@ public final class RelayBackend implements Backend, BackendListener {
     private final CapturedWrites captured;
     private final CommitHold commitHold;
     private final ConnectionKeeper keeper;
+    private final ClientRequests requests;
     private final ProxyMetrics.Route primaryMeters;
     /** Whether tandem follows the client's settings and statements: needed whenever it may change connections. */
     private final boolean followSession;
@@ -136,6 +121,8 @@ public final class RelayBackend implements Backend, BackendListener {
         this.commitHold = new CommitHold(state, writes);
         this.keeper = new ConnectionKeeper(state, this, pool, routing == null ? null : routing.secondaryPool(),
                 poolByTransaction, this::settingsApplied);
+        this.requests = new ClientRequests(state, keeper, policy, classifier, splits, names, routing != null, mirrors,
+                poolByTransaction, followSession, this::haveBackend);
         this.responses = new ResponseFollower(state, mirrors, writes, captured, followSession, primaryMeters);
     }
 
@@ -283,7 +270,7 @@ public final class RelayBackend implements Backend, BackendListener {
             state.waiting.add(message);
             return;
         }
-        process(message);
+        requests.process(message);
     }
 
     // ---- routing --------------------------------------------------------------------------------------
@@ -307,332 +294,6 @@ public final class RelayBackend implements Backend, BackendListener {
     private void fallBack(String why, boolean unavailable) {
         reads.fallBack(why, unavailable);
         pump();
-    }
-
-    private void process(FrontendMessage message) {
-        if (message instanceof RawFrames raw) {
-            raw(raw);
-            return;
-        }
-        if (state.skippingToSync) {
-            if (message instanceof Sync) {
-                state.skippingToSync = false;
-                sync();
-            } else {
-                ReferenceCountUtil.release(message);
-            }
-            return;
-        }
-        switch (message) {
-            case Query q -> query(q);
-            case Parse p -> parse(p);
-            case Bind b -> bind(b);
-            case Describe d -> describe(d);
-            case Execute e -> execute(e);
-            case Close c -> close(c);
-            case Sync s -> sync();
-            case Flush f -> flush(f);
-            case CopyData d -> copy(d);
-            case CopyDone d -> copy(d);
-            case CopyFail d -> copy(d);
-            case FunctionCall call -> {
-                if (haveBackend(call)) {
-                    state.send(call, new Expectation.FunctionCall());
-                }
-            }
-            default -> throw new ProtocolException("unexpected " + message.getClass().getSimpleName()
-                    + " message after startup");
-        }
-    }
-
-    /**
-     * Messages passed through undecoded. With a connection held and nothing to skip, the whole run
-     * goes to the server as it came, one expectation per message read off its type byte; otherwise
-     * message by message.
-     */
-    private void raw(RawFrames raw) {
-        ByteBuf frames = raw.frames();
-        if (state.backend == null || state.skippingToSync) {
-            int at = frames.readerIndex();
-            int end = frames.writerIndex();
-            try {
-                while (at < end && !state.acquiring) {
-                    int next = RawFrames.next(frames, at);
-                    rawFrame(new RawFrames(frames.retainedSlice(at, next - at)));
-                    at = next;
-                }
-                if (at < end) {
-                    state.waiting.add(new RawFrames(frames.retainedSlice(at, end - at)));
-                }
-            } finally {
-                frames.release();
-            }
-            return;
-        }
-        for (int at = frames.readerIndex(); at < frames.writerIndex(); at = RawFrames.next(frames, at)) {
-            expect(RawFrames.typeAt(frames, at), frames, at);
-        }
-        state.writeToServer(frames);
-    }
-
-    /** One message passed through undecoded, when no connection is held or the batch is being skipped. */
-    private void rawFrame(RawFrames frame) {
-        ByteBuf bytes = frame.frames();
-        char type = RawFrames.typeAt(bytes, bytes.readerIndex());
-        if (state.skippingToSync) {
-            if (type != Sync.TYPE) {
-                bytes.release();
-                return;
-            }
-            state.skippingToSync = false;
-        }
-        boolean needsServer = type != Sync.TYPE && type != Flush.TYPE && type != CopyData.TYPE
-                && type != CopyDone.TYPE && type != CopyFail.TYPE;
-        if (state.backend == null && !needsServer) {
-            bytes.release();
-            if (type == Sync.TYPE) {
-                state.enqueueLocal(new Expectation.Local(state.encode(new ReadyForQuery(state.status))));
-            }
-            return;
-        }
-        if (!haveBackend(frame)) {
-            return;
-        }
-        expect(type, bytes, bytes.readerIndex());
-        state.writeToServer(bytes);
-    }
-
-    /** Books what the server owes for a message forwarded undecoded. */
-    private void expect(char type, ByteBuf frames, int at) {
-        Expectation expectation = switch (type) {
-            case Query.TYPE -> Expectation.Query.of(null);
-            case Parse.TYPE -> new Expectation.Parse(true, null, null, null);
-            case Bind.TYPE -> new Expectation.Bind();
-            case Describe.TYPE -> frames.getByte(RawFrames.bodyAt(at)) == Describe.STATEMENT
-                    ? new Expectation.DescribeStatement(true, null) : new Expectation.DescribePortal(null, RelayState.NO_FORMATS);
-            case Execute.TYPE -> Expectation.Execute.UNKNOWN;
-            case Close.TYPE -> new Expectation.Close(true);
-            case Sync.TYPE -> new Expectation.Sync(true);
-            case FunctionCall.TYPE -> new Expectation.FunctionCall();
-            default -> null;
-        };
-        if (expectation == null) {
-            return;
-        }
-        if (state.expected.isEmpty() && !state.sentSinceSync) {
-            state.batchStarted = System.nanoTime();
-        }
-        state.expected.add(expectation);
-        if (expectation.isExtended()) {
-            state.sentSinceSync = true;
-        } else if (expectation instanceof Expectation.Sync) {
-            state.sentSinceSync = false;
-        }
-    }
-
-    private void query(Query query) {
-        if (!haveBackend(query)) {
-            return;
-        }
-        keeper.syncSettings();
-        // classifying costs more than relaying; only transaction pooling follows the session, and
-        // only what may touch the session needs it
-        if (!(routing != null || mirrors || poolByTransaction && (settings.hasTentative()
-                || !SessionEffects.certainlyNone(query.sql())))) {
-            state.send(query, Expectation.Query.of(null));
-            return;
-        }
-        List<Classification> classified = splits.classify(query.sql());
-        classified.forEach(keeper::notePinning);
-        Expectation.Query e = Expectation.Query.of(classified);
-        Query toSend = query;
-        if (mirrors) {
-            List<String> texts = splits.texts(query.sql());
-            List<WritePlan> plans = new ArrayList<>(texts.size());
-            boolean rewritten = false;
-            for (int i = 0; i < texts.size(); i++) {
-                WritePlan plan = policy.plan(texts.get(i), classified.get(i));
-                if (plan instanceof WritePlan.Refuse refusal) {
-                    localError(refusal.error(), true);
-                    return;
-                }
-                rewritten |= !(plan instanceof WritePlan.Pass);
-                plans.add(plan);
-            }
-            if (rewritten) {
-                e = e.rewritten(plans, texts);
-                toSend = rewrittenQuery(texts, plans);
-            }
-        }
-        state.send(toSend, e);
-    }
-
-    /** The Query the server runs: each write on a mirrored table rewritten to return its keys. */
-    private static Query rewrittenQuery(List<String> texts, List<WritePlan> plans) {
-        StringBuilder sql = new StringBuilder();
-        for (int i = 0; i < texts.size(); i++) {
-            sql.append(plans.get(i) instanceof WritePlan.Capture capture ? capture.sql() : texts.get(i)).append(";\n");
-        }
-        return new Query(sql.toString());
-    }
-
-    private void parse(Parse parse) {
-        String name = parse.statement();
-        if (!name.isEmpty() && state.statements.containsKey(name)) {
-            localError(new ProxyException(SqlState.DUPLICATE_PREPARED_STATEMENT,
-                    "prepared statement \"" + name + "\" already exists"), false);
-            return;
-        }
-        if (!haveBackend(parse)) {
-            return;
-        }
-        Classification classification = followSession ? classifier.classify(parse.sql()) : null;
-        if (classification != null) {
-            keeper.notePinning(classification);
-        }
-        WritePlan plan = null;
-        String serverSql = parse.sql();
-        if (mirrors && classification != null) {
-            plan = policy.plan(parse.sql(), classification);
-            if (plan instanceof WritePlan.Refuse refusal) {
-                localError(refusal.error(), false);
-                return;
-            }
-            if (plan instanceof WritePlan.Capture capture) {
-                serverSql = capture.sql();
-            } else if (plan instanceof WritePlan.Pass) {
-                plan = null;
-            }
-        }
-        keeper.syncSettings();
-        if (name.isEmpty()) {
-            state.unnamed = new ClientStatement(serverSql, parse.parameterTypes(), "", classification, plan, parse.sql());
-            state.backend.unnamedOwner(state.unnamed);
-            state.send(serverSql == parse.sql() ? parse : new Parse("", serverSql, parse.parameterTypes()),
-                    new Expectation.Parse(true, null, null, state.unnamed));
-            return;
-        }
-        ClientStatement statement = new ClientStatement(serverSql, parse.parameterTypes(),
-                names.nameFor(serverSql, parse.parameterTypes()), classification, plan, parse.sql());
-        state.statements.put(name, statement);
-        if (state.backend.prepared().contains(statement.serverName())) {
-            state.enqueueLocal(new Expectation.Local(state.encode(ParseComplete.INSTANCE), name, statement));
-        } else {
-            keeper.prepareOnServer(statement, name, true);
-        }
-    }
-
-    private void bind(Bind bind) {
-        ClientStatement statement = lookup(bind.statement());
-        if (statement == null) {
-            return;
-        }
-        if (!haveBackend(bind)) {
-            return;
-        }
-        keeper.syncSettings();
-        keeper.ensurePrepared(statement);
-        short[] formats = bind.resultFormats();
-        List<Object> replayValues = null;
-        if (statement.plan() instanceof WritePlan.Capture capture) {
-            formats = CapturedWrites.bindFormats(formats, capture);
-        } else if (statement.plan() instanceof WritePlan.Replay) {
-            replayValues = ReplayValues.of(bind, statement.parameterTypes());
-        }
-        state.portals.put(bind.portal(), new RelayState.Portal(statement, formats, replayValues));
-        state.send(new Bind(bind.portal(), statement.serverName(), bind.parameterFormats(), bind.parameterValues(),
-                formats), new Expectation.Bind());
-    }
-
-    private void describe(Describe describe) {
-        if (describe.kind() == 'S') {
-            ClientStatement statement = lookup(describe.name());
-            if (statement == null || !haveBackend(describe)) {
-                return;
-            }
-            keeper.syncSettings();
-            keeper.ensurePrepared(statement);
-            state.send(new Describe('S', statement.serverName()), new Expectation.DescribeStatement(true, statement.plan()));
-        } else if (haveBackend(describe)) {
-            RelayState.Portal portal = state.portals.get(describe.name());
-            state.send(describe, portal == null ? new Expectation.DescribePortal(null, RelayState.NO_FORMATS)
-                    : new Expectation.DescribePortal(portal.statement().plan(), portal.formats()));
-        }
-    }
-
-    private void execute(Execute execute) {
-        if (!haveBackend(execute)) {
-            return;
-        }
-        RelayState.Portal portal = state.portals.get(execute.portal());
-        if (portal == null || portal.statement().classification() == null) {
-            state.send(execute, Expectation.Execute.UNKNOWN);
-            return;
-        }
-        ClientStatement statement = portal.statement();
-        WritePlan plan = statement.plan();
-        if (plan instanceof WritePlan.Capture capture && !capture.clientReturning() && execute.maxRows() > 0) {
-            // the client's write returns no rows, so it completes whatever the limit; the rewritten
-            // one returns its keys and would stop at the limit: it must run to its CommandComplete
-            execute = new Execute(execute.portal(), 0);
-        }
-        boolean replayed = plan instanceof WritePlan.Replay;
-        state.send(execute, new Expectation.Execute(statement.classification(), plan, portal.formats(),
-                replayed ? statement.clientSql() : null, replayed ? portal.replayParameters() : null));
-    }
-
-    private void close(Close close) {
-        if (close.kind() == 'S') {
-            // statements live in tandem's books and are shared on the server; closing is bookkeeping
-            if (close.name().isEmpty()) {
-                state.unnamed = null;
-            } else {
-                state.statements.remove(close.name());
-            }
-            state.enqueueLocal(new Expectation.Local(state.encode(CloseComplete.INSTANCE)));
-            return;
-        }
-        state.portals.remove(close.name());
-        if (state.backend == null) {
-            state.enqueueLocal(new Expectation.Local(state.encode(CloseComplete.INSTANCE)));
-        } else {
-            state.send(close, new Expectation.Close(true));
-        }
-    }
-
-    private void sync() {
-        if (state.backend == null) {
-            state.enqueueLocal(new Expectation.Local(state.encode(new ReadyForQuery(state.status))));
-            return;
-        }
-        state.send(Sync.INSTANCE, new Expectation.Sync(true));
-        state.sentSinceSync = false;
-    }
-
-    private void flush(Flush flush) {
-        if (state.backend != null) {
-            state.send(flush, null);
-        }
-    }
-
-    private void copy(FrontendMessage message) {
-        if (state.backend == null) {
-            // no COPY can be running without a server connection; PostgreSQL ignores strays too
-            ReferenceCountUtil.release(message);
-            return;
-        }
-        state.send(message, null);
-    }
-
-    /** The client's statement by name, or an error to the client (and null) if it has none. */
-    private ClientStatement lookup(String name) {
-        ClientStatement statement = state.statement(name);
-        if (statement == null) {
-            localError(new ProxyException(SqlState.INVALID_SQL_STATEMENT_NAME, name.isEmpty()
-                    ? "unnamed prepared statement does not exist"
-                    : "prepared statement \"" + name + "\" does not exist"), false);
-        }
-        return statement;
     }
 
     /**
@@ -669,14 +330,14 @@ public final class RelayBackend implements Backend, BackendListener {
             FrontendMessage first = state.waiting.poll();
             boolean simple = first instanceof Query || first instanceof FunctionCall;
             ReferenceCountUtil.release(first);
-            localError(error, simple);
+            requests.localError(error, simple);
         }
         drainWaiting();
     }
 
     private void drainWaiting() {
         while (!state.acquiring && state.opening == null && !state.closed && !state.waiting.isEmpty()) {
-            process(state.waiting.poll());
+            requests.process(state.waiting.poll());
         }
         state.flushToServer();
         out.flush();
@@ -688,28 +349,6 @@ public final class RelayBackend implements Backend, BackendListener {
         state.flushToServer();
         out.flush();
         maybeLeaveGate(); // what tandem answered itself (a Sync with no server held) ends a batch too
-    }
-
-    /**
-     * An error tandem raises itself in the middle of the client's stream, with PostgreSQL's
-     * semantics: it answers in turn, the rest of an extended batch is skipped up to Sync, and the
-     * server's transaction fails too, so that what the client is told about its transaction is true.
-     */
-    private void localError(ProxyException error, boolean endsQuery) {
-        state.enqueueLocal(new Expectation.Local(state.encode(ClientErrors.response(error, false))));
-        state.errorSinceReady = true;
-        boolean serverInvolved = state.backend != null && (state.sentSinceSync || state.status != TransactionStatus.IDLE);
-        if (serverInvolved) {
-            state.send(new Describe('S', POISON), new Expectation.DescribeStatement(false, null));
-        }
-        if (!endsQuery) {
-            state.skippingToSync = true;
-        } else if (serverInvolved) {
-            state.send(Sync.INSTANCE, new Expectation.Sync(true));
-            state.sentSinceSync = false;
-        } else {
-            state.enqueueLocal(new Expectation.Local(state.encode(new ReadyForQuery(state.status))));
-        }
     }
 
     // ---- server to client -------------------------------------------------------------------------
