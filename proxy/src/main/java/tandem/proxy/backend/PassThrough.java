@@ -1,5 +1,6 @@
 package tandem.proxy.backend;
 
+import java.util.Set;
 import java.util.function.Predicate;
 
 import io.netty.buffer.ByteBuf;
@@ -28,6 +29,17 @@ import tandem.proxy.wire.frontend.Sync;
  */
 final class PassThrough {
 
+    /**
+     * Under session pooling nothing of the client's needs rewriting (the connection is its own until
+     * it is reset), so every message passes through undecoded; under transaction pooling only those
+     * that name nothing tandem renames or follows.
+     */
+    private static final Set<Character> SESSION_PASS_THROUGH = Set.of('Q', 'P', 'B', 'D', 'E', 'C', 'S', 'H', 'd', 'c',
+            'f', 'F');
+    private static final Set<Character> TRANSACTION_PASS_THROUGH = Set.of('S', 'H', 'd', 'c', 'f', 'F');
+    /** With a secondary to route to, every batch is looked at whole; only COPY streams pass undecoded. */
+    private static final Set<Character> ROUTED_PASS_THROUGH = Set.of('d', 'c', 'f');
+
     private final RelayState state;
     /** True if a connection is held; otherwise the message waits for one, and false. */
     private final Predicate<FrontendMessage> haveBackend;
@@ -35,6 +47,14 @@ final class PassThrough {
     PassThrough(RelayState state, Predicate<FrontendMessage> haveBackend) {
         this.state = state;
         this.haveBackend = haveBackend;
+    }
+
+    /** The message types the client's reader hands on undecoded. */
+    static Set<Character> types(boolean routed, boolean poolByTransaction) {
+        if (routed) {
+            return ROUTED_PASS_THROUGH;
+        }
+        return poolByTransaction ? TRANSACTION_PASS_THROUGH : SESSION_PASS_THROUGH;
     }
 
     /**

@@ -1,6 +1,5 @@
 package tandem.proxy.backend;
 
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +24,6 @@ import tandem.proxy.metrics.ProxyMetrics;
 import tandem.proxy.session.Backend;
 import tandem.proxy.session.ClientOutput;
 import tandem.proxy.session.ClientSession;
-import tandem.proxy.session.ClientSettings;
 import tandem.proxy.wire.ProtocolException;
 import tandem.proxy.wire.backend.ReadyForQuery;
 import tandem.proxy.wire.frontend.Close;
@@ -53,77 +51,58 @@ import tandem.proxy.wire.frontend.Sync;
  * transactions and owes nothing; a client that uses something bound to one server session (LISTEN,
  * temporary tables, session advisory locks, WITH HOLD cursors, SQL PREPARE) is pinned to its
  * connection from then on, and that connection is closed rather than reused when the client leaves.
+ *
+ * <p>This class coordinates; each role is a part of its own, all sharing the session's
+ * {@link RelayState} on the client's event loop: {@link ClientRequests} (and {@link PassThrough})
+ * turn the client's messages into the server's, {@link ConnectionKeeper} holds, gives back and
+ * prepares the server connection, {@link AnswerRelay} and {@link ResponseFollower} carry and follow
+ * the answers, {@link CommitHold} holds a commit's answer until it is synced, {@link SecondaryReads}
+ * runs reads on the secondary and {@link Admission} keeps the session's place at the policy's gate.
+ * The parts return what happened; the relay decides what comes next.
  */
 public final class RelayBackend implements Backend, BackendListener {
 
     private static final Logger log = LoggerFactory.getLogger(RelayBackend.class);
 
-    /**
-     * Under session pooling nothing of the client's needs rewriting (the connection is its own until
-     * it is reset), so every message passes through undecoded; under transaction pooling only those
-     * that name nothing tandem renames or follows.
-     */
-    private static final Set<Character> SESSION_PASS_THROUGH = Set.of('Q', 'P', 'B', 'D', 'E', 'C', 'S', 'H', 'd', 'c',
-            'f', 'F');
-    private static final Set<Character> TRANSACTION_PASS_THROUGH = Set.of('S', 'H', 'd', 'c', 'f', 'F');
-    /** With a secondary to route to, every batch is looked at whole; only COPY streams pass undecoded. */
-    private static final Set<Character> ROUTED_PASS_THROUGH = Set.of('d', 'c', 'f');
-
     private final ClientSession session;
     private final ClientOutput out;
-    private final ClientSettings settings;
-    private final RelayState state;
-    private final ResponseFollower responses;
     private final BackendPool pool;
     private final boolean poolByTransaction;
-    private final StatementNames names;
-    private final ClassificationCache classifier;
     private final Routing routing;
-    private final SessionPolicy policy;
-    /** Whether writes on mirrored tables are captured: the policy mirrors them. */
-    private final boolean mirrors;
-    private final SessionWrites writes;
-    private final CapturedWrites captured;
-    private final CommitHold commitHold;
+    /** Where the session stands in the protocol; the parts below share it. */
+    private final RelayState state;
+    private final Admission admission;
     private final ConnectionKeeper keeper;
     private final ClientRequests requests;
-    private final ProxyMetrics.Route primaryMeters;
-    /** Whether tandem follows the client's settings and statements: needed whenever it may change connections. */
-    private final boolean followSession;
-
+    private final AnswerRelay answers;
+    private final CommitHold commitHold;
     /** Reads routed to the secondary; null when reads are not routed. */
     private final SecondaryReads reads;
-    private final QuerySplits splits;
-    /** Admitted by the policy's gate: from the first message after the session was idle until it is idle again. */
-    private boolean admitted;
-    /** Messages that arrived while the gate held the session back, in order. */
-    private final ArrayDeque<FrontendMessage> atGate = new ArrayDeque<>();
 
     public RelayBackend(ClientSession session, BackendPool pool, boolean poolByTransaction, StatementNames names,
             ClassificationCache classifier, ProxyMetrics.Route primaryMeters, Routing routing, SessionPolicy policy) {
         this.session = session;
         this.state = new RelayState(session);
         this.out = state.out;
-        this.settings = state.settings;
         this.pool = pool;
         this.poolByTransaction = poolByTransaction;
         this.routing = routing;
-        this.policy = policy;
-        this.mirrors = policy.mirrorsWrites();
-        this.writes = policy.writes();
-        this.captured = mirrors ? new CapturedWrites(session.output().alloc(), writes) : null;
-        this.primaryMeters = primaryMeters;
-        this.followSession = poolByTransaction || routing != null || mirrors;
-        this.names = names;
-        this.classifier = classifier;
-        this.splits = new QuerySplits(classifier);
+        // whether writes on mirrored tables are captured: the policy mirrors them
+        boolean mirrors = policy.mirrorsWrites();
+        SessionWrites writes = policy.writes();
+        CapturedWrites captured = mirrors ? new CapturedWrites(out.alloc(), writes) : null;
+        // tandem follows the client's settings and statements whenever it may change connections
+        boolean followSession = poolByTransaction || routing != null || mirrors;
+        QuerySplits splits = new QuerySplits(classifier);
+        this.admission = new Admission(state, policy.gate());
         this.reads = routing == null ? null : new SecondaryReads(state, routing, policy, classifier, splits);
         this.commitHold = new CommitHold(state, writes);
         this.keeper = new ConnectionKeeper(state, this, pool, routing == null ? null : routing.secondaryPool(),
                 poolByTransaction, this::settingsApplied);
         this.requests = new ClientRequests(state, keeper, policy, classifier, splits, names, routing != null, mirrors,
                 poolByTransaction, followSession, this::haveBackend);
-        this.responses = new ResponseFollower(state, mirrors, writes, captured, followSession, primaryMeters);
+        this.answers = new AnswerRelay(state, new ResponseFollower(state, mirrors, writes, captured, followSession,
+                primaryMeters), writes, reads);
     }
 
     @Override
@@ -133,10 +112,7 @@ public final class RelayBackend implements Backend, BackendListener {
 
     @Override
     public Set<Character> passThroughTypes() {
-        if (routing != null) {
-            return ROUTED_PASS_THROUGH;
-        }
-        return poolByTransaction ? TRANSACTION_PASS_THROUGH : SESSION_PASS_THROUGH;
+        return PassThrough.types(routing != null, poolByTransaction);
     }
 
     // ---- startup ----------------------------------------------------------------------------------
@@ -206,7 +182,7 @@ public final class RelayBackend implements Backend, BackendListener {
             ReferenceCountUtil.release(message);
             return;
         }
-        if (!admitted && !admit(message)) {
+        if (!admission.admitted() && !admission.admit(message, () -> out.loop().execute(this::admittedAfterWait))) {
             return;
         }
         if (reads != null && !(message instanceof CopyData || message instanceof CopyDone
@@ -219,49 +195,21 @@ public final class RelayBackend implements Backend, BackendListener {
         submit(message);
     }
 
-    /**
-     * A session between transactions starts one (or a batch outside one): the policy's gate
-     * admits it, or holds it (reading stopped, its messages kept in order) while a cutover is in progress.
-     */
-    private boolean admit(FrontendMessage message) {
-        if (!atGate.isEmpty()) {
-            atGate.add(message);
-            return false;
-        }
-        if (policy.gate().admit(() -> out.loop().execute(this::admittedAfterWait))) {
-            admitted = true;
-            return true;
-        }
-        log.debug("client {} waits to start a transaction: tandem holds new transactions back", session.processId());
-        atGate.add(message);
-        out.holdReading();
-        return false;
-    }
-
     private void admittedAfterWait() {
-        admitted = true;
-        if (state.closed) {
-            leaveGate();
+        if (!admission.admittedAfterWait()) {
             return;
         }
-        out.releaseReading();
-        while (!atGate.isEmpty() && !state.closed) {
-            receive(atGate.poll());
+        FrontendMessage message;
+        while (!state.closed && (message = admission.nextHeld()) != null) {
+            receive(message);
         }
         endOfInput();
     }
 
     /** The session is between transactions, owing and owed nothing (its last commit's sync included). */
     private void maybeLeaveGate() {
-        if (admitted && !commitHold.holding() && (reads == null || reads.idle()) && isIdle()) {
-            leaveGate();
-        }
-    }
-
-    private void leaveGate() {
-        if (admitted) {
-            admitted = false;
-            policy.gate().leave();
+        if (admission.admitted() && !commitHold.holding() && (reads == null || reads.idle()) && isIdle()) {
+            admission.leave();
         }
     }
 
@@ -366,62 +314,15 @@ public final class RelayBackend implements Backend, BackendListener {
             commitHold.append(frames);
             return;
         }
-        int start = frames.readerIndex();
-        int end = frames.writerIndex();
-        int run = start;
         try {
-            for (int at = start; at < end;) {
-                char type = (char) frames.getByte(at);
-                int next = at + 1 + frames.getInt(at + 1);
-                Expectation head = state.expected.peek();
-                if (type == 'Z' && state.heldAnswer != null && state.expected.size() == 1) {
-                    writeRun(frames, run, at);
-                    boolean failed = state.errorSinceReady;
-                    responses.respond(type, frames, at + 5, next - at - 5, head);
-                    if (failed && state.heldAnswer.canRetry()) {
-                        frames.release();
-                        frames = null;
-                        fallBack("the secondary answered with an error", false);
-                        return;
-                    }
-                    state.emit(frames.retainedSlice(at, next - at));
-                    reads.finish(failed);
-                    run = next;
-                    at = next;
-                    continue;
-                }
-                if (head != null && !head.forward()) {
-                    writeRun(frames, run, at);
-                    run = next;
-                }
-                ResponseFollower.Response response = responses.respond(type, frames, at + 5, next - at - 5, head);
-                if (response.dropped() || response.replacement() != null) {
-                    writeRun(frames, run, at);
-                    if (response.replacement() != null) {
-                        state.emit(response.replacement());
-                    }
-                    run = next;
-                }
-                if (type == 'Z' && writes.awaitingSync()) {
-                    writeRun(frames, run, at);
-                    commitHold.hold(frames.retainedSlice(at, end - at))
-                            .whenComplete((ignored, failure) -> out.loop().execute(this::resumeAfterSync));
-                    frames.release();
-                    frames = null;
-                    break;
-                }
-                if (response.completed() && state.expected.peek() instanceof Expectation.Local) {
-                    writeRun(frames, run, next);
-                    run = next;
-                    state.drainLocal();
-                }
-                at = next;
+            AnswerRelay.Relayed relayed = answers.relay(frames);
+            if (relayed.retryOnPrimary()) {
+                fallBack("the secondary answered with an error", false);
+                return;
             }
-            if (frames != null && run == start) {
-                state.emit(frames);     // everything goes to the client as it came: hand the buffer on
-                frames = null;
-            } else if (frames != null) {
-                writeRun(frames, run, end);
+            if (relayed.held() != null) {
+                commitHold.hold(relayed.held())
+                        .whenComplete((ignored, failure) -> out.loop().execute(this::resumeAfterSync));
             }
         } catch (ProtocolException | IllegalStateException e) {
             log.error("lost track of {}'s responses; closing the client session", connection, e);
@@ -429,22 +330,12 @@ public final class RelayBackend implements Backend, BackendListener {
                     + e.getMessage(), null, null, true, e));
             close();
             return;
-        } finally {
-            if (frames != null) {
-                frames.release();
-            }
         }
         out.flush();
         if (state.backend != null && !out.isWritable() && !commitHold.holding()) {
             state.backend.channel().config().setAutoRead(false);
         }
         afterAnswers();
-    }
-
-    private void writeRun(ByteBuf frames, int from, int to) {
-        if (to > from) {
-            state.emit(frames.retainedSlice(from, to - from));
-        }
     }
 
     /** The commit's rows are synced: the client hears of it, and what the server sent after it is followed. */
@@ -568,9 +459,7 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         keeper.close(between);
         failOpening(new ProxyException(SqlState.CONNECTION_FAILURE, "client went away during startup"));
-        atGate.forEach(ReferenceCountUtil::release);
-        atGate.clear();
-        leaveGate();
+        admission.close();
     }
 
     @Override
