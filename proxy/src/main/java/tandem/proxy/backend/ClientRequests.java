@@ -197,7 +197,8 @@ final class ClientRequests {
         }
         keeper.syncSettings();
         if (name.isEmpty()) {
-            state.unnamed = new ClientStatement(serverSql, parse.parameterTypes(), "", classification, plan, parse.sql());
+            state.unnamed = new ClientStatement(serverSql, parse.parameterTypes(), "", classification, plan,
+                    parse.sql());
             state.backend.unnamedOwner(state.unnamed);
             state.send(serverSql == parse.sql() ? parse : new Parse("", serverSql, parse.parameterTypes()),
                     new Expectation.Parse(true, null, null, state.unnamed));
@@ -243,7 +244,8 @@ final class ClientRequests {
             }
             keeper.syncSettings();
             keeper.ensurePrepared(statement);
-            state.send(new Describe('S', statement.serverName()), new Expectation.DescribeStatement(true, statement.plan()));
+            state.send(new Describe('S', statement.serverName()),
+                    new Expectation.DescribeStatement(true, statement.plan()));
         } else if (haveBackend.test(describe)) {
             RelayState.Portal portal = state.portals.get(describe.name());
             state.send(describe, portal == null ? new Expectation.DescribePortal(null, RelayState.NO_FORMATS)
@@ -334,7 +336,8 @@ final class ClientRequests {
     void localError(ProxyException error, boolean endsQuery) {
         state.enqueueLocal(new Expectation.Local(state.encode(ClientErrors.response(error, false))));
         state.errorSinceReady = true;
-        boolean serverInvolved = state.backend != null && (state.sentSinceSync || state.status != TransactionStatus.IDLE);
+        boolean serverInvolved = state.backend != null
+                && (state.sentSinceSync || state.status != TransactionStatus.IDLE);
         if (serverInvolved) {
             state.send(new Describe('S', POISON), new Expectation.DescribeStatement(false, null));
         }

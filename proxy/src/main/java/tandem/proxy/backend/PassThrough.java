@@ -121,7 +121,8 @@ final class PassThrough {
             case Parse.TYPE -> new Expectation.Parse(true, null, null, null);
             case Bind.TYPE -> new Expectation.Bind();
             case Describe.TYPE -> frames.getByte(RawFrames.bodyAt(at)) == Describe.STATEMENT
-                    ? new Expectation.DescribeStatement(true, null) : new Expectation.DescribePortal(null, RelayState.NO_FORMATS);
+                    ? new Expectation.DescribeStatement(true, null)
+                    : new Expectation.DescribePortal(null, RelayState.NO_FORMATS);
             case Execute.TYPE -> Expectation.Execute.UNKNOWN;
             case Close.TYPE -> new Expectation.Close(true);
             case Sync.TYPE -> new Expectation.Sync(true);

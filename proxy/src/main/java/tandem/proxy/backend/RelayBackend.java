@@ -429,8 +429,8 @@ public final class RelayBackend implements Backend, BackendListener {
 
     @Override
     public boolean isIdle() {
-        return state.expected.isEmpty() && state.waiting.isEmpty() && !state.acquiring && state.opening == null && !state.sentSinceSync
-                && state.status == TransactionStatus.IDLE;
+        return state.expected.isEmpty() && state.waiting.isEmpty() && !state.acquiring && state.opening == null
+                && !state.sentSinceSync && state.status == TransactionStatus.IDLE;
     }
 
     @Override
@@ -450,7 +450,8 @@ public final class RelayBackend implements Backend, BackendListener {
         state.closed = true;
         state.waiting.forEach(ReferenceCountUtil::release);
         state.waiting.clear();
-        boolean between = state.expected.isEmpty() && state.status == TransactionStatus.IDLE && !state.sentSinceSync && state.waiting.isEmpty();
+        boolean between = state.expected.isEmpty() && state.status == TransactionStatus.IDLE && !state.sentSinceSync
+                && state.waiting.isEmpty();
         state.expected.clear();
         state.discardUnsent();
         commitHold.discard();

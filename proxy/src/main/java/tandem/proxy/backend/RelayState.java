@@ -22,7 +22,7 @@ import tandem.proxy.wire.frontend.FrontendMessage;
  * flags, and the client's statements and portals as tandem knows them. It also keeps the two
  * streams in order: what is encoded for the server, and what goes to the client (tandem's own
  * answers in their turn, a secondary's answer held back). Every part runs on the client's event
- * loop, so the fields are plain; each part's javadoc says which of them it changes.
+ * loop, so the fields are plain.
  */
 final class RelayState {
 
