@@ -81,7 +81,7 @@ public final class MirroredSession implements SqlSession {
         this.classifier = classifier;
         this.secondary = secondary;
         this.servedBySecondary = servedBySecondary;
-        this.writes = policy.writes();
+        this.writes = policy.newWrites();
     }
 
     @Override

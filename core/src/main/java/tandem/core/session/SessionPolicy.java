@@ -21,7 +21,8 @@ import tandem.core.verify.ShadowReads;
  * One per server. The relay (a PostgreSQL old store, message by message) and the emulation (a
  * SQLite old store, statement by statement) carry its decisions out; neither makes one of its own.
  *
- * <p>Each client session takes a {@link SessionWrites} from it for what its transactions wrote.
+ * <p>Each client session takes a {@link SessionWrites} from it ({@link #newWrites()}) for what its
+ * transactions wrote.
  */
 public final class SessionPolicy {
 
@@ -130,8 +131,11 @@ public final class SessionPolicy {
         return plan;
     }
 
-    /** A session's record of what its transactions write, to be synced when they commit. */
-    public SessionWrites writes() {
+    /**
+     * A new record of what a session's transactions write, to be synced when they commit: each
+     * session takes one when it starts and hands that one to every part of it.
+     */
+    public SessionWrites newWrites() {
         return new SessionWrites(sync);
     }
 

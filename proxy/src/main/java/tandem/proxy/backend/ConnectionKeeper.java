@@ -49,6 +49,8 @@ final class ConnectionKeeper {
     private final BackendPool pool;
     /** The secondary's pool, for a read routed there; null when reads are not routed. */
     private final BackendPool secondaryPool;
+    /** The pool the connection being acquired comes from. */
+    private BackendPool acquiringFrom;
     /** What the client's server connections are opened with: its startup settings, there as on a direct connection. */
     private final StartupParameters startup;
     private final boolean poolByTransaction;
@@ -82,7 +84,8 @@ final class ConnectionKeeper {
     Future<BackendConnection> acquire() {
         state.acquiring = true;
         out.holdReading();
-        return (state.activeRoute == Route.SECONDARY ? secondaryPool : pool).acquire(out.loop(), startup);
+        acquiringFrom = state.activeRoute == Route.SECONDARY ? secondaryPool : pool;
+        return acquiringFrom.acquire(out.loop(), startup);
     }
 
     /** A connection asked for with {@link #acquire()} came, or not. */
@@ -91,7 +94,8 @@ final class ConnectionKeeper {
         out.releaseReading();
         if (state.closed) {
             if (acquired.isSuccess()) {
-                pool.release(acquired.getNow());
+                // back where it came from: the client may have left in the middle of a read on the secondary
+                acquiringFrom.release(acquired.getNow());
             }
             return Acquired.CLOSED;
         }

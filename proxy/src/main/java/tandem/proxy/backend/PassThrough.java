@@ -133,7 +133,7 @@ final class PassThrough {
             return;
         }
         if (state.expected.isEmpty() && !state.sentSinceSync) {
-            state.batchStarted = System.nanoTime();
+            state.batchStarted = state.now();
         }
         state.expected.add(expectation);
         if (expectation.isExtended()) {

@@ -82,14 +82,14 @@ public final class RelayBackend implements Backend, BackendListener {
     public RelayBackend(ClientSession session, BackendPool pool, boolean poolByTransaction, StatementNames names,
             ClassificationCache classifier, ProxyMetrics.Route primaryMeters, Routing routing, SessionPolicy policy) {
         this.session = session;
-        this.state = new RelayState(session);
+        this.state = new RelayState(session, primaryMeters::now);
         this.out = state.out;
         this.pool = pool;
         this.poolByTransaction = poolByTransaction;
         this.routing = routing;
         // whether writes on mirrored tables are captured: the policy mirrors them
         boolean mirrors = policy.mirrorsWrites();
-        SessionWrites writes = policy.writes();
+        SessionWrites writes = policy.newWrites();
         CapturedWrites captured = mirrors ? new CapturedWrites(out.alloc(), writes) : null;
         // tandem follows the client's settings and statements whenever it may change connections
         boolean followSession = poolByTransaction || routing != null || mirrors;

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
@@ -71,10 +72,19 @@ final class RelayState {
     record Portal(ClientStatement statement, short[] formats, List<Object> replayParameters) {
     }
 
-    RelayState(ClientSession session) {
+    private final LongSupplier clock;
+
+    /** @param clock the ticker batches are timed by (the metric registry's) */
+    RelayState(ClientSession session, LongSupplier clock) {
         this.session = session;
         this.out = session.output();
         this.settings = session.settings();
+        this.clock = clock;
+    }
+
+    /** Now, for timing a batch. */
+    long now() {
+        return clock.getAsLong();
     }
 
     /** The client's statement by name ("" for the unnamed one), or null if it has none. */
@@ -87,7 +97,7 @@ final class RelayState {
     /** Encodes a message for the server and books what it owes for it ({@code expectation} null: nothing). */
     void send(FrontendMessage message, Expectation expectation) {
         if (expectation != null && expected.isEmpty() && !sentSinceSync) {
-            batchStarted = System.nanoTime();
+            batchStarted = now();
         }
         if (expectation != null) {
             expected.add(expectation);

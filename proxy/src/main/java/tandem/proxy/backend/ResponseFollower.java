@@ -82,7 +82,7 @@ final class ResponseFollower {
                 Expectation done = popUntilReady();
                 if (done.forward() && state.activeRoute == Route.PRIMARY) {
                     primaryMeters.completed(state.batchStarted, state.errorSinceReady);
-                    state.batchStarted = System.nanoTime();
+                    state.batchStarted = state.now();
                 }
                 state.status = TransactionStatus.of(frames.getByte(body));
                 onReady();

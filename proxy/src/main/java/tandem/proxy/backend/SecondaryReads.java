@@ -89,7 +89,7 @@ final class SecondaryReads {
             retryOnPrimary = batch.messages();
             state.heldAnswer = new HeldAnswer(state.out.alloc());
         }
-        state.batchStarted = System.nanoTime();
+        state.batchStarted = state.now();
         return batch;
     }
 
