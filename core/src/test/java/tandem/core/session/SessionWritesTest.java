@@ -2,15 +2,23 @@ package tandem.core.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tandem.core.mirror.Changes;
 import tandem.core.mirror.CommitSync;
 import tandem.core.mirror.Key;
+import tandem.core.mirror.Mirror;
+import tandem.core.mirror.PendingRepairs;
+import tandem.core.mirror.RowSync;
+import tandem.core.mirror.RowWriter;
 import tandem.core.mirror.RowWriter.Replay;
 
 /** A session's writes: kept when its transaction commits, dropped when it rolls back, the commit held until synced. */
@@ -98,6 +106,30 @@ class SessionWritesTest {
         CompletableFuture<Void> hold = writes.syncCommitted();
         syncs.get(0).completeExceptionally(new IllegalStateException("a bug"));
         assertThat(hold).isCompleted();
+    }
+
+    @Test
+    void aCommitIsHeldNoLongerThanTheMirrorTimeoutWhenTheNewStoreHangs() throws Exception {
+        CountDownLatch hung = new CountDownLatch(1);
+        RowWriter hangs = (keys, images, statements) -> {
+            try {
+                hung.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (Mirror mirror = new Mirror(new RowSync(null, hangs, null), null, new PendingRepairs(),
+                Duration.ofMillis(200), new SimpleMeterRegistry())) {
+            SessionWrites held = new SessionWrites((changes, replays) -> mirror.committed(changes, replays));
+            held.replay("INSERT INTO audit VALUES (1)", List.of());
+            held.committed();
+            long started = System.nanoTime();
+            held.syncCommitted().get(10, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the client hears of its commit once the "
+                    + "timeout has passed, the rest left to the repair log and the verifier").isLessThan(Duration.ofSeconds(5));
+        } finally {
+            hung.countDown();
+        }
     }
 
     @Test
