@@ -67,7 +67,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable error = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
         if (error instanceof java.io.IOException) {
-            log.debug("session {}: {}", session.processId(), error.toString());
+            // the client's connection failed under the session (a reset, a broken pipe): one line, no stack,
+            // so that a session that ends this way is never a silent mystery
+            log.info("session {} ended: its connection failed: {}", session.processId(), error.toString());
             ctx.close();
         } else {
             if (error instanceof ProxyException) {
