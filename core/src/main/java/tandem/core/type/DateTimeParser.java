@@ -119,7 +119,7 @@ final class DateTimeParser {
         int second = digits(s, 17, 19);
         int micros = n > 19 ? digits(s, 20, n) : 0;
         if ((year | month | day | hour | minute | second | micros) < 0 || year == 0 || month < 1 || month > 12
-                || day < 1 || day > java.time.YearMonth.of(year, month).lengthOfMonth() || hour > 23 || minute > 59
+                || day < 1 || day > java.time.Month.of(month).length(java.time.Year.isLeap(year)) || hour > 23 || minute > 59
                 || second > 59) {
             return NOT_PLAIN;
         }

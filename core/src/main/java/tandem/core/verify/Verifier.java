@@ -212,7 +212,7 @@ public final class Verifier {
         RowStream news = new RowStream(newPages, table.target(), settings.batchSize(), readers);
         List<Object> lastOld = null;
         List<Object> lastNew = null;
-        Object[] oldRow = olds.next() == null ? null : table.targetRow(olds.current());
+        Object[] oldRow = nextTargetRow(table, olds);
         Object[] newRow = news.next();
         while (oldRow != null || newRow != null) {
             List<Object> oldKey = oldRow == null ? null : Key.at(oldRow, targetKeyIndex).values();
@@ -233,13 +233,19 @@ public final class Verifier {
             }
             if (order <= 0) {
                 comparison.oldRows++;
-                oldRow = olds.next() == null ? null : table.targetRow(olds.current());
+                oldRow = nextTargetRow(table, olds);
             }
             if (order >= 0) {
                 comparison.newRows++;
                 newRow = news.next();
             }
         }
+    }
+
+    /** The old store's next row as a row of the new store's table, or null after the last. */
+    private static Object[] nextTargetRow(MirroredTable table, RowStream olds) {
+        Object[] sourceRow = olds.next();
+        return sourceRow == null ? null : table.targetRow(sourceRow);
     }
 
     private static List<Object> ascending(String store, List<Object> last, List<Object> key) {
@@ -292,12 +298,13 @@ public final class Verifier {
         }
         comparison.newRows = newPages.count(target);
         if (comparison.newRows > comparison.oldRows - comparison.tally.missing) {
-            extras(table, comparison.tally, comparison.toRepair);
+            extras(comparison);
         }
     }
 
     /** The new store's keys in its order, looked up in the old store: those it lacks are extra. */
-    private void extras(MirroredTable table, Tally tally, Set<Key> toRepair) {
+    private void extras(Comparison comparison) {
+        MirroredTable table = comparison.table;
         Table target = table.target();
         int[] keyIndex = target.keyPositions();
         String cursor = null;
@@ -315,8 +322,7 @@ public final class Verifier {
             }
             for (Key k : keys) {
                 if (!present.contains(table.targetKey(k))) {
-                    tally.extra(k);
-                    toRepair.add(k);
+                    comparison.extra(k);
                 }
             }
         }
