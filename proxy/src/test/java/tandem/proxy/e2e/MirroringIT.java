@@ -3,9 +3,6 @@ package tandem.proxy.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -454,17 +451,7 @@ class MirroringIT {
             }
         }
         assertThat(count(newDb, "accounts")).isZero();
-        HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + proxy.adminPort() + "/api/backfill")).POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"batchSize\": 50}")).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-        String status = http(proxy, "/api/status");
-        while (!status.matches("(?s).*\"backfill\" : \\{\\s*\"running\" : false.*") && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            status = http(proxy, "/api/status");
-        }
-        assertThat(status).contains("\"complete\" : true").containsPattern("\"table\" : \"accounts\",\\s*"
+        assertThat(backfill("{\"batchSize\": 50}")).containsPattern("\"table\" : \"accounts\",\\s*"
                 + "\"state\" : \"done\",\\s*\"rowsDone\" : 300");
         assertSameRows();
         assertThat(putReads(50).statusCode()).as("copied, but not verified yet").isEqualTo(409);
@@ -499,7 +486,7 @@ class MirroringIT {
         }
         assertThat(http(proxy, "/api/status")).as("not verified: the configured share waits")
                 .containsPattern("\"reads\" : \\{\\s*\"percent\" : 0");
-        backfill();
+        backfill("{}");
         assertThat(verify("{}")).contains("\"clean\" : true");
         assertThat(putReads(50).statusCode()).isEqualTo(200);
         proxy.close();
@@ -516,11 +503,9 @@ class MirroringIT {
                 .containsPattern("\"reads\" : \\{\\s*\"percent\" : 0");
     }
 
-    /** POST /api/backfill, then waits until it is done. */
-    private void backfill() throws Exception {
-        HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + proxy.adminPort() + "/api/backfill")).POST(HttpRequest.BodyPublishers.ofString(
-                        "{}")).build(), HttpResponse.BodyHandlers.ofString());
+    /** POST /api/backfill with {@code body}, waits until it is done, and answers the status then (the backfill complete). */
+    private String backfill(String body) throws Exception {
+        HttpResponse<String> started = proxy.admin("POST", "/api/backfill", body);
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String status = http(proxy, "/api/status");
@@ -529,19 +514,16 @@ class MirroringIT {
             status = http(proxy, "/api/status");
         }
         assertThat(status).contains("\"complete\" : true");
+        return status;
     }
 
-    private HttpResponse<String> putReads(int percent) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + proxy.adminPort() + "/api/reads")).PUT(HttpRequest.BodyPublishers.ofString("{\"percent\": " + percent
-                        + "}")).build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> putReads(int percent) {
+        return proxy.admin("PUT", "/api/reads", "{\"percent\": " + percent + "}");
     }
 
     /** POST /api/verify, then the report once it is done. */
     private String verify(String body) throws Exception {
-        HttpResponse<String> started = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + proxy.adminPort() + "/api/verify")).POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> started = proxy.admin("POST", "/api/verify", body);
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         String latest = http(proxy, "/api/verify/latest");
@@ -604,9 +586,8 @@ class MirroringIT {
         }
     }
 
-    private static String http(Proxy proxy, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.adminPort()
-                + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    private static String http(Proxy proxy, String path) {
+        return proxy.admin("GET", path, null).body();
     }
 
     private static String blankToNull(String s) {

@@ -1,5 +1,11 @@
 package tandem.proxy.e2e;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -74,17 +80,21 @@ public final class Proxy implements AutoCloseable {
      * waits for them).
      */
     public Proxy forceReads(int percent) {
+        HttpResponse<String> response = admin("PUT", "/api/reads", "{\"percent\": " + percent + ", \"force\": true}");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("PUT /api/reads answered " + response.statusCode() + ": " + response.body());
+        }
+        return this;
+    }
+
+    /** A request to the admin API ({@code body} null for none), and its answer. */
+    public HttpResponse<String> admin(String method, String path, String body) {
         try {
-            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + adminPort() + "/api/reads")).PUT(
-                            java.net.http.HttpRequest.BodyPublishers.ofString("{\"percent\": " + percent
-                                    + ", \"force\": true}")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("PUT /api/reads answered " + response.statusCode() + ": " + response.body());
-            }
-            return this;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort()
+                    + path)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
