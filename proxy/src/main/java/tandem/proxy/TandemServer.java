@@ -174,8 +174,7 @@ public final class TandemServer implements AutoCloseable {
             MirrorService mirroring = mirror;
             BackfillService copying = backfill;
             VerificationService verification = mirror == null ? null : new VerificationService(() -> new Verifier(
-                    mirroring.tables(), primary.pageReader(), primary.rowReader(), secondary.pageReader(),
-                    secondary.rowReader(), RowSync.between(primary, secondary, mirroring.tables()),
+                    mirroring.tables(), primary, secondary, RowSync.between(primary, secondary, mirroring.tables()),
                     Verifier.Settings.defaults(), Clock.systemUTC()), secondary.verificationLog());
             MigrationRoutes.register(routes, () -> status(primary, secondary, share, mirroring, copying), share,
                     () -> readsNotYet(copying, secondary.verificationLog()));

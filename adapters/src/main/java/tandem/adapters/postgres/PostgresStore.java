@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import tandem.core.backfill.BatchLoader;
 import tandem.core.backfill.PageReader;
+import tandem.core.verify.KeyRanges;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.mirror.RepairKeys;
@@ -54,6 +55,7 @@ public final class PostgresStore implements Store {
     private final PostgresRowWriter writer;
     private final PostgresRepairLog repairLog;
     private final PostgresPageReader pages;
+    private final PostgresKeyRanges keyRanges;
     private final PostgresBatchLoader loader;
     private final PostgresVerificationLog verifications;
     private final PostgresReadQueries reads;
@@ -68,6 +70,7 @@ public final class PostgresStore implements Store {
         this.writer = new PostgresRowWriter(name, pool, catalog, reader);
         this.repairLog = new PostgresRepairLog(name, pool, new RepairKeys(this::schema));
         this.pages = new PostgresPageReader(name, pool, catalog);
+        this.keyRanges = new PostgresKeyRanges(name, pool, catalog);
         this.loader = new PostgresBatchLoader(name, pool, catalog, reader);
         this.verifications = new PostgresVerificationLog(name, pool);
     }
@@ -231,6 +234,11 @@ public final class PostgresStore implements Store {
     @Override
     public PageReader pageReader() {
         return pages;
+    }
+
+    @Override
+    public KeyRanges keyRanges() {
+        return keyRanges;
     }
 
     @Override

@@ -32,6 +32,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import tandem.config.SqliteConfig;
 import tandem.config.StoreConfig;
 import tandem.core.backfill.PageReader;
+import tandem.core.verify.KeyRanges;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
 import tandem.core.mirror.RepairKeys;
@@ -84,6 +85,7 @@ public final class SqliteStore implements Store {
     private final Map<String, Columns> tableColumns = new ConcurrentHashMap<>();
     private final SqliteRowReader rowReader = new SqliteRowReader(this);
     private final SqlitePageReader pageReader = new SqlitePageReader(this);
+    private final SqliteKeyRanges keyRanges = new SqliteKeyRanges(this);
     private final SqliteRepairLog repairLog = new SqliteRepairLog(this, new RepairKeys(this::schema));
 
     /** A table's columns as read under one schema_version. */
@@ -318,6 +320,11 @@ public final class SqliteStore implements Store {
     @Override
     public PageReader pageReader() {
         return pageReader;
+    }
+
+    @Override
+    public KeyRanges keyRanges() {
+        return keyRanges;
     }
 
     /**

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import tandem.adapters.postgres.PostgresStore;
 import tandem.adapters.testing.Stores;
@@ -30,15 +30,17 @@ import tandem.core.store.Store;
 import tandem.core.verify.Verifier;
 
 /**
- * The verifier against both old stores: both stores read in key order and merged, with pages much
- * smaller than the table so that differences fall on page edges and at both ends; and, where the
- * stores order a table's keys differently, the same answers by looking keys up.
+ * The verifier against both old stores: by fingerprints of key ranges, and by both stores read in
+ * key order and merged, with pages much smaller than the table so that differences fall on page
+ * edges and at both ends; and, where the stores order a table's keys differently, the same answers
+ * by looking keys up.
  */
 class VerifierIT {
 
     enum Old { SQLITE, POSTGRES }
 
     private Store old;
+    private boolean rowByRow;
     private Path sqliteFile;
     private TestDatabase oldDb;
     private TestDatabase newDb;
@@ -54,9 +56,11 @@ class VerifierIT {
         }
     }
 
+    /** By fingerprints of key ranges (halved down to 64 rows where they differ), and by merging every row. */
     @ParameterizedTest
-    @EnumSource(Old.class)
-    void findsEveryMissingExtraAndDifferingRowAndRepairsThem(Old kind, @TempDir Path dir) throws Exception {
+    @CsvSource({"SQLITE, fingerprints", "SQLITE, rows", "POSTGRES, fingerprints", "POSTGRES, rows"})
+    void findsEveryMissingExtraAndDifferingRowAndRepairsThem(Old kind, String method, @TempDir Path dir) throws Exception {
+        rowByRow = method.equals("rows");
         open(kind, dir, "CREATE TABLE items (id bigint PRIMARY KEY, name text, doc jsonb, at timestamp)",
                 kind == Old.SQLITE ? "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, doc JSON, at TIMESTAMP)"
                         : "CREATE TABLE items (id bigint PRIMARY KEY, name text, doc jsonb, at timestamp)");
@@ -90,6 +94,7 @@ class VerifierIT {
         assertThat(report.extra()).isEqualTo(3);
         assertThat(report.differing()).isEqualTo(3);
         assertThat(report.compared()).isEqualTo(996);
+        assertThat(report.method().name()).isEqualTo(method);
         assertThat(report.oldRows()).isEqualTo(1000);
         assertThat(report.newRows()).isEqualTo(999);
         assertThat(report.examples()).extracting(d -> d.kind() + " " + d.key()).containsExactlyInAnyOrder(
@@ -106,6 +111,61 @@ class VerifierIT {
         assertThat(repaired.repaired()).isEqualTo(10);
         assertThat(repaired.stillDiffering()).isZero();
         assertThat(verifier(64).run(Set.of(), false).clean()).isTrue();
+    }
+
+    /**
+     * Every type fingerprints cover, with edge values, copied by tandem's own row copy: the
+     * fingerprints must agree where the rows do (no range falls back to rows), and a change to any
+     * one column of any row must be found and named.
+     */
+    @ParameterizedTest
+    @CsvSource({"SQLITE", "POSTGRES"})
+    void fingerprintsAgreeOnEveryCoveredTypeAndFindAChangeInAnyColumn(Old kind, @TempDir Path dir) throws Exception {
+        String columns = "b boolean, s smallint, i integer, f real, d double precision, n numeric, t text, v varchar(20),"
+                + " j json, jb jsonb, u uuid, dt date, tm time, ts timestamp, tz timestamptz";
+        open(kind, dir, "CREATE TABLE typed (id bigint PRIMARY KEY, " + columns + ")", kind == Old.SQLITE
+                ? "CREATE TABLE typed (id INTEGER PRIMARY KEY, b BOOLEAN, s SMALLINT, i INTEGER, f REAL, d DOUBLE, n NUMERIC,"
+                        + " t TEXT, v VARCHAR(20), j JSON, jb JSONB, u UUID, dt DATE, tm TIME, ts TIMESTAMP, tz TIMESTAMPTZ)"
+                : "CREATE TABLE typed (id bigint PRIMARY KEY, " + columns + ")");
+        String[] rows = {
+            "1, TRUE, 0, 0, 0, 0, 0, '', '', '{}', '{}', '00000000-0000-0000-0000-000000000000', '2000-01-01', '00:00:00', '2000-01-01 00:00:00', '2000-01-01 00:00:00+00'",
+            "2, FALSE, -32768, -2147483648, -1.5, -0.0, -12.50, 'é 日本 🙂', 'v', '{\"b\":1,\"a\":[1,2.50,null]}',"
+                    + " '{\"bb\":{\"x\":true},\"a\":\"s\",\"a\":-3.0e2}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',"
+                    + " '1970-06-30', '23:59:59.999999', '1969-12-31 23:59:59.5', '2024-02-29 12:00:00+05:30'",
+            "3, TRUE, 32767, 2147483647, 3.4028235e38, 1e308, 123456789012345678901234567890.000123, 'plain', '', '[1, \"x\"]',"
+                    + " '[{\"k\":[]}, 1e-5, \"\u00e9\"]', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A12', '2400-12-31',"
+                    + " '12:34:56', '2262-04-11 23:47:16.854775', '1900-01-01 00:00:00-08'",
+            "4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL"};
+        try (Connection c = connectOld(); var st = c.createStatement()) {
+            for (String row : rows) {
+                String values = kind == Old.SQLITE ? row.replace("TRUE", "1").replace("FALSE", "0") : row;
+                st.execute("INSERT INTO typed VALUES (" + values + ")");
+            }
+        }
+        MirroredTables plan = MirroredTables.plan(MigrationConfig.defaults(), old, target);
+        RowSync.between(old, target, plan).sync(java.util.Map.of("typed", new java.util.LinkedHashSet<>(
+                List.of(Key.of(1L), Key.of(2L), Key.of(3L), Key.of(4L)))), List.of());
+        rowByRow = true;
+        assertThat(verifier(64).run(Set.of(), false).clean()).as("the rows compared one by one").isTrue();
+        rowByRow = false;
+        Verifier.TableReport same = verifier(64).run(Set.of(), false).tables().get(0);
+        assertThat(same.clean()).isTrue();
+        assertThat(same.method().name()).isEqualTo("fingerprints");
+        assertThat(same.method().rangesByRow()).as("ranges compared row by row").isZero();
+        assertThat(same.compared()).isEqualTo(4);
+
+        String[] changes = {"b = NOT b", "s = s - 1", "i = i + 1", "f = f / 2", "d = 1", "n = -n", "t = t || 'x'",
+            "v = 'w'", "j = '[2]'", "jb = '{\"a\": \"t\"}'", "u = gen_random_uuid()", "dt = dt + 1",
+            "tm = tm + interval '1 microsecond'", "ts = ts + interval '1 microsecond'", "tz = tz - interval '1 hour'"};
+        for (int col = 0; col < changes.length; col++) {
+            long id = 2 + col % 2;
+            newDb.execute("UPDATE typed SET " + changes[col] + " WHERE id = " + id);
+            Verifier.TableReport changed = verifier(64).run(Set.of(), false).tables().get(0);
+            assertThat(changed.differing()).as(changes[col]).isEqualTo(1);
+            assertThat(changed.examples()).singleElement().satisfies(d -> assertThat(d.key()).isEqualTo(Key.of(id)));
+            RowSync.between(old, target, plan).sync(java.util.Map.of("typed", new java.util.LinkedHashSet<>(
+                    List.of(Key.of(id)))), List.of());
+        }
     }
 
     /** SQLite orders text keys as text ('10' before '9'); the new store's bigint key orders them as numbers. */
@@ -158,7 +218,8 @@ class VerifierIT {
 
     private Verifier verifier(int pageSize) {
         MirroredTables plan = MirroredTables.plan(MigrationConfig.defaults(), old, target);
-        return new Verifier(plan, old.pageReader(), old.rowReader(), target.pageReader(), target.rowReader(),
-                RowSync.between(old, target, plan), new Verifier.Settings(pageSize, 20, 2), Clock.systemUTC());
+        Verifier.Settings settings = new Verifier.Settings(pageSize, 20, 2);
+        return new Verifier(plan, old, target, RowSync.between(old, target, plan),
+                rowByRow ? settings.rowByRow() : settings, Clock.systemUTC());
     }
 }

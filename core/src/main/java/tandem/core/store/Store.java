@@ -61,6 +61,11 @@ public interface Store extends AutoCloseable {
         throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" cannot be backfilled from yet");
     }
 
+    /** Reads a table by ranges of its integer key: this store's side of a verification by fingerprints. */
+    default tandem.core.verify.KeyRanges keyRanges() {
+        throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" cannot be verified by key ranges yet");
+    }
+
     /** Loads copied rows and keeps the backfill's checkpoints: the new store's side of a backfill. */
     default tandem.core.backfill.BatchLoader batchLoader() {
         throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" cannot be backfilled into yet");

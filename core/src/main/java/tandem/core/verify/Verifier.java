@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,22 +31,30 @@ import tandem.core.mirror.MirroredTables;
 import tandem.core.mirror.RowReader;
 import tandem.core.mirror.RowSync;
 import tandem.core.mirror.Table;
+import tandem.core.store.Store;
 import tandem.core.type.PgType;
 
 /**
- * Proves that the two stores hold the same rows: every row of each table mirrored by row, read
- * from both stores in key order a page at a time and merged by key (a sort-merge join), the old
- * store's rows converted to the new store's types; each pair compared column by column by meaning
- * ({@link Equivalence}, as shadow reads compare). A key only the old store has is missing in the
- * new, one only the new store has is extra. Where the two stores order a table's keys differently
- * (text keys under a PostgreSQL collation other than "C"), the old store's keys are looked up in
- * the new store instead, and the new store's in the old to name the extra ones. With {@code repair},
- * every differing key is copied again through {@link RowSync} (as the mirror copies it) and
- * verified once more.
- *
- * <p>Every row is compared, not a checksum of a chunk: the stores spell values differently (0/1
- * and false/true, text and uuid, json key order), so one store's checksum cannot be compared with
- * the other's, and the rows would have to cross the network to be compared anyway.
+ * Proves that the two stores hold the same rows, for every table mirrored by row, in one of three
+ * ways, the first that applies:
+ * <ol>
+ * <li><b>Fingerprints</b>, for a table keyed by one integer column of types {@link RowFingerprint}
+ * covers: the key space cut into ranges of about {@link Settings#chunkRows} rows; for each range
+ * the new store computes the count and a sum of row hashes itself (PostgreSQL's own hash functions
+ * in SQL, so no row crosses the network), and tandem computes the same from the old store's rows
+ * converted to the new store's types (or the old store computes it, when it is PostgreSQL with the
+ * same columns). A range whose fingerprints differ is halved until it is small, then compared row by
+ * row, which names each differing key. Then a random sample of whole rows is compared column by
+ * column, a check on the fingerprints themselves.
+ * <li><b>Merge</b>: both stores read in key order a page at a time and merged by key (a sort-merge
+ * join); each pair compared column by column by meaning ({@link Equivalence}, as shadow reads
+ * compare). A key only the old store has is missing in the new, one only the new store has is extra.
+ * <li><b>Lookups</b>, where the two stores order a table's keys differently (text keys under a
+ * PostgreSQL collation other than "C"): the old store's keys looked up in the new store, and the new
+ * store's in the old to name the extra ones.
+ * </ol>
+ * With {@code repair}, every differing key is copied again through {@link RowSync} (as the mirror
+ * copies it) and verified once more.
  */
 public final class Verifier {
 
@@ -54,10 +63,34 @@ public final class Verifier {
     /**
      * @param maxReported differences kept per table in the report (all are counted)
      * @param parallelTables tables verified at once
+     * @param chunkRows rows per key range compared by fingerprints; 0 compares every row instead
+     * @param sampleRows whole rows compared column by column after the fingerprints agreed
      */
-    public record Settings(int batchSize, int maxReported, int parallelTables) {
+    public record Settings(int batchSize, int maxReported, int parallelTables, int chunkRows, int sampleRows) {
+
+        public Settings(int batchSize, int maxReported, int parallelTables) {
+            this(batchSize, maxReported, parallelTables, 20_000, 1000);
+        }
+
         public static Settings defaults() {
             return new Settings(5000, 20, 2);
+        }
+
+        public Settings rowByRow() {
+            return new Settings(batchSize, maxReported, parallelTables, 0, 0);
+        }
+    }
+
+    /** How a table was compared; for fingerprints, how many key ranges and how many of them row by row. */
+    public record Method(String name, long ranges, long rangesByRow, long sampled) {
+
+        static final Method MERGE = new Method("rows", 0, 0, 0);
+        static final Method LOOKUPS = new Method("lookups", 0, 0, 0);
+
+        @Override
+        public String toString() {
+            return ranges == 0 ? name : name + " of " + ranges + " key ranges (" + rangesByRow
+                    + " compared row by row, " + sampled + " rows sampled)";
         }
     }
 
@@ -70,8 +103,8 @@ public final class Verifier {
     }
 
     /** What one table's verification found. */
-    public record TableReport(String table, long oldRows, long newRows, long compared, long missing, long extra,
-            long differing, List<Difference> examples, long repaired, long stillDiffering, Duration took) {
+    public record TableReport(String table, Method method, long oldRows, long newRows, long compared, long missing,
+            long extra, long differing, List<Difference> examples, long repaired, long stillDiffering, Duration took) {
 
         public boolean clean() {
             return missing == 0 && extra == 0 && differing == 0 || repaired > 0 && stillDiffering == 0;
@@ -95,17 +128,21 @@ public final class Verifier {
     private final PageReader newPages;
     private final RowReader oldRows;
     private final RowReader newRows;
+    private final KeyRanges oldRanges;
+    private final KeyRanges newRanges;
     private final RowSync sync;
     private final Settings settings;
     private final Clock clock;
 
-    public Verifier(MirroredTables plan, PageReader oldPages, RowReader oldRows, PageReader newPages,
-            RowReader newRows, RowSync sync, Settings settings, Clock clock) {
+    /** Compares {@code old} with {@code target} as {@code plan} pairs their tables, repairing through {@code sync}. */
+    public Verifier(MirroredTables plan, Store old, Store target, RowSync sync, Settings settings, Clock clock) {
         this.plan = plan;
-        this.oldPages = oldPages;
-        this.oldRows = oldRows;
-        this.newPages = newPages;
-        this.newRows = newRows;
+        this.oldPages = old.pageReader();
+        this.oldRows = old.rowReader();
+        this.oldRanges = old.keyRanges();
+        this.newPages = target.pageReader();
+        this.newRows = target.rowReader();
+        this.newRanges = target.keyRanges();
         this.sync = sync;
         this.settings = settings;
         this.clock = clock;
@@ -120,11 +157,14 @@ public final class Verifier {
                 Thread.ofPlatform().daemon().name("tandem-verify-", 0).factory());
         ExecutorService readers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
                 .name("tandem-verify-read-", 0).factory());
+        // key ranges compared by fingerprints, a few at once across tables: tandem hashes one while the stores work on others
+        ExecutorService ranges = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                Thread.ofPlatform().daemon().name("tandem-verify-range-", 0).factory());
         List<TableReport> reports = new ArrayList<>();
         try {
             List<Future<TableReport>> running = new ArrayList<>();
             for (MirroredTable table : tables) {
-                running.add(workers.submit(() -> verify(table, repair, readers)));
+                running.add(workers.submit(() -> verify(table, repair, readers, ranges)));
             }
             for (Future<TableReport> f : running) {
                 reports.add(result(f));
@@ -132,10 +172,11 @@ public final class Verifier {
         } finally {
             workers.shutdownNow();
             readers.shutdownNow();
+            ranges.shutdownNow();
         }
         for (TableReport report : reports) {
-            log.info("verify: {}: {} compared ({} rows old, {} new), {} missing in new, {} extra in new, {} differing"
-                    + "{} in {} ms", report.table(), report.compared(), report.oldRows(), report.newRows(),
+            log.info("verify: {}: {} compared by {} ({} rows old, {} new), {} missing in new, {} extra in new, {} differing"
+                    + "{} in {} ms", report.table(), report.compared(), report.method(), report.oldRows(), report.newRows(),
                     report.missing(), report.extra(), report.differing(), repair ? ", " + report.repaired()
                             + " repaired, " + report.stillDiffering() + " still differ" : "", report.took().toMillis());
         }
@@ -169,17 +210,21 @@ public final class Verifier {
         }
     }
 
-    private TableReport verify(MirroredTable table, boolean repair, ExecutorService readers) {
+    private TableReport verify(MirroredTable table, boolean repair, ExecutorService readers, ExecutorService ranges) {
         long t0 = System.nanoTime();
         List<PgType> types = table.target().columns().stream().map(Column::type).toList();
-        Comparison comparison = new Comparison(table, types, settings.maxReported());
-        try {
-            merge(comparison, readers);
-        } catch (OutOfOrder e) {
-            log.info("verify: {}: the stores order its keys differently ({}); comparing by looking each key up instead",
-                    table.name(), e.getMessage());
+        Comparison comparison = byFingerprints(table, types, readers, ranges);
+        if (comparison == null) {
             comparison = new Comparison(table, types, settings.maxReported());
-            lookUp(comparison, readers);
+            try {
+                merge(comparison, readers);
+            } catch (OutOfOrder e) {
+                log.info("verify: {}: the stores order its keys differently ({}); comparing by looking each key up instead",
+                        table.name(), e.getMessage());
+                comparison = new Comparison(table, types, settings.maxReported());
+                comparison.method = Method.LOOKUPS;
+                lookUp(comparison, readers);
+            }
         }
         Tally tally = comparison.tally;
         Set<Key> toRepair = comparison.toRepair;
@@ -192,9 +237,179 @@ public final class Verifier {
             still = stillDiffering(table, toRepair, types);
             repaired = toRepair.size() - still;
         }
-        return new TableReport(table.target().name(), comparison.oldRows, comparison.newRows, tally.compared,
+        return new TableReport(table.target().name(), comparison.method(), comparison.oldRows, comparison.newRows, tally.compared,
                 tally.missing, tally.extra, tally.differing, List.copyOf(tally.examples), repaired, still,
                 Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * The table compared by fingerprints of key ranges ({@link Verifier}'s class comment), the ranges
+     * a few at a time; null when the table does not qualify (its key, its column types, or a key in
+     * the old store that is not an integer), and the rows are merged instead.
+     */
+    private Comparison byFingerprints(MirroredTable table, List<PgType> types, ExecutorService readers,
+            ExecutorService workers) {
+        if (settings.chunkRows() <= 0 || !fingerprinted(table)) {
+            return null;
+        }
+        KeyRanges.Extent olds = oldRanges.extent(table.source());
+        KeyRanges.Extent news = newRanges.extent(table.target());
+        if (!olds.integers() || !news.integers()) {
+            log.info("verify: {}: some keys in the old store are not integers; comparing row by row", table.name());
+            return null;
+        }
+        Comparison whole = new Comparison(table, types, settings.maxReported());
+        whole.method = new Method("fingerprints", 0, 0, 0);
+        if (olds.empty() && news.empty()) {
+            return whole;
+        }
+        long lowest = Math.min(olds.empty() ? Long.MAX_VALUE : olds.lowest(), news.empty() ? Long.MAX_VALUE : news.lowest());
+        long highest = Math.max(olds.empty() ? Long.MIN_VALUE : olds.highest(), news.empty() ? Long.MIN_VALUE : news.highest());
+        if (lowest == Long.MIN_VALUE) {
+            return null; // no range starts below it
+        }
+        double perKey = (double) Math.max(olds.rows(), news.rows()) / ((double) highest - lowest + 1);
+        long width = Math.max(1, (long) Math.min(Long.MAX_VALUE / 4, Math.ceil(settings.chunkRows() / perKey)));
+        List<CompletableFuture<Comparison>> ranges = new ArrayList<>();
+        for (long after = lowest - 1; after < highest; after = highest - after <= width ? highest : after + width) {
+            long from = after;
+            long upTo = highest - after <= width ? highest : after + width;
+            ranges.add(CompletableFuture.supplyAsync(() -> range(table, types, from, upTo, readers), workers));
+        }
+        for (CompletableFuture<Comparison> range : ranges) {
+            whole.absorb(join(range));
+        }
+        sample(whole, lowest, highest);
+        return whole;
+    }
+
+    private boolean fingerprinted(MirroredTable table) {
+        Table source = table.source();
+        Table target = table.target();
+        return target.key().size() == 1 && source.key().size() == 1 && integer(target.keyColumns().get(0).type())
+                && integer(source.keyColumns().get(0).type()) && RowFingerprint.supports(target);
+    }
+
+    private static boolean integer(PgType type) {
+        return type == PgType.INT2 || type == PgType.INT4 || type == PgType.INT8;
+    }
+
+    /** One key range {@code (after, upTo]}: fingerprints, halved while they differ and the range is large, then rows. */
+    private Comparison range(MirroredTable table, List<PgType> types, long after, long upTo, ExecutorService readers) {
+        Comparison part = new Comparison(table, types, settings.maxReported());
+        compareRange(part, after, upTo, readers);
+        return part;
+    }
+
+    private void compareRange(Comparison part, long after, long upTo, ExecutorService readers) {
+        MirroredTable table = part.table;
+        CompletableFuture<RowFingerprint.Fingerprint> theirs = CompletableFuture.supplyAsync(() -> newRanges
+                .fingerprint(table.target(), after, upTo)
+                .orElseGet(() -> RowFingerprint.of(part.types, newRanges.rows(table.target(), after, upTo))), readers);
+        RowFingerprint.Fingerprint ours = (sameColumns(table) ? oldRanges.fingerprint(table.source(), after, upTo)
+                : Optional.<RowFingerprint.Fingerprint>empty()).orElseGet(() -> RowFingerprint.of(part.types,
+                        () -> oldRanges.rows(table.source(), after, upTo).stream().map(table::targetRow).iterator()));
+        RowFingerprint.Fingerprint news = join(theirs);
+        if (ours.equals(news)) {
+            part.ranges++;
+            part.oldRows += ours.rows();
+            part.newRows += news.rows();
+            part.tally.compared += ours.rows();
+            return;
+        }
+        if (Math.max(ours.rows(), news.rows()) > settings.batchSize() && upTo - after > 1) {
+            long middle = after + (upTo - after) / 2;
+            compareRange(part, after, middle, readers);
+            compareRange(part, middle, upTo, readers);
+            return;
+        }
+        part.ranges++;
+        part.rangesByRow++;
+        rowByRow(part, after, upTo);
+    }
+
+    /** Whether the old store's table has the new store's columns and types, so it can compute the same fingerprint. */
+    private static boolean sameColumns(MirroredTable table) {
+        List<Column> source = table.source().columns();
+        List<Column> target = table.target().columns();
+        if (source.size() != target.size()) {
+            return false;
+        }
+        for (int i = 0; i < source.size(); i++) {
+            if (!source.get(i).name().equals(target.get(i).name()) || source.get(i).type() != target.get(i).type()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A key range's rows from both stores, sorted by key and merged: each missing, extra or differing key named. */
+    private void rowByRow(Comparison part, long after, long upTo) {
+        MirroredTable table = part.table;
+        int sourceKey = table.source().keyPositions()[0];
+        int targetKey = table.target().keyPositions()[0];
+        java.util.TreeMap<Long, Object[]> olds = new java.util.TreeMap<>();
+        for (Object[] row : oldRanges.rows(table.source(), after, upTo)) {
+            olds.put(((Number) row[sourceKey]).longValue(), row);
+        }
+        java.util.TreeMap<Long, Object[]> news = new java.util.TreeMap<>();
+        for (Object[] row : newRanges.rows(table.target(), after, upTo)) {
+            news.put(((Number) row[targetKey]).longValue(), row);
+        }
+        part.oldRows += olds.size();
+        part.newRows += news.size();
+        for (Map.Entry<Long, Object[]> e : olds.entrySet()) {
+            Key key = Key.at(e.getValue(), new int[] {sourceKey});
+            Object[] other = news.remove(e.getKey());
+            if (other == null) {
+                part.missing(key, table.targetKey(key));
+            } else {
+                part.compare(key, table.targetRow(e.getValue()), other);
+            }
+        }
+        for (Object[] extra : news.values()) {
+            part.extra(Key.at(extra, new int[] {targetKey}));
+        }
+    }
+
+    /**
+     * Whole rows at random keys compared column by column, where both stores have them: a check on
+     * the fingerprints, which a hash collision or a blind spot of a hash function could fool.
+     */
+    private void sample(Comparison whole, long lowest, long highest) {
+        if (settings.sampleRows() <= 0) {
+            return;
+        }
+        MirroredTable table = whole.table;
+        java.util.Random random = new java.util.Random();
+        Set<Key> keys = new LinkedHashSet<>();
+        for (int i = 0; i < settings.sampleRows(); i++) {
+            long k = highest - lowest < settings.sampleRows() ? lowest + i : lowest + (long) (random.nextDouble() * (highest - lowest + 1));
+            if (k > highest) {
+                break;
+            }
+            keys.add(new Key(List.of(k)));
+        }
+        keys.removeAll(whole.toRepair);
+        Map<Key, Object[]> olds = oldRows.read(table.source(), keys);
+        Map<Key, Key> byTarget = new LinkedHashMap<>();
+        olds.keySet().forEach(k -> byTarget.put(table.targetKey(k), k));
+        Map<Key, Object[]> news = newRows.read(table.target(), byTarget.keySet());
+        for (Map.Entry<Key, Object[]> e : news.entrySet()) {
+            Key sourceKey = byTarget.get(e.getKey());
+            if (sourceKey != null) {
+                whole.sampled++;
+                whole.recheck(sourceKey, table.targetRow(olds.get(sourceKey)), e.getValue());
+            }
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /**
@@ -364,6 +579,31 @@ public final class Verifier {
         final Set<Key> toRepair = new LinkedHashSet<>();
         long oldRows;
         long newRows;
+        Method method = Method.MERGE;
+        long ranges;
+        long rangesByRow;
+        long sampled;
+
+        Method method() {
+            return ranges == 0 ? method : new Method(method.name(), ranges, rangesByRow, sampled);
+        }
+
+        /** A key range's comparison added to this one, its examples after this one's. */
+        void absorb(Comparison part) {
+            oldRows += part.oldRows;
+            newRows += part.newRows;
+            ranges += part.ranges;
+            rangesByRow += part.rangesByRow;
+            toRepair.addAll(part.toRepair);
+            tally.absorb(part.tally);
+        }
+
+        /** A sampled row, already counted as compared by its range's fingerprint: only a difference counts. */
+        void recheck(Key sourceKey, Object[] expected, Object[] found) {
+            long compared = tally.compared;
+            compare(sourceKey, expected, found);
+            tally.compared = compared;
+        }
 
         Comparison(MirroredTable table, List<PgType> types, int maxReported) {
             this.table = table;
@@ -480,6 +720,16 @@ public final class Verifier {
         void differs(Key key, List<ColumnDifference> columns) {
             differing++;
             keep(new Difference("differs", key, columns));
+        }
+
+        void absorb(Tally other) {
+            compared += other.compared;
+            missing += other.missing;
+            extra += other.extra;
+            differing += other.differing;
+            for (Difference d : other.examples) {
+                keep(d);
+            }
         }
 
         private void keep(Difference d) {

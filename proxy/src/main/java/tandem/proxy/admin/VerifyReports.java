@@ -29,6 +29,12 @@ public final class VerifyReports {
             Map<String, Object> table = new LinkedHashMap<>();
             table.put("table", t.table());
             table.put("clean", t.clean());
+            table.put("method", t.method().name());
+            if (t.method().ranges() > 0) {
+                table.put("keyRanges", t.method().ranges());
+                table.put("keyRangesComparedRowByRow", t.method().rangesByRow());
+                table.put("rowsSampled", t.method().sampled());
+            }
             table.put("oldRows", t.oldRows());
             table.put("newRows", t.newRows());
             table.put("compared", t.compared());
@@ -80,6 +86,9 @@ public final class VerifyReports {
         for (Verifier.TableReport t : report.tables()) {
             out.append(String.format(Locale.ROOT, "%-24s %10d %10d %10d %9d %9d %9d %8.2f%n", t.table(), t.oldRows(),
                     t.newRows(), t.compared(), t.missing(), t.extra(), t.differing(), t.took().toMillis() / 1000.0));
+        }
+        for (Verifier.TableReport t : report.tables()) {
+            out.append("  ").append(t.table()).append(": compared by ").append(t.method()).append('\n');
         }
         for (Verifier.TableReport t : report.tables()) {
             for (Verifier.Difference d : t.examples()) {

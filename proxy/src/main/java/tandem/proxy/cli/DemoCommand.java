@@ -83,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
             say("the new store starts with empty tables; copying the old store's rows (bin/tandem backfill does this):");
             BackfillCommand.copy(ConfigLoader.load(configFile), Set.of(), Backfill.Settings.defaults(), false, true);
             say("comparing every row of both stores (bin/tandem verify does this):");
-            System.out.print(VerifyReports.text(VerifyCommand.verify(ConfigLoader.load(configFile), Set.of(), false, 5)));
+            System.out.print(VerifyReports.text(VerifyCommand.verify(ConfigLoader.load(configFile), Set.of(), false, 5, false)));
         }
         say("");
         say("tandem demo is running.");

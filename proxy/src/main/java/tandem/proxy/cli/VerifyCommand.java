@@ -21,7 +21,7 @@ import tandem.core.verify.Verifier;
 import tandem.proxy.admin.VerifyReports;
 
 /**
- * {@code tandem verify --config FILE}: compares every row of the two stores and reports what
+ * {@code tandem verify --config FILE}: compares the rows of the two stores and reports what
  * differs; {@code --repair} copies the differing rows again, as the mirror copies them.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -39,6 +39,9 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--repair", description = "Copy every differing row again from the old store, then verify those rows once more.")
     boolean repair;
 
+    @Option(names = "--row-by-row", description = "Compare every row column by column, also where fingerprints of key ranges would do.")
+    boolean rowByRow;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
@@ -52,25 +55,29 @@ public final class VerifyCommand implements Callable<Integer> {
             throw new ProxyException(SqlState.INVALID_PARAMETER_VALUE, "the configuration has no stores.new to compare with",
                     null, "add stores.new (a PostgreSQL URL) to " + config);
         }
-        Verifier.Report report = verify(loaded, new LinkedHashSet<>(tables), repair, maxReported);
+        Verifier.Report report = verify(loaded, new LinkedHashSet<>(tables), repair, maxReported, rowByRow);
         System.out.print(json ? VerifyReports.json(report) + "\n" : VerifyReports.text(report));
         return report.clean() ? 0 : 1;
     }
 
     /** Compares the stores of {@code loaded}; what the command and the demo run. */
-    static Verifier.Report verify(TandemConfig loaded, Set<String> tables, boolean repair, int maxReported) {
+    static Verifier.Report verify(TandemConfig loaded, Set<String> tables, boolean repair, int maxReported, boolean rowByRow) {
         try (Store old = StoreFactory.open(loaded.oldStore()); Store target = StoreFactory.open(loaded.newStore())) {
             old.ping();
             target.ping();
             MirroredTables plan = MirroredTables.plan(loaded.migration(), old, target);
-            Verifier verifier = new Verifier(plan, old.pageReader(), old.rowReader(), target.pageReader(),
-                    target.rowReader(), RowSync.between(old, target, plan),
-                    new Verifier.Settings(Verifier.Settings.defaults().batchSize(), maxReported,
-                            Verifier.Settings.defaults().parallelTables()), Clock.systemUTC());
+            Verifier verifier = new Verifier(plan, old, target, RowSync.between(old, target, plan),
+                    settings(maxReported, rowByRow), Clock.systemUTC());
             Verifier.Report report = verifier.run(tables, repair);
             // kept in the new store: a running tandem lets reads move there only after a clean one
             target.verificationLog().record(report, tables.isEmpty());
             return report;
         }
+    }
+
+    private static Verifier.Settings settings(int maxReported, boolean rowByRow) {
+        Verifier.Settings d = Verifier.Settings.defaults();
+        Verifier.Settings s = new Verifier.Settings(d.batchSize(), maxReported, d.parallelTables(), d.chunkRows(), d.sampleRows());
+        return rowByRow ? s.rowByRow() : s;
     }
 }

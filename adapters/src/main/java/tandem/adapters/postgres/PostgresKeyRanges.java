@@ -1,0 +1,96 @@
+package tandem.adapters.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import tandem.core.mirror.Table;
+import tandem.core.verify.KeyRanges;
+import tandem.core.verify.RowFingerprint;
+
+/**
+ * A PostgreSQL table by ranges of its integer key ({@code WHERE k > ? AND k <= ?}, which the key's
+ * index answers), its fingerprints computed by the server: only a count and a sum cross the network.
+ */
+final class PostgresKeyRanges implements KeyRanges {
+
+    private final String store;
+    private final DataSource pool;
+    private final PostgresCatalog catalog;
+
+    PostgresKeyRanges(String store, DataSource pool, PostgresCatalog catalog) {
+        this.store = store;
+        this.pool = pool;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public Extent extent(Table table) {
+        String key = PostgresCatalog.quote(table.key().get(0));
+        String sql = "SELECT count(*), min(" + key + "), max(" + key + ") FROM " + PostgresCatalog.quote(table.name());
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Extent(rs.getLong(1), rs.getLong(2), rs.getLong(3), true);
+        } catch (SQLException e) {
+            catalog.invalidate();
+            throw PgErrors.translate(store, "measuring " + table.name() + "'s keys", e);
+        }
+    }
+
+    @Override
+    public List<Object[]> rows(Table table, long after, long upTo) {
+        String sql = "SELECT " + PostgresRowReader.columnList(table) + " FROM " + PostgresCatalog.quote(table.name())
+                + where(table);
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            List<Object[]> rows = new ArrayList<>();
+            int width = table.columns().size();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Object[] row = new Object[width];
+                    for (int i = 0; i < width; i++) {
+                        row[i] = PgJdbcValues.read(rs, i + 1, table.columns().get(i).type());
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            catalog.invalidate();
+            throw PgErrors.translate(store, "reading a key range of " + table.name(), e);
+        }
+    }
+
+    @Override
+    public Optional<RowFingerprint.Fingerprint> fingerprint(Table table, long after, long upTo) {
+        String sql = "SELECT count(*), sum(" + RowFingerprint.sql(table, PostgresCatalog::quote) + ") FROM "
+                + PostgresCatalog.quote(table.name()) + where(table);
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, after);
+            ps.setLong(2, upTo);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long rows = rs.getLong(1);
+                java.math.BigDecimal sum = rs.getBigDecimal(2);
+                // the sum modulo 2^64, as Java's long arithmetic wraps
+                return Optional.of(new RowFingerprint.Fingerprint(rows, sum == null ? 0 : sum.toBigInteger().longValue()));
+            }
+        } catch (SQLException e) {
+            catalog.invalidate();
+            throw PgErrors.translate(store, "fingerprinting a key range of " + table.name(), e);
+        }
+    }
+
+    private static String where(Table table) {
+        String key = PostgresCatalog.quote(table.key().get(0));
+        return " WHERE " + key + " > ? AND " + key + " <= ?";
+    }
+}

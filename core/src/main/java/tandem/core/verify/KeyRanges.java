@@ -1,0 +1,34 @@
+package tandem.core.verify;
+
+import java.util.List;
+import java.util.Optional;
+
+import tandem.core.mirror.Table;
+
+/**
+ * A store's table read by ranges of its integer key: what verification by fingerprints asks of
+ * each store. Only for tables whose key is one integer column.
+ */
+public interface KeyRanges {
+
+    /** How many rows the table has and its lowest and highest key; {@code integers} false when some key is not an integer. */
+    record Extent(long rows, long lowest, long highest, boolean integers) {
+
+        public boolean empty() {
+            return rows == 0;
+        }
+    }
+
+    Extent extent(Table table);
+
+    /** The rows whose key k is {@code after < k <= upTo}, in tandem's value model, in no particular order. */
+    List<Object[]> rows(Table table, long after, long upTo);
+
+    /**
+     * The same rows' {@link RowFingerprint}, computed by the store itself; empty where it cannot
+     * (the caller then computes it from {@link #rows}).
+     */
+    default Optional<RowFingerprint.Fingerprint> fingerprint(Table table, long after, long upTo) {
+        return Optional.empty();
+    }
+}

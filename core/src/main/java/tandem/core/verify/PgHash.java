@@ -1,0 +1,491 @@
+package tandem.core.verify;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+
+/**
+ * PostgreSQL's own hash functions, computed in Java bit for bit: {@code hash_bytes} (Bob Jenkins'
+ * lookup3 as adapted in src/common/hashfn.c, little-endian), {@code hashint8}, {@code hashfloat8},
+ * {@code hash_numeric} and {@code jsonb_hash}. What lets verification compare a chunk of rows by a
+ * fingerprint each store computes: PostgreSQL in SQL, the old store's rows here. Each function is
+ * checked against a running server (PgHashIT); a value this class hashes differently from the
+ * server only makes a chunk look different, which the row-by-row comparison then clears.
+ */
+public final class PgHash {
+
+    private static final int JB_FARRAY = 0x40000000;
+    private static final int JB_FOBJECT = 0x20000000;
+
+    private PgHash() {
+    }
+
+    /** {@code hash_any}/{@code hash_bytes} over {@code length} bytes from {@code offset}. */
+    public static int bytes(byte[] k, int offset, int length) {
+        int a = 0x9e3779b9 + length + 3923095;
+        int b = a;
+        int c = a;
+        int p = offset;
+        int len = length;
+        while (len >= 12) {
+            a += word(k, p);
+            b += word(k, p + 4);
+            c += word(k, p + 8);
+            // mix(a, b, c)
+            a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
+            b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
+            c -= b; c ^= Integer.rotateLeft(b, 8); b += a;
+            a -= c; a ^= Integer.rotateLeft(c, 16); c += b;
+            b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
+            c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
+            p += 12;
+            len -= 12;
+        }
+        // the last 11 bytes; the lowest byte of c is left for the length, as in lookup3
+        switch (len) {
+            case 11: c += (k[p + 10] & 0xff) << 24; // fall through
+            case 10: c += (k[p + 9] & 0xff) << 16; // fall through
+            case 9: c += (k[p + 8] & 0xff) << 8; // fall through
+            case 8: b += word(k, p + 4); a += word(k, p); break;
+            case 7: b += (k[p + 6] & 0xff) << 16; // fall through
+            case 6: b += (k[p + 5] & 0xff) << 8; // fall through
+            case 5: b += k[p + 4] & 0xff; // fall through
+            case 4: a += word(k, p); break;
+            case 3: a += (k[p + 2] & 0xff) << 16; // fall through
+            case 2: a += (k[p + 1] & 0xff) << 8; // fall through
+            case 1: a += k[p] & 0xff; // fall through
+            default: break;
+        }
+        return fin(a, b, c);
+    }
+
+    public static int bytes(byte[] k) {
+        return bytes(k, 0, k.length);
+    }
+
+    /** {@code hashtext} of a value under a deterministic collation: its UTF-8 bytes. */
+    public static int text(String s) {
+        return bytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code hash_uint32}: what {@code hashint2} and {@code hashint4} are. */
+    public static int uint32(int k) {
+        int a = 0x9e3779b9 + 4 + 3923095;
+        return fin(a + k, a, a);
+    }
+
+    /** {@code hashint8}, which hashes a value that fits in 32 bits as {@code hashint4} does. */
+    public static int int8(long v) {
+        int lo = (int) v;
+        int hi = (int) (v >>> 32);
+        return uint32(lo ^ (v >= 0 ? hi : ~hi));
+    }
+
+    /** {@code hashfloat8} ({@code hashfloat4} widens to it): both zeros hash alike, as do all NaNs. */
+    public static int float8(double v) {
+        if (v == 0.0) {
+            return 0;
+        }
+        long bits = Double.doubleToLongBits(v); // one NaN, as the server's get_float8_nan()
+        byte[] le = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            le[i] = (byte) (bits >>> (8 * i));
+        }
+        return bytes(le);
+    }
+
+    /**
+     * {@code hash_numeric}: the base-10,000 digits without leading and trailing zeros, XOR the
+     * weight of the first. The sign and scale are not hashed (by the server either).
+     */
+    public static int numeric(BigDecimal v) {
+        if (v.signum() == 0) {
+            return -1;
+        }
+        BigDecimal abs = v.abs().stripTrailingZeros();
+        // split at the decimal point into groups of four digits, as numeric stores them
+        int scale = abs.scale();
+        int fracGroups = scale > 0 ? (scale + 3) / 4 : 0;
+        BigInteger scaled = abs.movePointRight(fracGroups * 4).toBigIntegerExact();
+        List<Integer> groups = new ArrayList<>(); // least significant first
+        BigInteger tenThousand = BigInteger.valueOf(10_000);
+        while (scaled.signum() > 0) {
+            BigInteger[] qr = scaled.divideAndRemainder(tenThousand);
+            groups.add(qr[1].intValue());
+            scaled = qr[0];
+        }
+        int weight = groups.size() - 1 - fracGroups;
+        int first = groups.size() - 1;
+        while (groups.get(first) == 0) {
+            first--;
+            weight--;
+        }
+        int last = 0;
+        while (groups.get(last) == 0) {
+            last++;
+        }
+        byte[] digits = new byte[(first - last + 1) * 2];
+        int p = 0;
+        for (int i = first; i >= last; i--) {
+            int d = groups.get(i);
+            digits[p++] = (byte) d;
+            digits[p++] = (byte) (d >>> 8);
+        }
+        return bytes(digits) ^ weight;
+    }
+
+    /**
+     * {@code jsonb_hash} of a JSON text as PostgreSQL's jsonb input would read it: object keys in
+     * jsonb's order (shorter first, then by bytes), the last of duplicate keys kept, numbers as
+     * numeric. Each key, value and element rotates the hash left one bit and XORs its own in;
+     * opening an array or object XORs a flag.
+     *
+     * @throws IllegalArgumentException when the text is no JSON value (RFC 8259), or holds an escaped NUL, which jsonb refuses
+     */
+    public static int jsonb(String json) {
+        return new JsonbHash(json.getBytes(StandardCharsets.UTF_8)).root();
+    }
+
+    /**
+     * One JSON document hashed as it is read, over its UTF-8 bytes: strings without escapes are
+     * hashed where they lie. Jackson would do the reading, but building a parser and a token per
+     * value cost more than the hashing, and verification hashes every document of a table.
+     *
+     * <p>A value's part of the hash is kept as a long: the hash it contributes as if the hash
+     * before it were 0 (low 32 bits), and how far it rotates the hash before it, modulo 32 (the
+     * next 5 bits), since rotating and XOR are linear: {@code h' = rotl(h, r) ^ part}.
+     */
+    private static final class JsonbHash {
+        private static final long SCALAR = 1L << 40;
+        private static final long EMPTY = 1L << 41;
+
+        private final byte[] b;
+        private int p;
+        private int depth;
+
+        JsonbHash(byte[] b) {
+            this.b = b;
+        }
+
+        int root() {
+            long part = value();
+            space();
+            if (p != b.length) {
+                throw bad("more than one JSON value");
+            }
+            if ((part & EMPTY) != 0) {
+                return 0; // JB_ROOT_COUNT == 0
+            }
+            if ((part & SCALAR) != 0) {
+                return after(JB_FARRAY, part); // a scalar is stored as a one-element array
+            }
+            return (int) part;
+        }
+
+        private long value() {
+            space();
+            if (p >= b.length) {
+                throw bad("the text ends where a value should start");
+            }
+            if (++depth > 1000) {
+                throw bad("nesting deeper than tandem hashes"); // the row-by-row comparison takes over
+            }
+            long part = switch (b[p]) {
+                case '{' -> object();
+                case '[' -> array();
+                case '"' -> scalar(stringHash());
+                case 't' -> literal("true", 0x02);
+                case 'f' -> literal("false", 0x04);
+                case 'n' -> literal("null", 0x01);
+                default -> scalar(number());
+            };
+            depth--;
+            return part;
+        }
+
+        private static long scalar(int hash) {
+            return (hash & 0xffffffffL) | 1L << 32 | SCALAR;
+        }
+
+        private static int after(int before, long part) {
+            return Integer.rotateLeft(before, (int) (part >>> 32) & 31) ^ (int) part;
+        }
+
+        private static long part(int hash, int rotations, boolean empty) {
+            return (hash & 0xffffffffL) | (long) (rotations & 31) << 32 | (empty ? EMPTY : 0);
+        }
+
+        private long array() {
+            p++;
+            int hash = JB_FARRAY;
+            int rotations = 0;
+            space();
+            if (p < b.length && b[p] == ']') {
+                p++;
+                return part(hash, 0, true);
+            }
+            while (true) {
+                long element = value();
+                hash = after(hash, element);
+                rotations += (int) (element >>> 32) & 31;
+                space();
+                if (p < b.length && b[p] == ',') {
+                    p++;
+                } else if (p < b.length && b[p] == ']') {
+                    p++;
+                    return part(hash, rotations, false);
+                } else {
+                    throw bad("expected , or ] in an array");
+                }
+            }
+        }
+
+        private long object() {
+            p++;
+            space();
+            if (p < b.length && b[p] == '}') {
+                p++;
+                return part(JB_FOBJECT, 0, true);
+            }
+            List<Member> members = new ArrayList<>(4);
+            while (true) {
+                space();
+                if (p >= b.length || b[p] != '"') {
+                    throw bad("expected a key in an object");
+                }
+                byte[] key = stringBytes();
+                space();
+                if (p >= b.length || b[p] != ':') {
+                    throw bad("expected : after a key");
+                }
+                p++;
+                members.add(new Member(key, members.size(), value()));
+                space();
+                if (p < b.length && b[p] == ',') {
+                    p++;
+                } else if (p < b.length && b[p] == '}') {
+                    p++;
+                    break;
+                } else {
+                    throw bad("expected , or } in an object");
+                }
+            }
+            if (members.size() > 1) {
+                // jsonb's key order; of equal keys the one written last stays
+                members.sort((x, y) -> {
+                    int c = x.key.length != y.key.length ? Integer.compare(x.key.length, y.key.length)
+                            : Arrays.compareUnsigned(x.key, y.key);
+                    return c != 0 ? c : Integer.compare(x.position, y.position);
+                });
+            }
+            int hash = JB_FOBJECT;
+            int rotations = 0;
+            for (int i = 0; i < members.size(); i++) {
+                Member m = members.get(i);
+                if (i + 1 < members.size() && Arrays.equals(m.key, members.get(i + 1).key)) {
+                    continue;
+                }
+                hash = after(Integer.rotateLeft(hash, 1) ^ bytes(m.key), m.value);
+                rotations += 1 + ((int) (m.value >>> 32) & 31);
+            }
+            return part(hash, rotations, false);
+        }
+
+        private record Member(byte[] key, int position, long value) {
+        }
+
+        private long literal(String word, int hash) {
+            for (int i = 0; i < word.length(); i++) {
+                if (p + i >= b.length || b[p + i] != word.charAt(i)) {
+                    throw bad("unknown word in JSON");
+                }
+            }
+            p += word.length();
+            return scalar(hash);
+        }
+
+        /** The string at p hashed; without escapes, in place. */
+        private int stringHash() {
+            int start = p + 1;
+            int q = start;
+            while (q < b.length && b[q] != '"' && b[q] != '\\') {
+                if ((b[q] & 0xff) < 0x20) {
+                    throw bad("a control character in a string");
+                }
+                q++;
+            }
+            if (q < b.length && b[q] == '"') {
+                p = q + 1;
+                return bytes(b, start, q - start);
+            }
+            return bytes(stringBytes());
+        }
+
+        /** The string at p, its escapes decoded, as UTF-8. */
+        private byte[] stringBytes() {
+            p++;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            while (true) {
+                if (p >= b.length) {
+                    throw bad("a string without its closing quote");
+                }
+                int c = b[p++] & 0xff;
+                if (c == '"') {
+                    return out.toByteArray();
+                }
+                if (c < 0x20) {
+                    throw bad("a control character in a string");
+                }
+                if (c != '\\') {
+                    out.write(c);
+                    continue;
+                }
+                if (p >= b.length) {
+                    throw bad("a string without its closing quote");
+                }
+                int e = b[p++];
+                switch (e) {
+                    case '"', '\\', '/' -> out.write(e);
+                    case 'b' -> out.write('\b');
+                    case 'f' -> out.write('\f');
+                    case 'n' -> out.write('\n');
+                    case 'r' -> out.write('\r');
+                    case 't' -> out.write('\t');
+                    case 'u' -> {
+                        int u = hex4();
+                        if (Character.isHighSurrogate((char) u) && p + 1 < b.length && b[p] == '\\' && b[p + 1] == 'u') {
+                            p += 2;
+                            int low = hex4();
+                            if (!Character.isLowSurrogate((char) low)) {
+                                throw bad("a high surrogate without its low one");
+                            }
+                            u = Character.toCodePoint((char) u, (char) low);
+                        } else if (Character.isSurrogate((char) u)) {
+                            throw bad("an unpaired surrogate");
+                        }
+                        if (u == 0) {
+                            throw bad("\\u0000, which jsonb cannot hold");
+                        }
+                        out.writeBytes(new String(Character.toChars(u)).getBytes(StandardCharsets.UTF_8));
+                    }
+                    default -> throw bad("an unknown escape in a string");
+                }
+            }
+        }
+
+        private int hex4() {
+            if (p + 4 > b.length) {
+                throw bad("a short \\u escape");
+            }
+            int v = 0;
+            for (int i = 0; i < 4; i++) {
+                int d = Character.digit(b[p++], 16);
+                if (d < 0) {
+                    throw bad("a bad \\u escape");
+                }
+                v = v << 4 | d;
+            }
+            return v;
+        }
+
+        /** A number as RFC 8259 writes it, hashed as numeric; integers of up to 18 digits without BigDecimal. */
+        private int number() {
+            int start = p;
+            boolean negative = b[p] == '-';
+            if (negative) {
+                p++;
+            }
+            int intStart = p;
+            digits();
+            if (p - intStart > 1 && b[intStart] == '0') {
+                throw bad("a number with a leading zero");
+            }
+            boolean plain = true;
+            if (p < b.length && b[p] == '.') {
+                p++;
+                digits();
+                plain = false;
+            }
+            if (p < b.length && (b[p] == 'e' || b[p] == 'E')) {
+                p++;
+                if (p < b.length && (b[p] == '+' || b[p] == '-')) {
+                    p++;
+                }
+                digits();
+                plain = false;
+            }
+            if (plain && p - intStart <= 18) {
+                long v = 0;
+                for (int i = intStart; i < p; i++) {
+                    v = v * 10 + (b[i] - '0');
+                }
+                return numeric(v);
+            }
+            return numeric(new BigDecimal(new String(b, start, p - start, StandardCharsets.US_ASCII)));
+        }
+
+        private void digits() {
+            int start = p;
+            while (p < b.length && b[p] >= '0' && b[p] <= '9') {
+                p++;
+            }
+            if (p == start) {
+                throw bad("a number without digits");
+            }
+        }
+
+        private void space() {
+            while (p < b.length && (b[p] == ' ' || b[p] == '\t' || b[p] == '\n' || b[p] == '\r')) {
+                p++;
+            }
+        }
+
+        private IllegalArgumentException bad(String what) {
+            return new IllegalArgumentException("not JSON: " + what + " at byte " + p);
+        }
+    }
+
+    /** {@link #numeric(BigDecimal)} of a non-negative long, without BigDecimal. */
+    static int numeric(long v) {
+        if (v == 0) {
+            return -1;
+        }
+        short[] groups = new short[5]; // most significant first once filled from the end
+        int n = 0;
+        while (v > 0) {
+            groups[4 - n++] = (short) (v % 10_000);
+            v /= 10_000;
+        }
+        int first = 5 - n;
+        int weight = n - 1;
+        int last = 4;
+        while (groups[last] == 0) {
+            last--;
+        }
+        byte[] digits = new byte[(last - first + 1) * 2];
+        for (int i = first, q = 0; i <= last; i++) {
+            digits[q++] = (byte) groups[i];
+            digits[q++] = (byte) (groups[i] >>> 8);
+        }
+        return bytes(digits) ^ weight;
+    }
+
+    private static int word(byte[] k, int p) {
+        return (k[p] & 0xff) | (k[p + 1] & 0xff) << 8 | (k[p + 2] & 0xff) << 16 | (k[p + 3] & 0xff) << 24;
+    }
+
+    private static int fin(int a, int b, int c) {
+        c ^= b; c -= Integer.rotateLeft(b, 14);
+        a ^= c; a -= Integer.rotateLeft(c, 11);
+        b ^= a; b -= Integer.rotateLeft(a, 25);
+        c ^= b; c -= Integer.rotateLeft(b, 16);
+        a ^= c; a -= Integer.rotateLeft(c, 4);
+        b ^= a; b -= Integer.rotateLeft(a, 14);
+        c ^= b; c -= Integer.rotateLeft(b, 24);
+        return c;
+    }
+}
