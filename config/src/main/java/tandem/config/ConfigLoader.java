@@ -135,13 +135,22 @@ public final class ConfigLoader {
         Section mirror = s.section("mirror");
         Section reads = s.section("reads");
         Section shadow = s.section("shadow");
+        Section plan = s.section("plan");
+        Section guard = s.section("guard");
+        PlanConfig p = d.plan();
+        GuardConfig g = d.guard();
         return new MigrationConfig(
                 s.strings("tables"),
                 s.strings("exclude"),
                 s.choice("keyless", MigrationConfig.KeylessTables.class, d.keyless()),
                 mirror.duration("timeout", d.mirrorTimeout()),
                 reads.integer("percent", d.readPercent()),
-                shadow.decimal("sample", d.shadowSample(), 0, 1));
+                shadow.decimal("sample", d.shadowSample(), 0, 1),
+                new PlanConfig(plan.stages("stages", p.stages()), plan.duration("hold", p.hold())),
+                new GuardConfig(guard.duration("window", g.window()), guard.integer("minimumCalls", g.minimumCalls()),
+                        guard.decimal("errorRate", g.errorRate(), 0, 1), guard.duration("latencyP99", g.latencyP99()),
+                        guard.decimal("mismatchRate", g.mismatchRate(), 0, 1),
+                        guard.decimal("mirrorFailureRate", g.mirrorFailureRate(), 0, 1)));
     }
 
     private static SchemaConfig schema(Section s) {

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param readPercent share of eligible reads served by the new store, 0 to 100; default 0
  * @param shadowSample share of reads served by the old store that also run on the new one to be
  *     compared, 0 to 1; default 0.05
+ * @param plan the stages reads move through in the {@code switching} phase
+ * @param guard when reads go back to the old store by themselves
  */
 public record MigrationConfig(List<String> tables, List<String> exclude, KeylessTables keyless, Duration mirrorTimeout,
-        int readPercent, double shadowSample) {
+        int readPercent, double shadowSample, PlanConfig plan, GuardConfig guard) {
 
     public enum KeylessTables { STATEMENT, EXCLUDE }
 
@@ -27,6 +29,14 @@ public record MigrationConfig(List<String> tables, List<String> exclude, Keyless
         exclude = List.copyOf(exclude);
         Objects.requireNonNull(keyless, "keyless");
         Objects.requireNonNull(mirrorTimeout, "mirrorTimeout");
+        Objects.requireNonNull(plan, "plan");
+        Objects.requireNonNull(guard, "guard");
+    }
+
+    /** With the default plan and guard. */
+    public MigrationConfig(List<String> tables, List<String> exclude, KeylessTables keyless, Duration mirrorTimeout,
+            int readPercent, double shadowSample) {
+        this(tables, exclude, keyless, mirrorTimeout, readPercent, shadowSample, PlanConfig.defaults(), GuardConfig.defaults());
     }
 
     public static MigrationConfig defaults() {
@@ -34,14 +44,22 @@ public record MigrationConfig(List<String> tables, List<String> exclude, Keyless
     }
 
     public MigrationConfig withReadPercent(int percent) {
-        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, percent, shadowSample);
+        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, percent, shadowSample, plan, guard);
     }
 
     public MigrationConfig withShadowSample(double sample) {
-        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, readPercent, sample);
+        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, readPercent, sample, plan, guard);
     }
 
     public MigrationConfig withMirrorTimeout(Duration timeout) {
-        return new MigrationConfig(tables, exclude, keyless, timeout, readPercent, shadowSample);
+        return new MigrationConfig(tables, exclude, keyless, timeout, readPercent, shadowSample, plan, guard);
+    }
+
+    public MigrationConfig withPlan(PlanConfig newPlan) {
+        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, readPercent, shadowSample, newPlan, guard);
+    }
+
+    public MigrationConfig withGuard(GuardConfig newGuard) {
+        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, readPercent, shadowSample, plan, newGuard);
     }
 }

@@ -110,6 +110,30 @@ final class Section {
         return items;
     }
 
+    /** Read-shift stages such as [10, 25, 50, 75, 100]: rising whole percentages ending at 100. */
+    List<Integer> stages(String key, List<Integer> fallback) {
+        boolean present = mapping != null && mapping.entries().get(key) != null;
+        List<String> texts = strings(key);
+        if (!present || texts.isEmpty()) {
+            return fallback;
+        }
+        List<Integer> stages = new ArrayList<>();
+        for (String t : texts) {
+            try {
+                stages.add(Integer.parseInt(t));
+            } catch (NumberFormatException e) {
+                problem(key, "'" + t + "' is not a whole percentage; expected a list such as [10, 25, 50, 75, 100]");
+                return fallback;
+            }
+        }
+        String why = PlanConfig.problem(stages);
+        if (why != null) {
+            problem(key, why + " (such as [10, 25, 50, 75, 100])");
+            return fallback;
+        }
+        return stages;
+    }
+
     /**
      * A mapping of free-form keys (such as {@code users.created_at}) to single values; absent or
      * null reads as empty. Its keys are data, so none is reported as unknown.

@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import tandem.config.ConfigException;
 import tandem.core.error.ProxyException;
+import tandem.proxy.cli.AdminCommands;
 import tandem.proxy.cli.BackfillCommand;
 import tandem.proxy.cli.DemoCommand;
 import tandem.proxy.cli.SchemaCommand;
@@ -13,7 +14,9 @@ import tandem.proxy.cli.ServeCommand;
 /** The {@code tandem} command. */
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
         description = "Zero-downtime database migration proxy that speaks PostgreSQL.",
-        subcommands = {DemoCommand.class, ServeCommand.class, SchemaCommand.class, BackfillCommand.class, VerifyCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, SchemaCommand.class, BackfillCommand.class, VerifyCommand.class,
+            AdminCommands.Status.class, AdminCommands.Reads.class, AdminCommands.Plan.class, AdminCommands.Rollback.class,
+            AdminCommands.Events.class})
 public final class Main {
 
     private Main() {

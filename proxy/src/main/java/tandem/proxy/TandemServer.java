@@ -2,6 +2,7 @@ package tandem.proxy;
 
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import tandem.config.TandemConfig;
 import tandem.config.UserConfig;
 import tandem.core.backfill.BackfillService;
 import tandem.core.error.ProxyException;
+import tandem.core.lifecycle.Controller;
+import tandem.core.lifecycle.Phase;
 import tandem.core.metrics.MetricNames;
 import tandem.core.mirror.MirrorService;
 import tandem.core.mirror.RowSync;
@@ -47,6 +50,7 @@ import tandem.proxy.admin.AdminRoutes;
 import tandem.proxy.admin.AdminServer;
 import tandem.proxy.admin.BackfillRoutes;
 import tandem.proxy.admin.HealthRoutes;
+import tandem.proxy.admin.LifecycleRoutes;
 import tandem.proxy.admin.MetricsRoute;
 import tandem.proxy.admin.MigrationRoutes;
 import tandem.proxy.admin.VerifyRoutes;
@@ -86,10 +90,11 @@ public final class TandemServer implements AutoCloseable {
     private final MirrorService mirror;
     private final BackfillService backfill;
     private final AdmissionGate admission;
+    private final Controller controller;
 
     private TandemServer(TandemConfig config, EventLoopGroup group, Store oldStore, Store newStore, BackendPool pool,
             BackendPool secondaryPool, Channel listener, AdminServer admin, ProxyMetrics metrics, MirrorService mirror,
-            BackfillService backfill, AdmissionGate admission) {
+            BackfillService backfill, AdmissionGate admission, Controller controller) {
         this.config = config;
         this.group = group;
         this.oldStore = oldStore;
@@ -102,6 +107,7 @@ public final class TandemServer implements AutoCloseable {
         this.mirror = mirror;
         this.backfill = backfill;
         this.admission = admission;
+        this.controller = controller;
     }
 
     public static TandemServer start(TandemConfig config) throws InterruptedException {
@@ -113,6 +119,7 @@ public final class TandemServer implements AutoCloseable {
         BackendPool secondaryPool = null;
         MirrorService mirror = null;
         BackfillService backfill = null;
+        Controller controller = null;
         try {
             oldStore.ping();
             log.info("old store: {} {} (server_version {})", oldStore.kind().displayName(),
@@ -138,12 +145,19 @@ public final class TandemServer implements AutoCloseable {
                 newStore.batchLoader().ensureCreated();
                 backfill = new BackfillService(mirror.tables(), oldStore, newStore, metrics.registry(),
                         new ClientLatency(metrics.registry(), oldStore.name()));
-                String notYet = share.percent() > 0 ? readsNotYet(backfill, newStore.verificationLog()) : null;
+                Store target = newStore;
+                BackfillService copying = backfill;
+                controller = new Controller(newStore.controlStore(), share, config.migration().plan(),
+                        () -> readsNotYet(copying, target.verificationLog()), Clock.systemUTC());
+                int configured = config.migration().readPercent();
+                String notYet = configured > 0 ? readsNotYet(backfill, newStore.verificationLog()) : null;
                 if (notYet != null) {
-                    log.warn("migration.reads.percent is {}, but reads stay on the old store: {}; once that is done, "
-                            + "PUT /api/reads moves them (or start with the share again)", share.percent(), notYet);
-                    share.set(0);
+                    log.warn("migration.reads.percent is {}, but reads stay where they were: {}; once that is done, "
+                            + "PUT /api/reads moves them (or start with the share again)", configured, notYet);
                 }
+                controller.start(configured);
+                mirror.guard().onTrip(controller::guardTripped);
+                controller.tickEvery(Duration.ofSeconds(1));
             }
             Routing routing = null;
             if (oldStore.kind() == StoreKind.POSTGRES) {
@@ -176,8 +190,10 @@ public final class TandemServer implements AutoCloseable {
             VerificationService verification = mirror == null ? null : new VerificationService(() -> new Verifier(
                     mirroring.tables(), primary, secondary, RowSync.between(primary, secondary, mirroring.tables()),
                     Verifier.Settings.defaults(), Clock.systemUTC()), secondary.verificationLog());
-            MigrationRoutes.register(routes, () -> status(primary, secondary, share, mirroring, copying), share,
-                    () -> readsNotYet(copying, secondary.verificationLog()));
+            Controller steering = controller;
+            MigrationRoutes.register(routes, () -> status(primary, secondary, share, mirroring, copying, steering),
+                    controller);
+            LifecycleRoutes.register(routes, controller);
             BackfillRoutes.register(routes, backfill);
             VerifyRoutes.register(routes, verification);
             AdminServer admin = AdminServer.start(config.admin().listen().host(), config.admin().listen().port(),
@@ -193,8 +209,11 @@ public final class TandemServer implements AutoCloseable {
                     config.trustsClients() ? "trust" : "SCRAM-SHA-256", config.effectiveIoThreads(),
                     NettyTransport.name());
             return new TandemServer(config, group, oldStore, newStore, pool, secondaryPool, listener, admin, metrics,
-                    mirror, backfill, admission);
+                    mirror, backfill, admission, controller);
         } catch (RuntimeException | InterruptedException e) {
+            if (controller != null) {
+                controller.close();
+            }
             if (pool != null) {
                 pool.close();
             }
@@ -284,9 +303,11 @@ public final class TandemServer implements AutoCloseable {
 
     /** The document {@code GET /api/status} answers. */
     private static Map<String, Object> status(Store oldStore, Store newStore, ReadShare share, MirrorService mirror,
-            BackfillService backfill) {
+            BackfillService backfill, Controller controller) {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("mode", newStore == null ? "pass-through" : "mirroring");
+        status.put("migration", controller == null ? Map.of("phase", Phase.PREPARING.label())
+                : LifecycleRoutes.document(controller.state(), controller));
         status.put("primary", oldStore.name());
         if (newStore != null) {
             status.put("secondary", newStore.name());
@@ -360,6 +381,9 @@ public final class TandemServer implements AutoCloseable {
     @Override
     public void close() {
         log.info("tandem stopping");
+        if (controller != null) {
+            controller.close();
+        }
         listener.close().syncUninterruptibly();
         admin.close();
         if (backfill != null) {

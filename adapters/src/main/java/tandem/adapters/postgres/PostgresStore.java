@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import tandem.core.backfill.BatchLoader;
 import tandem.core.backfill.PageReader;
+import tandem.core.lifecycle.ControlStore;
 import tandem.core.verify.KeyRanges;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
@@ -56,6 +57,7 @@ public final class PostgresStore implements Store {
     private final PostgresRepairLog repairLog;
     private final PostgresPageReader pages;
     private final PostgresKeyRanges keyRanges;
+    private final PostgresControlStore controlStore;
     private final PostgresBatchLoader loader;
     private final PostgresVerificationLog verifications;
     private final PostgresReadQueries reads;
@@ -71,6 +73,7 @@ public final class PostgresStore implements Store {
         this.repairLog = new PostgresRepairLog(name, pool, new RepairKeys(this::schema));
         this.pages = new PostgresPageReader(name, pool, catalog);
         this.keyRanges = new PostgresKeyRanges(name, pool, catalog);
+        this.controlStore = new PostgresControlStore(name, pool);
         this.loader = new PostgresBatchLoader(name, pool, catalog, reader);
         this.verifications = new PostgresVerificationLog(name, pool);
     }
@@ -249,6 +252,11 @@ public final class PostgresStore implements Store {
     @Override
     public VerificationLog verificationLog() {
         return verifications;
+    }
+
+    @Override
+    public ControlStore controlStore() {
+        return controlStore;
     }
 
     @Override

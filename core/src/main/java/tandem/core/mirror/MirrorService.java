@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import tandem.config.MigrationConfig;
+import tandem.core.lifecycle.Guard;
 import tandem.core.metrics.MetricNames;
 import tandem.core.route.ReadRouter;
 import tandem.core.route.ReadShare;
@@ -48,10 +49,11 @@ public final class MirrorService implements AutoCloseable {
     private final ShadowReads shadow;
     private final ReadQueries secondaryReads;
     private final SyncedRowCheck check;
+    private final Guard guard;
 
     private MirrorService(MirroredTables tables, WriteRewriter rewriter, PendingRepairs pending,
             Mirror mirror, RepairDrainer drainer, Counter refused, Duration timeout, MeterRegistry registry,
-            ReadRouter router, ShadowReads shadow, ReadQueries secondaryReads, SyncedRowCheck check) {
+            ReadRouter router, ShadowReads shadow, ReadQueries secondaryReads, SyncedRowCheck check, Guard guard) {
         this.tables = tables;
         this.rewriter = rewriter;
         this.pending = pending;
@@ -64,6 +66,7 @@ public final class MirrorService implements AutoCloseable {
         this.shadow = shadow;
         this.secondaryReads = secondaryReads;
         this.check = check;
+        this.guard = guard;
     }
 
     public static MirrorService open(MigrationConfig config, Store primary, Store secondary, ReadShare share,
@@ -98,17 +101,31 @@ public final class MirrorService implements AutoCloseable {
         SyncedRowCheck check = new SyncedRowCheck(tables, primary.rowReader(), secondary.rowReader(), pending,
                 SyncedRowCheck.Settings.defaults(), registry);
         mirror.onSynced(check::synced);
+        Guard guard = new Guard(config.guard());
+        if (shadow != null) {
+            shadow.onCompared(guard::shadow);
+        }
         drainer.start();
         return new MirrorService(tables, rewriter, pending, mirror, drainer, refused,
-                config.mirrorTimeout(), registry, router, shadow, secondary.readQueries(), check);
+                config.mirrorTimeout(), registry, router, shadow, secondary.readQueries(), check, guard);
     }
 
     public MirroredTables tables() {
         return tables;
     }
 
+    /** Mirrors a committed transaction; the guard counts the syncs that did not reach the secondary in time. */
     public CommitSync sync() {
-        return mirror::committed;
+        return (changes, replays) -> mirror.committed(changes, replays).whenComplete((outcome, failure) -> {
+            if (!changes.isEmpty() || !replays.isEmpty()) {
+                guard.mirror(outcome != Mirror.Outcome.SYNCED);
+            }
+        });
+    }
+
+    /** Watches the secondary while it serves reads; the controller listens for its trips. */
+    public Guard guard() {
+        return guard;
     }
 
     public PendingRepairs pending() {
@@ -132,7 +149,7 @@ public final class MirrorService implements AutoCloseable {
      */
     public SessionPolicy policy(AdmissionGate gate) {
         return new SessionPolicy(router, shadow, rewriter, sync(), refused, Counter.builder(MetricNames.QUERIES)
-                .tag("route", "secondary").tag("outcome", "fallback").register(registry), gate);
+                .tag("route", "secondary").tag("outcome", "fallback").register(registry), gate, guard);
     }
 
     /** The mirror's part of {@code GET /api/status}. */

@@ -159,8 +159,10 @@ public final class MirroredSession implements SqlSession {
         switch (policy.route(batch, wroteInBatch || inBlock)) {
             case SECONDARY -> {
                 try {
+                    long started = System.nanoTime();
                     Cursor served = SecondaryCursor.open(secondary, statement.clientSql, parameters,
                             statement.inner.columns());
+                    policy.secondaryAnswered(System.nanoTime() - started);
                     servedBySecondary.increment();
                     return served;
                 } catch (ProxyException e) {

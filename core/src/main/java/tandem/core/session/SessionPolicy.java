@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.Counter;
+import tandem.core.lifecycle.Guard;
 import tandem.core.mirror.CommitSync;
 import tandem.core.mirror.WritePlan;
 import tandem.core.mirror.WriteRewriter;
@@ -44,15 +45,17 @@ public final class SessionPolicy {
     private final Counter refused;
     private final Counter fallbacks;
     private final AdmissionGate gate;
+    private final Guard guard;
 
     /**
      * @param router null when reads never go to the secondary (no new store)
      * @param shadow null when no reads are compared
      * @param rewriter null when writes are not mirrored (no new store); then sync and refused are unused
      * @param fallbacks reads the secondary failed and the primary ran
+     * @param guard told how each read the secondary served went; null when it serves none
      */
     public SessionPolicy(ReadRouter router, ShadowReads shadow, WriteRewriter rewriter, CommitSync sync,
-            Counter refused, Counter fallbacks, AdmissionGate gate) {
+            Counter refused, Counter fallbacks, AdmissionGate gate, Guard guard) {
         this.router = router;
         this.shadow = shadow;
         this.rewriter = rewriter;
@@ -60,11 +63,12 @@ public final class SessionPolicy {
         this.refused = refused;
         this.fallbacks = fallbacks;
         this.gate = gate;
+        this.guard = guard;
     }
 
     /** A policy for a pass-through: everything on the primary, nothing mirrored. */
     public static SessionPolicy passThrough(AdmissionGate gate) {
-        return new SessionPolicy(null, null, null, null, null, null, gate);
+        return new SessionPolicy(null, null, null, null, null, null, gate, null);
     }
 
     public boolean routesReads() {
@@ -106,11 +110,21 @@ public final class SessionPolicy {
         if (fallbacks != null) {
             fallbacks.increment();
         }
+        if (guard != null) {
+            guard.read(0, true);
+        }
         if (unavailable && router != null && router.pauseAfterFailure()) {
             log.warn("the new store is unavailable ({}); reads stay on the old store for {} s", why,
                     ReadRouter.PAUSE_AFTER_FAILURE.toSeconds());
         } else {
             log.debug("a read failed on the new store and runs on the old one: {}", why);
+        }
+    }
+
+    /** The secondary served a read in {@code nanos}: what the guard weighs its latency by. */
+    public void secondaryAnswered(long nanos) {
+        if (guard != null) {
+            guard.read(nanos, false);
         }
     }
 

@@ -76,6 +76,11 @@ public interface Store extends AutoCloseable {
         throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" cannot keep verifications yet");
     }
 
+    /** Keeps the migration's phase and events: the controller's state, in the new store. */
+    default tandem.core.lifecycle.ControlStore controlStore() {
+        throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" cannot keep the migration's state");
+    }
+
     default ReadQueries readQueries() {
         throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" does not run reads for tandem yet");
     }

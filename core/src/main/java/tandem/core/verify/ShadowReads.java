@@ -52,6 +52,7 @@ public final class ShadowReads implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final Counter dropped;
     private final AtomicInteger logged = new AtomicInteger();
+    private volatile java.util.function.Consumer<Boolean> onCompared = mismatch -> { };
 
     public ShadowReads(double sample, ReadQueries primary, ReadQueries secondary, MeterRegistry registry,
             RandomGenerator random) {
@@ -67,6 +68,11 @@ public final class ShadowReads implements AutoCloseable {
     }
 
     /** Whether this read is one of the sample; called on every eligible read, so cheap. */
+    /** Told of each comparison that completed: whether the answers differed (the guard's mismatch rate). */
+    public void onCompared(java.util.function.Consumer<Boolean> listener) {
+        this.onCompared = listener;
+    }
+
     public boolean sampled() {
         return sample > 0 && (sample >= 1 || random.nextDouble() < sample);
     }
@@ -96,8 +102,10 @@ public final class ShadowReads implements AutoCloseable {
                 count(tables, "skipped");
             } else if (diff.same()) {
                 count(tables, "match");
+                onCompared.accept(false);
             } else {
                 count(tables, "mismatch");
+                onCompared.accept(true);
                 if (logged.getAndIncrement() < LOGGED_MISMATCHES) {
                     log.warn("shadow read mismatch on {}: the new store answers differently from the old one; run the "
                             + "verifier on these tables\n  query: {}\n  parameters: {}\n  {}", tables, sql, parameters,

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import tandem.config.GuardConfig;
+import tandem.core.lifecycle.Guard;
 import tandem.core.mirror.Column;
 import tandem.core.mirror.Table;
 import tandem.core.mirror.WritePlan;
@@ -40,10 +42,28 @@ class SessionPolicyTest {
     private final Counter refused = registry.counter("refused");
     private final Counter fallbacks = registry.counter("fallbacks");
     private final AdmissionGate gate = new AdmissionGate();
+    private final Guard guard = new Guard(new GuardConfig(Duration.ofSeconds(60), 20, 0.05, Duration.ofMillis(100), 0.01, 0.01));
     private final SessionPolicy policy = new SessionPolicy(
             new ReadRouter(share, Set.of("users")::contains, pendingRepairs::contains, new SplittableRandom(7), now::get),
             null, new WriteRewriter(StoreKind.POSTGRES, Map.of("users", USERS)::get), (changes, replays) -> null,
-            refused, fallbacks, gate);
+            refused, fallbacks, gate, guard);
+
+    @Test
+    void theSecondarysReadOutcomesReachTheGuard() throws InterruptedException {
+        java.util.concurrent.BlockingQueue<Guard.Trip> trips = new java.util.concurrent.LinkedBlockingQueue<>();
+        guard.onTrip(trips::add);
+        for (int i = 0; i < 19; i++) {
+            policy.secondaryAnswered(1_000_000);
+        }
+        policy.secondaryFailed("connection refused", true);
+        assertThat(trips.poll(5, java.util.concurrent.TimeUnit.SECONDS)).as("1 failure in 20 reads: 5 %, the threshold")
+                .satisfies(t -> assertThat(t.signal()).isEqualTo("read error rate"));
+        for (int i = 0; i < 20; i++) {
+            policy.secondaryAnswered(i == 3 ? 200_000_000L : 1_000_000);
+        }
+        assertThat(trips.poll(5, java.util.concurrent.TimeUnit.SECONDS)).as("1 read in 20 over 100 ms")
+                .satisfies(t -> assertThat(t.signal()).startsWith("read latency"));
+    }
 
     private static List<Classification> batch(String... sql) {
         return java.util.Arrays.stream(sql).map(CLASSIFIER::classify).toList();
@@ -119,7 +139,7 @@ class SessionPolicyTest {
         try (ShadowReads everyRead = new ShadowReads(1.0, null, null, registry, new SplittableRandom(1))) {
             SessionPolicy shadowing = new SessionPolicy(new ReadRouter(share, Set.of("users")::contains,
                     pendingRepairs::contains, new SplittableRandom(7), now::get), everyRead, null, null, refused,
-                    fallbacks, gate);
+                    fallbacks, gate, null);
             assertThat(shadowing.route(batch("SELECT * FROM users"), false)).isEqualTo(ReadRoute.PRIMARY_AND_SHADOW);
             assertThat(shadowing.route(batch("SELECT * FROM users", "SELECT 1 FROM users"), false))
                     .as("a batch of several reads is not compared").isEqualTo(ReadRoute.PRIMARY);

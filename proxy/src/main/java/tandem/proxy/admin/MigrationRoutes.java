@@ -4,12 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import com.fasterxml.jackson.databind.JsonNode;
 
-import tandem.core.route.ReadShare;
+import tandem.core.lifecycle.Controller;
+import tandem.core.lifecycle.MigrationState;
 
 /**
  * The migration's part of the admin API: {@code GET /api/status} (what tandem does and how it is
@@ -18,21 +16,17 @@ import tandem.core.route.ReadShare;
  */
 public final class MigrationRoutes {
 
-    private static final Logger log = LoggerFactory.getLogger(MigrationRoutes.class);
-
     private MigrationRoutes() {
     }
 
     /**
      * @param status builds the status document, section by section
-     * @param share the read share, or null when there is no new store to read from
-     * @param readsNotYet why reads may not move to the new store yet (null when they may)
+     * @param controller the migration's controller, or null when there is no new store to read from
      */
-    public static void register(AdminRoutes routes, Supplier<Map<String, Object>> status, ReadShare share,
-            Supplier<String> readsNotYet) {
+    public static void register(AdminRoutes routes, Supplier<Map<String, Object>> status, Controller controller) {
         routes.add("GET", "/api/status", request -> AdminResponse.json(200, status.get()));
         routes.add("PUT", "/api/reads", request -> {
-            if (share == null) {
+            if (controller == null) {
                 throw new AdminException(409, "there is no new store to shift reads to",
                         "configure stores.new (and restart tandem) to migrate");
             }
@@ -42,19 +36,13 @@ public final class MigrationRoutes {
                 throw new AdminException(400, "\"percent\" must be a whole number from 0 to 100, got "
                         + (percent == null ? "nothing" : percent.toString()), "send {\"percent\": 25}");
             }
-            boolean force = body.path("force").asBoolean(false);
-            String notYet = percent.asInt() > 0 && !force ? readsNotYet.get() : null;
-            if (notYet != null) {
-                throw new AdminException(409, "reads stay on the old store: " + notYet,
-                        "finish the backfill and a clean verification first, or send \"force\": true to shift reads "
-                                + "to a new store that may not hold every row");
-            }
-            int previous = share.set(percent.asInt());
-            log.info("read share set to {}% through the admin API (was {}%){}", percent.asInt(), previous,
-                    force && percent.asInt() > 0 ? ", forced" : "");
+            int previous = controller.state().readPercent();
+            MigrationState now = LifecycleRoutes.refusedAs409(() -> controller.setReads(percent.asInt(),
+                    body.path("force").asBoolean(false)));
             Map<String, Object> answer = new LinkedHashMap<>();
-            answer.put("percent", percent.asInt());
+            answer.put("percent", now.readPercent());
             answer.put("previous", previous);
+            answer.put("phase", now.phase().label());
             return AdminResponse.json(200, answer);
         });
     }

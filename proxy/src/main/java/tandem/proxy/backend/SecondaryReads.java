@@ -117,6 +117,9 @@ final class SecondaryReads {
     /** A read answered by the secondary goes to the client; the secondary's connection goes back to its pool. */
     void finish(boolean failed) {
         routing.secondaryMeters().completed(state.batchStarted, failed);
+        if (!failed) {
+            policy.secondaryAnswered(state.now() - state.batchStarted);
+        }
         state.out.write(state.heldAnswer.release());
         state.heldAnswer = null;
         retryOnPrimary = null;

@@ -1,0 +1,332 @@
+package tandem.core.lifecycle;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tandem.config.PlanConfig;
+import tandem.core.lifecycle.MigrationState.Plan;
+import tandem.core.route.ReadShare;
+
+/**
+ * Owns the migration's phase and the share of reads on the new store, and every change to them:
+ * the operator's commands, the read-shift plan's stages (advanced by {@link #tick} once a stage was
+ * held long enough), and the guard's trips. Each change is saved in the new store before it is
+ * answered, with an event that says why, so a restarted tandem comes back in the same state.
+ * A command the phase does not allow is refused with {@link TransitionRefused}, saying what must
+ * happen first.
+ */
+public final class Controller implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Controller.class);
+
+    private final ControlStore store;
+    private final ReadShare share;
+    private final PlanConfig plan;
+    private final Supplier<String> readsNotYet;
+    private final Clock clock;
+    private final List<Consumer<MigrationEvent>> listeners = new CopyOnWriteArrayList<>();
+    private MigrationState state;
+    /** A change the store could not save yet (a guard trip while the new store failed). */
+    private boolean unsaved;
+    private java.util.concurrent.ScheduledExecutorService ticker;
+
+    /**
+     * @param readsNotYet why reads may not move to the new store yet (backfill, verification), or null
+     */
+    public Controller(ControlStore store, ReadShare share, PlanConfig plan, Supplier<String> readsNotYet, Clock clock) {
+        this.store = store;
+        this.share = share;
+        this.plan = plan;
+        this.readsNotYet = readsNotYet;
+        this.clock = clock;
+    }
+
+    /**
+     * Comes back in the state last saved, or starts {@code syncing}. A configured share above 0
+     * applies at every start (it is what the configuration asks) once the read gate allows it;
+     * otherwise the saved share stands, unless the gate closed since (the latest verification
+     * found differences): then reads start on the old store and the plan pauses.
+     */
+    public synchronized void start(int configuredPercent) {
+        Instant now = clock.instant();
+        state = store.load().orElse(null);
+        if (state == null) {
+            state = MigrationState.syncing(0, now);
+            store.save(state);
+            event("phase", "migration started: writes are mirrored to the new store, reads stay on the old one",
+                    Map.of("phase", state.phase().label()));
+        } else {
+            log.info("migration state from the new store: phase {}, reads {}%, plan {}{}", state.phase().label(),
+                    state.readPercent(), state.plan().label(), state.stage() >= 0 ? ", stage " + (state.stage() + 1)
+                            + " of " + plan.stages().size() : "");
+        }
+        String notYet = readsNotYet.get();
+        if (state.readPercent() > 0 && notYet != null && state.phase() == Phase.SWITCHING) {
+            change(Phase.SWITCHING, 0, state.stage(), state.plan() == Plan.RUNNING ? Plan.PAUSED : state.plan());
+            event("reads", "reads back on the old store at start: " + notYet, Map.of("percent", 0));
+        } else if (configuredPercent > 0 && configuredPercent != state.readPercent() && notYet == null
+                && (state.phase() == Phase.SYNCING || state.phase() == Phase.SWITCHING)) {
+            change(Phase.SWITCHING, configuredPercent, state.stage(), state.plan() == Plan.RUNNING ? Plan.PAUSED : state.plan());
+            event("reads", "reads set to " + configuredPercent + "% by migration.reads.percent in the configuration",
+                    Map.of("percent", configuredPercent));
+        }
+        share.set(state.readPercent());
+    }
+
+    public synchronized MigrationState state() {
+        return state;
+    }
+
+    public PlanConfig plan() {
+        return plan;
+    }
+
+    /** Starts moving reads through the plan's stages: from {@code syncing}, once the backfill and a clean verification allow. */
+    public synchronized MigrationState startPlan(boolean force) {
+        if (state.phase() != Phase.SYNCING && !(state.phase() == Phase.SWITCHING && state.plan() == Plan.IDLE)) {
+            throw refused("the plan cannot start in phase " + state.phase().label() + (state.phase() == Phase.SWITCHING
+                    ? " (it is " + state.plan().label() + ")" : ""), state.phase() == Phase.SWITCHING
+                            ? "resume it (POST /api/plan/resume), or roll back (POST /api/rollback) to start over"
+                            : "the plan runs from the syncing phase");
+        }
+        String notYet = readsNotYet.get();
+        if (notYet != null && !force) {
+            throw refused("reads stay on the old store: " + notYet, "finish the backfill and a clean verification "
+                    + "first (POST /api/backfill, then POST /api/verify), or send \"force\": true");
+        }
+        int first = plan.stages().get(0);
+        change(Phase.SWITCHING, first, 0, Plan.RUNNING);
+        event("plan", "plan started" + (force && notYet != null ? " (forced: " + notYet + ")" : "") + ": reads at "
+                + first + "%, stage 1 of " + plan.stages().size() + ", each held " + human(plan.hold()),
+                Map.of("percent", first, "stage", 1, "stages", plan.stages()));
+        return state;
+    }
+
+    public synchronized MigrationState pausePlan() {
+        if (state.plan() != Plan.RUNNING) {
+            throw refused("the plan is not running (it is " + state.plan().label() + ")",
+                    state.plan() == Plan.IDLE ? "start it: POST /api/plan/start" : "resume it: POST /api/plan/resume");
+        }
+        change(state.phase(), state.readPercent(), state.stage(), Plan.PAUSED);
+        event("plan", "plan paused at " + state.readPercent() + "% by the operator", Map.of("percent", state.readPercent()));
+        return state;
+    }
+
+    /** Resumes a paused plan at its stage, held in full again from now; the read gate applies unless forced. */
+    public synchronized MigrationState resumePlan(boolean force) {
+        if (state.plan() != Plan.PAUSED) {
+            throw refused("the plan is not paused (it is " + state.plan().label() + ")",
+                    state.plan() == Plan.IDLE ? "start it: POST /api/plan/start" : "pause it first: POST /api/plan/pause");
+        }
+        String notYet = readsNotYet.get();
+        if (notYet != null && !force) {
+            throw refused("reads stay on the old store: " + notYet, "finish the backfill and a clean verification "
+                    + "first, or send \"force\": true");
+        }
+        int percent = plan.stages().get(Math.max(0, state.stage()));
+        change(Phase.SWITCHING, percent, Math.max(0, state.stage()), Plan.RUNNING, true);
+        event("plan", "plan resumed: reads at " + percent + "%, stage " + (state.stage() + 1) + " of "
+                + plan.stages().size() + " held " + human(plan.hold()) + " from now", Map.of("percent", percent));
+        return state;
+    }
+
+    /**
+     * Sets the share of reads by hand (PUT /api/reads). Above 0 it needs the read gate (unless
+     * forced) and moves the migration to {@code switching}; a running plan pauses, since the
+     * operator now steers.
+     */
+    public synchronized MigrationState setReads(int percent, boolean force) {
+        if (state.phase() != Phase.SYNCING && state.phase() != Phase.SWITCHING) {
+            throw refused("reads cannot be set by hand in phase " + state.phase().label(),
+                    "reads move by hand only while syncing or switching");
+        }
+        String notYet = percent > 0 && !force ? readsNotYet.get() : null;
+        if (notYet != null) {
+            throw refused("reads stay on the old store: " + notYet, "finish the backfill and a clean verification "
+                    + "first, or send \"force\": true to shift reads to a new store that may not hold every row");
+        }
+        int previous = state.readPercent();
+        Phase phase = percent > 0 ? Phase.SWITCHING : state.phase();
+        boolean pauses = state.plan() == Plan.RUNNING;
+        change(phase, percent, state.stage(), pauses ? Plan.PAUSED : state.plan());
+        event("reads", "reads set to " + percent + "% by the operator (was " + previous + "%)"
+                + (force && percent > 0 ? ", forced" : "") + (pauses ? "; the plan paused" : ""),
+                Map.of("percent", percent, "previous", previous));
+        return state;
+    }
+
+    /** Back to the old store: reads at 0 and the plan stopped, from {@code switching}; refused where nothing moved. */
+    public synchronized MigrationState rollback(String why) {
+        switch (state.phase()) {
+            case SWITCHING -> {
+                int previous = state.readPercent();
+                change(Phase.SYNCING, 0, -1, Plan.IDLE);
+                event("phase", "rolled back to syncing: reads on the old store again (were " + previous + "%)"
+                        + (why == null ? "" : ": " + why), Map.of("previous", previous));
+                return state;
+            }
+            case SYNCING -> throw refused("nothing to roll back: reads are on the old store and it is the primary",
+                    "rollback undoes switching, cutover and promotion");
+            case COMPLETE -> throw refused("the migration is complete: mirroring stopped, there is no way back through tandem",
+                    "restore the old store from its backup if you must");
+            default -> throw refused("rollback from " + state.phase().label() + " is not built yet",
+                    "see the README's Limits");
+        }
+    }
+
+    /** Calls {@link #tick} every {@code period} on a thread of its own until {@link #close}. */
+    public synchronized void tickEvery(Duration period) {
+        ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("tandem-controller").factory());
+        ticker.scheduleWithFixedDelay(() -> {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                log.warn("migration: the plan could not advance: {}; trying again", e.getMessage());
+            }
+        }, period.toMillis(), period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        java.util.concurrent.ScheduledExecutorService t;
+        synchronized (this) {
+            t = ticker;
+        }
+        if (t != null) {
+            t.shutdownNow();
+        }
+    }
+
+    /** Advances the plan when its stage was held long enough; called about once a second. */
+    public synchronized void tick() {
+        if (unsaved) {
+            store.save(state);
+            unsaved = false;
+            log.info("migration: the state is saved in the new store again (reads {}%)", state.readPercent());
+        }
+        if (state.plan() != Plan.RUNNING || state.phase() != Phase.SWITCHING) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (Duration.between(state.stageSince(), now).compareTo(plan.hold()) < 0) {
+            return;
+        }
+        int next = state.stage() + 1;
+        if (next >= plan.stages().size()) {
+            change(Phase.SWITCHING, state.readPercent(), state.stage(), Plan.DONE);
+            event("plan", "plan done: every eligible read is on the new store, held " + human(plan.hold())
+                    + " without a guard trip; ready for cutover", Map.of("percent", state.readPercent()));
+            return;
+        }
+        int percent = plan.stages().get(next);
+        change(Phase.SWITCHING, percent, next, Plan.RUNNING);
+        event("stage", "reads at " + percent + "%: stage " + (next + 1) + " of " + plan.stages().size()
+                + " (the last held " + human(plan.hold()) + " without a guard trip)",
+                Map.of("percent", percent, "stage", next + 1));
+    }
+
+    /**
+     * The guard saw the new store misbehave: reads back to the old store at once (before anything
+     * that could wait on the failing store), then the plan paused and both saved.
+     */
+    public void guardTripped(Guard.Trip trip) {
+        share.set(0);
+        synchronized (this) {
+            recordTrip(trip);
+        }
+    }
+
+    private void recordTrip(Guard.Trip trip) {
+        if (state.readPercent() == 0) {
+            event("guard", "guard: " + trip.describe() + " (reads are on the old store already)", details(trip, 0));
+            return;
+        }
+        int previous = state.readPercent();
+        Plan planState = state.plan() == Plan.RUNNING ? Plan.PAUSED : state.plan();
+        try { // reads left the new store already, even if it cannot save that they did (it may be what failed)
+            change(state.phase(), 0, state.stage(), planState);
+        } catch (RuntimeException e) {
+            state = state.with(state.phase(), 0, state.stage(), planState, clock.instant(), false);
+            unsaved = true;
+            log.error("guard: reads went back to the old store, but the new store could not save it ({}); saving again "
+                    + "every second", e.getMessage());
+        }
+        log.warn("guard: {}; reads back on the old store (were {}%), the plan paused; resume with POST /api/plan/resume "
+                + "once the new store is healthy", trip.describe(), previous);
+        event("guard", "guard: " + trip.describe() + "; reads back on the old store (were " + previous + "%)",
+                details(trip, previous));
+    }
+
+    private static Map<String, Object> details(Guard.Trip trip, int previous) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("signal", trip.signal());
+        d.put("measured", trip.measured());
+        d.put("threshold", trip.threshold());
+        d.put("windowSeconds", trip.window().toSeconds());
+        d.put("calls", trip.calls());
+        d.put("previous", previous);
+        return d;
+    }
+
+    public List<MigrationEvent> events(long afterId, int limit) {
+        return store.events(afterId, limit);
+    }
+
+    /** Called with every event as it is stored (the admin API's live stream). */
+    public void onEvent(Consumer<MigrationEvent> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Consumer<MigrationEvent> listener) {
+        listeners.remove(listener);
+    }
+
+    private void change(Phase phase, int percent, int stage, Plan planState) {
+        change(phase, percent, stage, planState, false);
+    }
+
+    private void change(Phase phase, int percent, int stage, Plan planState, boolean restartHold) {
+        MigrationState next = state.with(phase, percent, stage, planState, clock.instant(), restartHold);
+        store.save(next); // saved before it takes effect: a restart never forgets a change it made
+        state = next;
+        share.set(percent);
+    }
+
+    private void event(String kind, String message, Map<String, Object> details) {
+        log.info("migration: {}", message);
+        MigrationEvent stored;
+        try {
+            stored = store.append(new MigrationEvent(0, clock.instant(), kind, message, details));
+        } catch (RuntimeException e) {
+            log.error("migration: the event could not be kept in the new store ({}); it is in this log only", e.getMessage());
+            return;
+        }
+        for (Consumer<MigrationEvent> l : listeners) {
+            try {
+                l.accept(stored);
+            } catch (RuntimeException e) {
+                log.debug("an event listener failed", e);
+            }
+        }
+    }
+
+    private TransitionRefused refused(String message, String hint) {
+        return new TransitionRefused(message, hint);
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        return s % 60 == 0 && s >= 60 ? s / 60 + " min" : s + " s";
+    }
+}

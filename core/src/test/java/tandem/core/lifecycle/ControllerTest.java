@@ -1,0 +1,203 @@
+package tandem.core.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import tandem.config.GuardConfig;
+import tandem.config.PlanConfig;
+import tandem.core.lifecycle.MigrationState.Plan;
+import tandem.core.route.ReadShare;
+
+class ControllerTest {
+
+    private final MutableClock clock = new MutableClock();
+    private final InMemoryControlStore store = new InMemoryControlStore();
+    private final ReadShare share = new ReadShare(0);
+    private String notYet = null;
+
+    private Controller controller() {
+        Controller c = new Controller(store, share, new PlanConfig(List.of(10, 50, 100), Duration.ofMinutes(1)),
+                () -> notYet, clock);
+        c.start(0);
+        return c;
+    }
+
+    @Test
+    void aNewMigrationStartsSyncingWithReadsOnTheOldStore() {
+        Controller c = controller();
+        assertThat(c.state().phase()).isEqualTo(Phase.SYNCING);
+        assertThat(share.percent()).isZero();
+        assertThat(c.events(0, 10)).singleElement().satisfies(e -> assertThat(e.message()).contains("migration started"));
+    }
+
+    @Test
+    void thePlanWaitsForTheReadGateThenWalksItsStagesEachHeldForItsTime() {
+        Controller c = controller();
+        notYet = "the backfill has not run";
+        assertThatThrownBy(() -> c.startPlan(false)).isInstanceOf(TransitionRefused.class)
+                .hasMessage("reads stay on the old store: the backfill has not run")
+                .satisfies(e -> assertThat(((TransitionRefused) e).hint()).contains("POST /api/backfill, then POST /api/verify"));
+        notYet = null;
+        c.startPlan(false);
+        assertThat(c.state().phase()).isEqualTo(Phase.SWITCHING);
+        assertThat(share.percent()).isEqualTo(10);
+
+        clock.advance(Duration.ofSeconds(59));
+        c.tick();
+        assertThat(share.percent()).as("held for less than a minute").isEqualTo(10);
+        clock.advance(Duration.ofSeconds(1));
+        c.tick();
+        assertThat(share.percent()).isEqualTo(50);
+        clock.advance(Duration.ofMinutes(1));
+        c.tick();
+        assertThat(share.percent()).isEqualTo(100);
+        clock.advance(Duration.ofMinutes(1));
+        c.tick();
+        assertThat(c.state().plan()).isEqualTo(Plan.DONE);
+        assertThat(c.events(0, 10)).extracting(MigrationEvent::kind).containsExactly("phase", "plan", "stage", "stage", "plan");
+        assertThat(c.events(0, 10).get(4).message()).contains("ready for cutover");
+    }
+
+    @Test
+    void aPausedPlanHoldsItsStageAndResumesWithAFullHold() {
+        Controller c = controller();
+        c.startPlan(false);
+        clock.advance(Duration.ofSeconds(50));
+        c.pausePlan();
+        clock.advance(Duration.ofMinutes(5));
+        c.tick();
+        assertThat(share.percent()).isEqualTo(10);
+        assertThatThrownBy(c::pausePlan).hasMessage("the plan is not running (it is paused)");
+        c.resumePlan(false);
+        clock.advance(Duration.ofSeconds(59));
+        c.tick();
+        assertThat(share.percent()).isEqualTo(10);
+    }
+
+    @Test
+    void aGuardTripSendsReadsBackAtOnceAndPausesThePlanSayingWhy() {
+        Controller c = controller();
+        c.startPlan(false);
+        clock.advance(Duration.ofMinutes(1));
+        c.tick();
+        c.guardTripped(new Guard.Trip("read error rate", "3.00 %", "1.00 %", Duration.ofSeconds(60), 250));
+        assertThat(share.percent()).isZero();
+        assertThat(c.state().plan()).isEqualTo(Plan.PAUSED);
+        MigrationEvent trip = c.events(0, 10).getLast();
+        assertThat(trip.kind()).isEqualTo("guard");
+        assertThat(trip.message()).isEqualTo("guard: read error rate 3.00 % over the last 60 s (250 calls), above the "
+                + "threshold 1.00 %; reads back on the old store (were 50%)");
+        assertThat(trip.details()).containsEntry("signal", "read error rate").containsEntry("previous", 50);
+        c.resumePlan(false);
+        assertThat(share.percent()).as("back at the stage it tripped in").isEqualTo(50);
+    }
+
+    @Test
+    void aRestartComesBackInTheSavedState() {
+        Controller first = controller();
+        first.startPlan(false);
+        clock.advance(Duration.ofMinutes(1));
+        first.tick();
+        share.set(0); // a new process starts with the configured share
+        Controller second = controller();
+        assertThat(second.state().phase()).isEqualTo(Phase.SWITCHING);
+        assertThat(second.state().stage()).isEqualTo(1);
+        assertThat(share.percent()).isEqualTo(50);
+    }
+
+    @Test
+    void refusedTransitionsSayWhatMustHappenFirst() {
+        Controller c = controller();
+        assertThatThrownBy(() -> c.rollback(null)).hasMessage("nothing to roll back: reads are on the old store and it is the primary");
+        assertThatThrownBy(() -> c.resumePlan(false)).hasMessage("the plan is not paused (it is idle)")
+                .satisfies(e -> assertThat(((TransitionRefused) e).hint()).isEqualTo("start it: POST /api/plan/start"));
+        c.startPlan(false);
+        assertThatThrownBy(() -> c.startPlan(false)).hasMessage("the plan cannot start in phase switching (it is running)");
+        c.rollback("operator");
+        assertThat(c.state().phase()).isEqualTo(Phase.SYNCING);
+        assertThat(share.percent()).isZero();
+        assertThat(c.events(0, 10).getLast().message()).isEqualTo("rolled back to syncing: reads on the old store again "
+                + "(were 10%): operator");
+    }
+
+    @Test
+    void readsSetByHandMoveToSwitchingAndPauseARunningPlan() {
+        Controller c = controller();
+        notYet = "no verification yet";
+        assertThatThrownBy(() -> c.setReads(20, false)).hasMessage("reads stay on the old store: no verification yet");
+        c.setReads(20, true);
+        assertThat(c.state().phase()).isEqualTo(Phase.SWITCHING);
+        assertThat(c.events(0, 10).getLast().message()).isEqualTo("reads set to 20% by the operator (was 0%), forced");
+        notYet = null;
+        c.rollback(null);
+        c.startPlan(false);
+        c.setReads(30, false);
+        assertThat(c.state().plan()).isEqualTo(Plan.PAUSED);
+        assertThat(c.events(0, 10).getLast().message()).isEqualTo("reads set to 30% by the operator (was 10%); the plan paused");
+        assertThat(share.percent()).isEqualTo(30);
+    }
+
+    @Test
+    void theGuardTripsOnErrorsOnlyPastTheMinimumNumberOfCalls() throws InterruptedException {
+        BlockingQueue<Guard.Trip> trips = new LinkedBlockingQueue<>();
+        Guard guard = new Guard(new GuardConfig(Duration.ofSeconds(60), 100, 0.01, Duration.ofMillis(500), 0.01, 0.01));
+        guard.onTrip(trips::add);
+        for (int i = 0; i < 50; i++) {
+            guard.read(1_000_000, i % 5 == 0);
+        }
+        assertThat(trips.poll(200, TimeUnit.MILLISECONDS)).as("fewer calls than the minimum").isNull();
+        for (int i = 0; i < 50; i++) {
+            guard.read(1_000_000, i % 5 == 0);
+        }
+        assertThat(trips.poll(5, TimeUnit.SECONDS)).satisfies(t -> {
+            assertThat(t.signal()).isEqualTo("read error rate");
+            assertThat(t.measured()).isEqualTo("20.00 %");
+        });
+        for (int i = 0; i < 100; i++) {
+            guard.read(i % 50 == 0 ? 900_000_000L : 1_000_000, false);
+        }
+        assertThat(trips.poll(5, TimeUnit.SECONDS)).as("2 % of reads over 500 ms")
+                .satisfies(t -> assertThat(t.signal()).startsWith("read latency"));
+        for (int i = 0; i < 1000; i++) {
+            guard.read(1_000_000, i == 500);
+            guard.shadow(false);
+        }
+        assertThat(trips.poll(200, TimeUnit.MILLISECONDS)).as("0.1 % errors, no mismatch").isNull();
+    }
+
+    /** A clock a test moves by hand. */
+    static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-12-07T10:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

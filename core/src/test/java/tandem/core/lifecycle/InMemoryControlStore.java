@@ -1,0 +1,34 @@
+package tandem.core.lifecycle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The controller's state kept in memory, for tests of the controller's rules; the store's own test is PostgresControlStoreIT. */
+final class InMemoryControlStore implements ControlStore {
+
+    private MigrationState state;
+    private final List<MigrationEvent> events = new ArrayList<>();
+
+    @Override
+    public synchronized Optional<MigrationState> load() {
+        return Optional.ofNullable(state);
+    }
+
+    @Override
+    public synchronized void save(MigrationState s) {
+        state = s;
+    }
+
+    @Override
+    public synchronized MigrationEvent append(MigrationEvent e) {
+        MigrationEvent stored = new MigrationEvent(events.size() + 1, e.at(), e.kind(), e.message(), e.details());
+        events.add(stored);
+        return stored;
+    }
+
+    @Override
+    public synchronized List<MigrationEvent> events(long afterId, int limit) {
+        return events.stream().filter(e -> e.id() > afterId).limit(limit).toList();
+    }
+}

@@ -1,0 +1,223 @@
+package tandem.proxy.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import tandem.adapters.testing.TestDatabase;
+import tandem.adapters.testing.TestPostgres;
+import tandem.config.GuardConfig;
+import tandem.config.MigrationConfig;
+import tandem.config.PlanConfig;
+import tandem.config.StoreConfig;
+import tandem.config.TandemConfig;
+
+/**
+ * The migration's lifecycle through the admin API, against a running tandem in front of two
+ * PostgreSQL stores: the plan refused until the backfill and a clean verification, then walking
+ * its stages by itself; a restart coming back in the same state; rollback; refused commands with
+ * their reasons; and the guard sending reads back when the new store starts failing them.
+ */
+class LifecycleIT {
+
+    private TestDatabase oldDb;
+    private TestDatabase newDb;
+    private Proxy proxy;
+    private Supplier<Proxy> restart;
+
+    @AfterEach
+    void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    private void start(PlanConfig plan, GuardConfig guard) {
+        oldDb = TestPostgres.shared().createDatabase("life_old");
+        newDb = TestPostgres.shared().createDatabase("life_new");
+        for (TestDatabase db : List.of(oldDb, newDb)) {
+            db.execute("CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL)");
+        }
+        oldDb.execute("INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 200) g");
+        StoreConfig oldStore = StoreConfig.postgres(oldDb.jdbcUrl(), oldDb.user(), blank(oldDb.password()));
+        StoreConfig newStore = StoreConfig.postgres(newDb.jdbcUrl(), newDb.user(), blank(newDb.password()));
+        MigrationConfig migration = MigrationConfig.defaults().withShadowSample(0).withPlan(plan).withGuard(guard);
+        TandemConfig.Builder builder = TandemConfig.builder().database(oldDb.name()).oldStore(oldStore)
+                .newStore(newStore).migration(migration);
+        restart = () -> Proxy.start(builder, oldDb.name());
+        proxy = restart.get();
+    }
+
+    @Test
+    void thePlanWaitsForACleanCopyThenWalksItsStagesAndARestartComesBackThere() throws Exception {
+        start(new PlanConfig(List.of(50, 100), Duration.ofSeconds(2)), GuardConfig.defaults());
+        assertThat(status()).containsPattern("\"phase\" : \"syncing\"");
+
+        HttpResponse<String> early = proxy.admin("POST", "/api/plan/start", null);
+        assertThat(early.statusCode()).isEqualTo(409);
+        assertThat(early.body()).contains("reads stay on the old store: the backfill has not copied every table yet")
+                .contains("POST /api/backfill, then POST /api/verify");
+
+        backfillAndVerify();
+        HttpResponse<String> started = proxy.admin("POST", "/api/plan/start", null);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        assertThat(started.body()).contains("\"phase\" : \"switching\"").contains("\"readPercent\" : 50");
+        HttpResponse<String> again = proxy.admin("POST", "/api/plan/start", null);
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("the plan cannot start in phase switching (it is running)");
+
+        awaitStatus("\"plan\" : \\{\\s*\"state\" : \"done\"", Duration.ofSeconds(15));
+        assertThat(status()).contains("\"readPercent\" : 100");
+        assertThat(events()).contains("plan started").contains("reads at 100%: stage 2 of 2").contains("ready for cutover");
+
+        proxy.close();
+        proxy = restart.get();
+        assertThat(status()).as("the state is kept in the new store").contains("\"phase\" : \"switching\"")
+                .contains("\"readPercent\" : 100").containsPattern("\"plan\" : \\{\\s*\"state\" : \"done\"");
+        assertThat(readsServed()).as("reads at 100 % after the restart").isPositive();
+
+        HttpResponse<String> back = proxy.admin("POST", "/api/rollback", "{\"reason\": \"testing rollback\"}");
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        assertThat(back.body()).contains("\"phase\" : \"syncing\"").contains("\"readPercent\" : 0");
+        assertThat(events()).contains("rolled back to syncing: reads on the old store again (were 100%): testing rollback");
+        HttpResponse<String> nothing = proxy.admin("POST", "/api/rollback", null);
+        assertThat(nothing.statusCode()).isEqualTo(409);
+        assertThat(nothing.body()).contains("nothing to roll back");
+
+        HttpResponse<String> bad = proxy.admin("GET", "/api/events?after=soon", null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("\\\"after\\\" must be a whole number");
+        HttpResponse<String> paused = proxy.admin("POST", "/api/plan/pause", null);
+        assertThat(paused.statusCode()).isEqualTo(409);
+        assertThat(paused.body()).contains("the plan is not running (it is idle)").contains("POST /api/plan/start");
+    }
+
+    /** bin/tandem status, plan, reads, rollback and events call the admin API and print what it said. */
+    @Test
+    void theCommandLineSteersTheMigrationThroughTheAdminApi() throws Exception {
+        start(new PlanConfig(List.of(50, 100), Duration.ofMinutes(10)), GuardConfig.defaults());
+        String admin = "--admin=http://127.0.0.1:" + proxy.adminPort();
+        Cli refused = cli("plan", "start", admin);
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).startsWith("tandem: reads stay on the old store: the backfill has not copied every table yet")
+                .contains("hint: finish the backfill and a clean verification first");
+        assertThat(cli("plan", "start", "--force", admin).out()).isEqualTo("phase switching, reads 50%, plan running\n");
+        assertThat(cli("status", admin).out()).contains("phase     switching").contains("reads     50% on the new store")
+                .contains("plan      running, stages [50,100], at stage 1 since");
+        assertThat(cli("reads", "20", "--force", admin).out()).isEqualTo("reads 20% on the new store (were 50%); phase switching\n");
+        Cli gated = cli("plan", "resume", admin);
+        assertThat(gated.exit()).isEqualTo(1);
+        assertThat(gated.err()).contains("or send \"force\": true");
+        assertThat(cli("plan", "resume", "--force", admin).out()).isEqualTo("phase switching, reads 50%, plan running\n");
+        assertThat(cli("rollback", "--reason", "a test", admin).out()).isEqualTo("phase syncing, reads 0%, plan idle\n");
+        assertThat(cli("events", admin).out()).contains("plan started (forced: the backfill has not copied every table yet")
+                .contains("reads set to 20% by the operator (was 50%), forced; the plan paused")
+                .contains("rolled back to syncing: reads on the old store again (were 50%): a test");
+        assertThat(cli("status", "--json", admin).out()).contains("\"phase\" : \"syncing\"");
+        Cli nobody = cli("status", "--admin=http://127.0.0.1:1");
+        assertThat(nobody.exit()).isEqualTo(2);
+        assertThat(nobody.err()).contains("tandem: cannot reach tandem's admin API at http://127.0.0.1:1")
+                .contains("hint: is tandem running?");
+    }
+
+    private record Cli(int exit, String out, String err) {
+    }
+
+    private static Cli cli(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine line = tandem.proxy.Main.commandLine();
+        line.setOut(new java.io.PrintWriter(out, true));
+        line.setErr(new java.io.PrintWriter(err, true));
+        int exit = line.execute(args);
+        return new Cli(exit, out.toString(), err.toString());
+    }
+
+    /** Reads fail on the new store (its table renamed behind tandem's back): the guard sends them back, no client sees an error. */
+    @Test
+    void theGuardSendsReadsBackWhenTheNewStoreFailsThemAndSaysWhy() throws Exception {
+        start(new PlanConfig(List.of(50, 100), Duration.ofMinutes(10)),
+                new GuardConfig(Duration.ofSeconds(30), 20, 0.05, Duration.ofSeconds(5), 0.01, 0.01));
+        backfillAndVerify();
+        assertThat(proxy.admin("POST", "/api/plan/start", null).statusCode()).isEqualTo(200);
+        assertThat(readsServed()).as("half the reads on the new store").isPositive();
+
+        newDb.execute("ALTER TABLE items RENAME TO items_elsewhere");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        try (Connection c = proxy.connect(); PreparedStatement ps = c.prepareStatement("SELECT name FROM items WHERE id = ?")) {
+            while (!status().contains("\"readPercent\" : 0") && System.nanoTime() < deadline) {
+                for (int i = 0; i < 10; i++) {
+                    ps.setLong(1, 1 + i);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).as("every read answered, by the old store").isTrue();
+                    }
+                }
+            }
+        }
+        assertThat(status()).contains("\"readPercent\" : 0").containsPattern("\"plan\" : \\{\\s*\"state\" : \"paused\"");
+        assertThat(events()).containsPattern("guard: read error rate [0-9.]+ % over the last 30 s \\(\\d+ calls\\), "
+                + "above the threshold 5.00 %; reads back on the old store \\(were 50%\\)");
+    }
+
+    /** Reads of rows only the new store has, through tandem: a read it served counts 1. */
+    private long readsServed() throws Exception {
+        newDb.execute("INSERT INTO items VALUES (100000, 'only in the new store') ON CONFLICT DO NOTHING");
+        long served = 0;
+        try (Connection c = proxy.connect(); Statement s = c.createStatement()) {
+            for (int i = 0; i < 40; i++) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM items WHERE id = 100000")) {
+                    rs.next();
+                    served += rs.getLong(1);
+                }
+            }
+        }
+        newDb.execute("DELETE FROM items WHERE id = 100000");
+        return served;
+    }
+
+    private void backfillAndVerify() throws Exception {
+        assertThat(proxy.admin("POST", "/api/backfill", "{}").statusCode()).isEqualTo(202);
+        awaitStatus("\"complete\" : true", Duration.ofSeconds(30));
+        assertThat(proxy.admin("POST", "/api/verify", "{}").statusCode()).isEqualTo(202);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String latest = proxy.admin("GET", "/api/verify/latest", null).body();
+        while ((latest.contains("\"running\" : true") || !latest.contains("\"clean\"")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            latest = proxy.admin("GET", "/api/verify/latest", null).body();
+        }
+        assertThat(latest).contains("\"clean\" : true");
+    }
+
+    /** Waits until the status matches {@code pattern} (a regular expression found anywhere in it). */
+    private void awaitStatus(String pattern, Duration within) throws InterruptedException {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!p.matcher(status()).find() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(status()).containsPattern(p);
+    }
+
+    private String status() {
+        return proxy.admin("GET", "/api/status", null).body();
+    }
+
+    private String events() {
+        return proxy.admin("GET", "/api/events", null).body();
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
