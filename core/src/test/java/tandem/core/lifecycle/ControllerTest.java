@@ -105,6 +105,23 @@ class ControllerTest {
     }
 
     @Test
+    void aGuardTripMovesReadsEvenWhenTheNewStoreCannotSaveItAndSavesItLater() {
+        Controller c = controller();
+        c.startPlan(false);
+        store.failing = true;
+        c.guardTripped(new Guard.Trip("mirror failure rate", "100.00 %", "1.00 %", Duration.ofSeconds(60), 100));
+        assertThat(share.percent()).isZero();
+        assertThat(c.state().plan()).isEqualTo(Plan.PAUSED);
+        store.failing = false;
+        assertThat(store.load()).get().extracting(MigrationState::readPercent).as("not saved yet").isEqualTo(10);
+        c.tick();
+        assertThat(store.load()).get().satisfies(s -> {
+            assertThat(s.readPercent()).isZero();
+            assertThat(s.plan()).isEqualTo(Plan.PAUSED);
+        });
+    }
+
+    @Test
     void aRestartComesBackInTheSavedState() {
         Controller first = controller();
         first.startPlan(false);

@@ -9,19 +9,30 @@ final class InMemoryControlStore implements ControlStore {
 
     private MigrationState state;
     private final List<MigrationEvent> events = new ArrayList<>();
+    /** When set, every call fails as a store that does not answer would. */
+    volatile boolean failing;
+
+    private void answer() {
+        if (failing) {
+            throw new IllegalStateException("store \"new\" is not reachable");
+        }
+    }
 
     @Override
     public synchronized Optional<MigrationState> load() {
+        answer();
         return Optional.ofNullable(state);
     }
 
     @Override
     public synchronized void save(MigrationState s) {
+        answer();
         state = s;
     }
 
     @Override
     public synchronized MigrationEvent append(MigrationEvent e) {
+        answer();
         MigrationEvent stored = new MigrationEvent(events.size() + 1, e.at(), e.kind(), e.message(), e.details());
         events.add(stored);
         return stored;

@@ -57,7 +57,36 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 log.error("admin request {} {} failed", request.method(), request.path(), e);
                 response = AdminResponse.error(500, "tandem failed: " + e, "see tandem's log");
             }
-            write(ctx, response, keepAlive);
+            if (response.stream() != null) {
+                stream(ctx, response.stream());
+            } else {
+                write(ctx, response, keepAlive);
+            }
+        });
+    }
+
+    /** Headers now, then each event as a chunk as it comes, until the client closes the connection. */
+    private static void stream(ChannelHandlerContext ctx, AdminResponse.Stream stream) {
+        io.netty.handler.codec.http.HttpResponse head = new io.netty.handler.codec.http.DefaultHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        HttpUtil.setTransferEncodingChunked(head, true);
+        ctx.writeAndFlush(head);
+        AutoCloseable subscription = stream.open(data -> {
+            StringBuilder event = new StringBuilder();
+            for (String line : data.split("\n", -1)) {
+                event.append("data: ").append(line).append('\n');
+            }
+            ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
+                    Unpooled.copiedBuffer(event.append('\n'), java.nio.charset.StandardCharsets.UTF_8)));
+        });
+        ctx.channel().closeFuture().addListener(f -> {
+            try {
+                subscription.close();
+            } catch (Exception e) {
+                log.debug("closing an event stream failed", e);
+            }
         });
     }
 

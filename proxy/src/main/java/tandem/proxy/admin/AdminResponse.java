@@ -8,8 +8,25 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-/** What an admin route answers: a status, a content type and a body. */
-public record AdminResponse(int status, String contentType, byte[] body) {
+/**
+ * What an admin route answers: a status, a content type and a body; or, for a live stream
+ * (server-sent events), a {@link Stream} that sends events until the client goes.
+ */
+public record AdminResponse(int status, String contentType, byte[] body, Stream stream) {
+
+    public AdminResponse(int status, String contentType, byte[] body) {
+        this(status, contentType, body, null);
+    }
+
+    /** A live stream: {@link #open} starts it with a way to send; what it returns is closed when the client leaves. */
+    public interface Stream {
+        AutoCloseable open(java.util.function.Consumer<String> send);
+    }
+
+    /** Server-sent events ({@code text/event-stream}): each string sent is one event's data. */
+    public static AdminResponse events(Stream stream) {
+        return new AdminResponse(200, "text/event-stream; charset=utf-8", new byte[0], stream);
+    }
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -32,6 +32,11 @@ public final class LifecycleRoutes {
                 .resumePlan(flag(request, "force")))));
         routes.add("POST", "/api/rollback", request -> answer(refusedAs409(() -> controller(controller)
                 .rollback(reason(request)))));
+        routes.add("GET", "/api/events/stream", request -> {
+            Controller c = controller(controller);
+            long after = number(request, "after", 0, Long.MAX_VALUE, 0);
+            return AdminResponse.events(send -> new EventStream(c, after, send).open());
+        });
         routes.add("GET", "/api/events", request -> {
             long after = number(request, "after", 0, Long.MAX_VALUE, 0);
             int limit = (int) number(request, "limit", 1, 1000, 100);
@@ -44,6 +49,55 @@ public final class LifecycleRoutes {
             doc.put("next", events.isEmpty() ? after : events.getLast().get("id"));
             return AdminResponse.json(200, doc);
         });
+    }
+
+    /**
+     * One client's live stream: the events after {@code after}, then each new one as it is stored,
+     * every event once and in order (one logged while the backlog is sent waits behind it).
+     */
+    private static final class EventStream implements java.util.function.Consumer<MigrationEvent>, AutoCloseable {
+        private final Controller controller;
+        private final java.util.function.Consumer<String> send;
+        private long last;
+
+        EventStream(Controller controller, long after, java.util.function.Consumer<String> send) {
+            this.controller = controller;
+            this.send = send;
+            this.last = after;
+        }
+
+        synchronized AutoCloseable open() {
+            controller.onEvent(this);
+            while (true) {
+                List<MigrationEvent> backlog = controller.events(last, 1000);
+                backlog.forEach(this::send);
+                if (backlog.size() < 1000) {
+                    return this;
+                }
+            }
+        }
+
+        @Override
+        public synchronized void accept(MigrationEvent e) {
+            send(e);
+        }
+
+        private void send(MigrationEvent e) {
+            if (e.id() > last) {
+                last = e.id();
+                try {
+                    send.accept(AdminResponse.JSON.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .writeValueAsString(document(e)));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+                    throw new IllegalStateException(ex);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            controller.removeListener(this);
+        }
     }
 
     /** The controller's answer, or 409 with its reason when the phase does not allow the command. */

@@ -131,6 +131,30 @@ class LifecycleIT {
                 .contains("hint: is tandem running?");
     }
 
+    /** GET /api/events/stream: the events so far, then each new one as it happens, as server-sent events. */
+    @Test
+    void theEventStreamSendsThePastThenEachNewEventAsItHappens() throws Exception {
+        start(new PlanConfig(List.of(50, 100), Duration.ofMinutes(10)), GuardConfig.defaults());
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + proxy.adminPort() + "/api/events/stream")).build();
+        HttpResponse<java.util.stream.Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+        Thread reader = Thread.ofVirtual().start(() -> response.body().forEach(lines::add));
+        try {
+            assertThat(lines.poll(10, TimeUnit.SECONDS)).as("the backlog").startsWith("data: {\"id\":1,").contains("migration started");
+            assertThat(lines.poll(10, TimeUnit.SECONDS)).as("an event ends with a blank line").isEmpty();
+            assertThat(proxy.admin("POST", "/api/plan/start", "{\"force\": true}").statusCode()).isEqualTo(200);
+            assertThat(lines.poll(10, TimeUnit.SECONDS)).as("a new event, live").startsWith("data: {\"id\":2,")
+                    .contains("\"kind\":\"plan\"").contains("plan started");
+        } finally {
+            reader.interrupt();
+            http.close();
+        }
+    }
+
     private record Cli(int exit, String out, String err) {
     }
 
