@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,20 +23,30 @@ import tandem.core.lifecycle.MigrationState;
 import tandem.core.lifecycle.Phase;
 
 /**
- * The migration's state in {@code tandem.migration} (one row) and its events in {@code
- * tandem.migration_event}, in the new store next to the backfill's checkpoints.
+ * The migration's state in {@code tandem.migration} (one row, numbered by {@code version}) and its
+ * events in {@code tandem.migration_event}, in the new store next to the backfill's checkpoints.
+ * The tandem that leads holds a session-level advisory lock on a connection of its own (outside
+ * the pool, which recycles connections): when that tandem dies its connection closes, the lock is
+ * released, and another one takes it at its next try.
  */
-final class PostgresControlStore implements ControlStore {
+final class PostgresControlStore implements ControlStore, AutoCloseable {
+
+    private static final String LEADER_LOCK = "SELECT pg_try_advisory_lock(hashtextextended('tandem.migration leader', 0))";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String store;
     private final DataSource pool;
+    private final java.util.function.Supplier<Connection> leaderConnections;
     private volatile boolean created;
+    private Connection leaderConnection;
+    private boolean leading;
 
-    PostgresControlStore(String store, DataSource pool) {
+    /** @param leaderConnections opens a connection of its own for the leader's lock */
+    PostgresControlStore(String store, DataSource pool, java.util.function.Supplier<Connection> leaderConnections) {
         this.store = store;
         this.pool = pool;
+        this.leaderConnections = leaderConnections;
     }
 
     private void create() {
@@ -45,7 +56,7 @@ final class PostgresControlStore implements ControlStore {
         ControlTables.create(store, pool, "tandem.migration", """
                 CREATE TABLE IF NOT EXISTS tandem.migration (id int PRIMARY KEY CHECK (id = 1), phase text NOT NULL,
                   read_percent int NOT NULL, stage int NOT NULL, plan text NOT NULL, stage_since timestamptz NOT NULL,
-                  changed_at timestamptz NOT NULL)""");
+                  changed_at timestamptz NOT NULL, version bigint NOT NULL DEFAULT 1)""");
         ControlTables.create(store, pool, "tandem.migration_event", """
                 CREATE TABLE IF NOT EXISTS tandem.migration_event (id bigserial PRIMARY KEY, at timestamptz NOT NULL,
                   kind text NOT NULL, message text NOT NULL, details jsonb NOT NULL)""");
@@ -56,37 +67,80 @@ final class PostgresControlStore implements ControlStore {
     public Optional<MigrationState> load() {
         create();
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT phase, read_percent, stage, plan, stage_since, changed_at FROM tandem.migration WHERE id = 1");
+                "SELECT phase, read_percent, stage, plan, stage_since, changed_at, version FROM tandem.migration WHERE id = 1");
                 ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
             return Optional.of(new MigrationState(Phase.of(rs.getString(1)), rs.getInt(2), rs.getInt(3),
-                    MigrationState.Plan.of(rs.getString(4)), rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant()));
+                    MigrationState.Plan.of(rs.getString(4)), rs.getTimestamp(5).toInstant(), rs.getTimestamp(6).toInstant(),
+                    rs.getLong(7)));
         } catch (SQLException e) {
             throw PgErrors.translate(store, "reading the migration's state", e);
         }
     }
 
     @Override
-    public void save(MigrationState s) {
+    public long save(MigrationState s) {
         create();
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO tandem.migration (id, phase, read_percent, stage, plan, stage_since, changed_at)
-                VALUES (1, ?, ?, ?, ?, ?, ?)
+                INSERT INTO tandem.migration (id, phase, read_percent, stage, plan, stage_since, changed_at, version)
+                VALUES (1, ?, ?, ?, ?, ?, ?, 1)
                 ON CONFLICT (id) DO UPDATE SET phase = excluded.phase, read_percent = excluded.read_percent,
                   stage = excluded.stage, plan = excluded.plan, stage_since = excluded.stage_since,
-                  changed_at = excluded.changed_at""")) {
+                  changed_at = excluded.changed_at, version = tandem.migration.version + 1
+                RETURNING version""")) {
             ps.setString(1, s.phase().label());
             ps.setInt(2, s.readPercent());
             ps.setInt(3, s.stage());
             ps.setString(4, s.plan().label());
             ps.setTimestamp(5, Timestamp.from(s.stageSince()));
             ps.setTimestamp(6, Timestamp.from(s.changedAt()));
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         } catch (SQLException e) {
             throw PgErrors.translate(store, "saving the migration's state", e);
         }
+    }
+
+    @Override
+    public synchronized boolean lead() {
+        try {
+            if (leaderConnection == null || !leaderConnection.isValid(2)) {
+                closeLeaderConnection();
+                leaderConnection = leaderConnections.get();
+                leading = false;
+            }
+            if (!leading) {
+                try (Statement s = leaderConnection.createStatement(); ResultSet rs = s.executeQuery(LEADER_LOCK)) {
+                    rs.next();
+                    leading = rs.getBoolean(1);
+                }
+            }
+            return leading;
+        } catch (SQLException | RuntimeException e) {
+            closeLeaderConnection();
+            return false; // a tandem that cannot reach the new store does not lead; another may
+        }
+    }
+
+    private void closeLeaderConnection() {
+        leading = false;
+        if (leaderConnection != null) {
+            try {
+                leaderConnection.close();
+            } catch (SQLException e) {
+                // closing it is what releases the lock; the server ends the session either way
+            }
+            leaderConnection = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeLeaderConnection();
     }
 
     @Override

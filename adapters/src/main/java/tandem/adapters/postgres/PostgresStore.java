@@ -73,7 +73,13 @@ public final class PostgresStore implements Store {
         this.repairLog = new PostgresRepairLog(name, pool, new RepairKeys(this::schema));
         this.pages = new PostgresPageReader(name, pool, catalog);
         this.keyRanges = new PostgresKeyRanges(name, pool, catalog);
-        this.controlStore = new PostgresControlStore(name, pool);
+        this.controlStore = new PostgresControlStore(name, pool, () -> {
+            try {
+                return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+            } catch (java.sql.SQLException e) {
+                throw PgErrors.translate(name, "connecting for the migration's leader lock", e);
+            }
+        });
         this.loader = new PostgresBatchLoader(name, pool, catalog, reader);
         this.verifications = new PostgresVerificationLog(name, pool);
     }
@@ -266,6 +272,7 @@ public final class PostgresStore implements Store {
 
     @Override
     public void close() {
+        controlStore.close();
         reads.close();
         pool.close();
         log.debug("closed store {}", name);

@@ -43,6 +43,9 @@ public final class BackfillService implements AutoCloseable {
     private Thread thread;
     private volatile String lastError;
 
+    private Set<String> lastTables = Set.of();
+    private Backfill.Settings lastSettings = Backfill.Settings.defaults();
+
     public BackfillService(MirroredTables plan, Store old, Store target, MeterRegistry registry,
             DoubleSupplier clientLatencyMillis) {
         this.plan = plan;
@@ -56,10 +59,12 @@ public final class BackfillService implements AutoCloseable {
     public synchronized void start(Set<String> tables, Backfill.Settings settings) {
         if (thread != null && thread.isAlive()) {
             throw new ProxyException(SqlState.OBJECT_IN_USE, "a backfill is running already", null,
-                    "watch it in GET /api/status (backfill), or stop it with DELETE /api/backfill");
+                    "watch it in GET /api/status (backfill), or pause it: POST /api/backfill/pause");
         }
         Backfill backfill = new Backfill(plan, tables, old.pageReader(), target.batchLoader(), settings, registry,
                 Clock.systemUTC(), clientLatencyMillis);
+        lastTables = Set.copyOf(tables);
+        lastSettings = settings;
         lastError = null;
         running = backfill;
         thread = Thread.ofPlatform().daemon().name("tandem-backfill").start(() -> {
@@ -70,6 +75,14 @@ public final class BackfillService implements AutoCloseable {
                 log.error("backfill failed: {}", e.getMessage());
             }
         });
+    }
+
+    /**
+     * Starts again the backfill last started here, with its tables and settings: it goes on from
+     * its checkpoints. Never started here: every table with the default settings.
+     */
+    public synchronized void resume() {
+        start(lastTables, lastSettings);
     }
 
     /** Asks the running backfill to stop after its batches in flight. */

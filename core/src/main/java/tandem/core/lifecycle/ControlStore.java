@@ -9,7 +9,16 @@ public interface ControlStore {
     /** The state last saved, or empty before the first. */
     Optional<MigrationState> load();
 
-    void save(MigrationState state);
+    /** Saves the state; returns its version, one more than the last saved. */
+    long save(MigrationState state);
+
+    /**
+     * Whether this tandem leads: runs the plan's stages. One of several tandems in front of the same
+     * stores leads at a time; when it dies, another takes over. A store for one tandem always leads.
+     */
+    default boolean lead() {
+        return true;
+    }
 
     /** Appends an event; returns it with its id. */
     MigrationEvent append(MigrationEvent event);

@@ -38,6 +38,7 @@ public final class Controller implements AutoCloseable {
     private MigrationState state;
     /** A change the store could not save yet (a guard trip while the new store failed). */
     private boolean unsaved;
+    private boolean leader = true;
     private java.util.concurrent.ScheduledExecutorService ticker;
 
     /**
@@ -62,7 +63,7 @@ public final class Controller implements AutoCloseable {
         state = store.load().orElse(null);
         if (state == null) {
             state = MigrationState.syncing(0, now);
-            store.save(state);
+            state = state.saved(store.save(state));
             event("phase", "migration started: writes are mirrored to the new store, reads stay on the old one",
                     Map.of("phase", state.phase().label()));
         } else {
@@ -211,11 +212,13 @@ public final class Controller implements AutoCloseable {
     /** Advances the plan when its stage was held long enough; called about once a second. */
     public synchronized void tick() {
         if (unsaved) {
-            store.save(state);
+            state = state.saved(store.save(state));
             unsaved = false;
             log.info("migration: the state is saved in the new store again (reads {}%)", state.readPercent());
         }
-        if (state.plan() != Plan.RUNNING || state.phase() != Phase.SWITCHING) {
+        follow();
+        leader = store.lead();
+        if (!leader || state.plan() != Plan.RUNNING || state.phase() != Phase.SWITCHING) {
             return;
         }
         Instant now = clock.instant();
@@ -234,6 +237,22 @@ public final class Controller implements AutoCloseable {
         event("stage", "reads at " + percent + "%: stage " + (next + 1) + " of " + plan.stages().size()
                 + " (the last held " + human(plan.hold()) + " without a guard trip)",
                 Map.of("percent", percent, "stage", next + 1));
+    }
+
+    /** Adopts a state another tandem saved since: a change made through one reaches the others within a tick. */
+    private void follow() {
+        MigrationState saved = store.load().orElse(null);
+        if (saved != null && saved.version() > state.version()) {
+            log.info("migration: following another tandem's change: phase {}, reads {}%, plan {}", saved.phase().label(),
+                    saved.readPercent(), saved.plan().label());
+            state = saved;
+            share.set(saved.readPercent());
+        }
+    }
+
+    /** Whether this tandem ran the plan at the last tick (one of several leads; see {@link ControlStore#lead}). */
+    public synchronized boolean leads() {
+        return leader;
     }
 
     /**
@@ -298,8 +317,8 @@ public final class Controller implements AutoCloseable {
 
     private void change(Phase phase, int percent, int stage, Plan planState, boolean restartHold) {
         MigrationState next = state.with(phase, percent, stage, planState, clock.instant(), restartHold);
-        store.save(next); // saved before it takes effect: a restart never forgets a change it made
-        state = next;
+        long version = store.save(next); // saved before it takes effect: a restart never forgets a change it made
+        state = next.saved(version);
         share.set(percent);
     }
 

@@ -122,6 +122,24 @@ class ControllerTest {
     }
 
     @Test
+    void aChangeMadeThroughOneTandemReachesAnotherAtItsNextTick() {
+        Controller first = controller();
+        ReadShare otherShare = new ReadShare(0);
+        Controller other = new Controller(store, otherShare, new PlanConfig(List.of(10, 50, 100), Duration.ofMinutes(1)),
+                () -> null, clock);
+        other.start(0);
+        first.startPlan(false);
+        assertThat(otherShare.percent()).isZero();
+        other.tick();
+        assertThat(otherShare.percent()).isEqualTo(10);
+        assertThat(other.state().phase()).isEqualTo(Phase.SWITCHING);
+        other.rollback("from the other one");
+        first.tick();
+        assertThat(share.percent()).isZero();
+        assertThat(first.state().phase()).isEqualTo(Phase.SYNCING);
+    }
+
+    @Test
     void aRestartComesBackInTheSavedState() {
         Controller first = controller();
         first.startPlan(false);

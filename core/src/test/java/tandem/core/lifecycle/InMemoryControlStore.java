@@ -25,9 +25,11 @@ final class InMemoryControlStore implements ControlStore {
     }
 
     @Override
-    public synchronized void save(MigrationState s) {
+    public synchronized long save(MigrationState s) {
         answer();
-        state = s;
+        long version = state == null ? 1 : state.version() + 1;
+        state = s.saved(version);
+        return version;
     }
 
     @Override

@@ -24,7 +24,7 @@ public final class BackfillRoutes {
     }
 
     public static void register(AdminRoutes routes, BackfillService backfill) {
-        routes.add("POST", "/api/backfill", request -> {
+        java.util.function.Function<AdminRequest, AdminResponse> start = request -> {
             if (backfill == null) {
                 throw new AdminException(409, "there is no new store to copy into",
                         "configure stores.new (and restart tandem) to migrate");
@@ -53,6 +53,26 @@ public final class BackfillRoutes {
             answer.put("started", true);
             answer.put("watch", "GET /api/status (backfill)");
             return AdminResponse.json(202, answer);
+        };
+        routes.add("POST", "/api/backfill", start);
+        routes.add("POST", "/api/backfill/start", start);
+        routes.add("POST", "/api/backfill/pause", request -> {
+            if (backfill == null || !backfill.stop()) {
+                throw new AdminException(409, "no backfill is running here", "start one: POST /api/backfill/start");
+            }
+            return AdminResponse.json(200, Map.of("pausing", true, "resume", "POST /api/backfill/resume"));
+        });
+        routes.add("POST", "/api/backfill/resume", request -> {
+            if (backfill == null) {
+                throw new AdminException(409, "there is no new store to copy into",
+                        "configure stores.new (and restart tandem) to migrate");
+            }
+            try {
+                backfill.resume();
+            } catch (ProxyException e) {
+                throw new AdminException(409, e.getMessage(), e.hint());
+            }
+            return AdminResponse.json(202, Map.of("started", true, "watch", "GET /api/status (backfill)"));
         });
         routes.add("DELETE", "/api/backfill", request -> {
             Map<String, Object> answer = new LinkedHashMap<>();

@@ -122,6 +122,7 @@ public final class LifecycleRoutes {
         plan.put("stageSince", s.stageSince().toString());
         doc.put("plan", plan);
         doc.put("changedAt", s.changedAt().toString());
+        doc.put("leader", controller.leads());
         return doc;
     }
 

@@ -103,6 +103,71 @@ class LifecycleIT {
         assertThat(paused.body()).contains("the plan is not running (it is idle)").contains("POST /api/plan/start");
     }
 
+    /** POST /api/backfill/start, /pause and /resume: a paused copy goes on from its checkpoints. */
+    @Test
+    void theBackfillPausesAndResumesFromItsCheckpoints() throws Exception {
+        start(PlanConfig.defaults(), GuardConfig.defaults());
+        HttpResponse<String> idle = proxy.admin("POST", "/api/backfill/pause", null);
+        assertThat(idle.statusCode()).isEqualTo(409);
+        assertThat(idle.body()).contains("no backfill is running here").contains("POST /api/backfill/start");
+        HttpResponse<String> started = proxy.admin("POST", "/api/backfill/start",
+                "{\"batchSize\": 10, \"maxRowsPerSecond\": 100}");
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        Thread.sleep(300);
+        assertThat(proxy.admin("POST", "/api/backfill/pause", null).statusCode()).isEqualTo(200);
+        awaitStatus("\"backfill\" : \\{\\s*\"running\" : false", Duration.ofSeconds(10));
+        assertThat(status()).as("paused before the end").contains("\"complete\" : false");
+        long copied = newRows();
+        assertThat(copied).isBetween(1L, 199L);
+        assertThat(proxy.admin("POST", "/api/backfill/resume", null).statusCode()).isEqualTo(202);
+        awaitStatus("\"complete\" : true", Duration.ofSeconds(30));
+        assertThat(newRows()).isEqualTo(200);
+    }
+
+    private long newRows() throws Exception {
+        try (Connection c = newDb.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM items")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** Two tandems in front of the same stores: a change made through one reaches the other; one leads, and another takes over when it goes. */
+    @Test
+    void twoTandemsShareTheStateAndOneLeadsThePlan() throws Exception {
+        start(new PlanConfig(List.of(50, 100), Duration.ofSeconds(3)), GuardConfig.defaults());
+        backfillAndVerify();
+        Proxy other = restart.get();
+        try {
+            assertThat(other.admin("POST", "/api/plan/start", null).statusCode()).isEqualTo(200);
+            awaitStatus(proxy, "\"readPercent\" : 50", Duration.ofSeconds(5));
+            awaitStatus(proxy, "\"leader\" : (true|false)", Duration.ofSeconds(5));
+            Thread.sleep(1500); // both ticked at least once since
+            boolean firstLeads = status(proxy).contains("\"leader\" : true");
+            boolean otherLeads = status(other).contains("\"leader\" : true");
+            assertThat(firstLeads ^ otherLeads).as("exactly one leads").isTrue();
+
+            awaitStatus(other, "\"readPercent\" : 100", Duration.ofSeconds(10));
+            awaitStatus(proxy, "\"readPercent\" : 100", Duration.ofSeconds(5));
+            assertThat(proxy.admin("POST", "/api/rollback", null).statusCode()).isEqualTo(200);
+            awaitStatus(other, "\"phase\" : \"syncing\"", Duration.ofSeconds(5));
+            assertThat(status(other)).contains("\"readPercent\" : 0");
+
+            Proxy leader = firstLeads ? proxy : other;
+            Proxy follower = firstLeads ? other : proxy;
+            leader.close();
+            awaitStatus(follower, "\"leader\" : true", Duration.ofSeconds(10));
+            if (leader == proxy) {
+                proxy = other;
+                other = null;
+            }
+        } finally {
+            if (other != null) {
+                other.close();
+            }
+        }
+    }
+
     /** bin/tandem status, plan, reads, rollback and events call the admin API and print what it said. */
     @Test
     void theCommandLineSteersTheMigrationThroughTheAdminApi() throws Exception {
@@ -223,14 +288,22 @@ class LifecycleIT {
         assertThat(latest).contains("\"clean\" : true");
     }
 
-    /** Waits until the status matches {@code pattern} (a regular expression found anywhere in it). */
     private void awaitStatus(String pattern, Duration within) throws InterruptedException {
+        awaitStatus(proxy, pattern, within);
+    }
+
+    /** Waits until the status of {@code tandem} matches {@code pattern} (a regular expression found anywhere in it). */
+    private static void awaitStatus(Proxy tandem, String pattern, Duration within) throws InterruptedException {
         java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
         long deadline = System.nanoTime() + within.toNanos();
-        while (!p.matcher(status()).find() && System.nanoTime() < deadline) {
+        while (!p.matcher(status(tandem)).find() && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertThat(status()).containsPattern(p);
+        assertThat(status(tandem)).containsPattern(p);
+    }
+
+    private static String status(Proxy tandem) {
+        return tandem.admin("GET", "/api/status", null).body();
     }
 
     private String status() {
