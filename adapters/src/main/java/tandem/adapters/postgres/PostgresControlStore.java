@@ -81,15 +81,19 @@ final class PostgresControlStore implements ControlStore, AutoCloseable {
     }
 
     @Override
-    public long save(MigrationState s) {
+    public long save(MigrationState s, long expected) {
         create();
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO tandem.migration (id, phase, read_percent, stage, plan, stage_since, changed_at, version)
-                VALUES (1, ?, ?, ?, ?, ?, ?, 1)
-                ON CONFLICT (id) DO UPDATE SET phase = excluded.phase, read_percent = excluded.read_percent,
-                  stage = excluded.stage, plan = excluded.plan, stage_since = excluded.stage_since,
-                  changed_at = excluded.changed_at, version = tandem.migration.version + 1
-                RETURNING version""")) {
+        String sql = expected == 0 ? """
+                INSERT INTO tandem.migration (phase, read_percent, stage, plan, stage_since, changed_at, id, version)
+                VALUES (?, ?, ?, ?, ?, ?, 1, 1) ON CONFLICT (id) DO NOTHING RETURNING version"""
+                : """
+                UPDATE tandem.migration SET phase = ?, read_percent = ?, stage = ?, plan = ?, stage_since = ?,
+                  changed_at = ?, version = version + 1
+                WHERE id = 1 AND version = ? RETURNING version""";
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (expected != 0) {
+                ps.setLong(7, expected);
+            }
             ps.setString(1, s.phase().label());
             ps.setInt(2, s.readPercent());
             ps.setInt(3, s.stage());
@@ -97,8 +101,7 @@ final class PostgresControlStore implements ControlStore, AutoCloseable {
             ps.setTimestamp(5, Timestamp.from(s.stageSince()));
             ps.setTimestamp(6, Timestamp.from(s.changedAt()));
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                return rs.next() ? rs.getLong(1) : -1; // another tandem saved since this one read the state
             }
         } catch (SQLException e) {
             throw PgErrors.translate(store, "saving the migration's state", e);
@@ -121,6 +124,10 @@ final class PostgresControlStore implements ControlStore, AutoCloseable {
             }
             return leading;
         } catch (SQLException | RuntimeException e) {
+            if (leading || leaderConnection != null) {
+                org.slf4j.LoggerFactory.getLogger(PostgresControlStore.class).warn(
+                        "migration: this tandem stops leading, its lock connection failed: {}", e.getMessage());
+            }
             closeLeaderConnection();
             return false; // a tandem that cannot reach the new store does not lead; another may
         }

@@ -33,11 +33,17 @@ final class PostgresKeyRanges implements KeyRanges {
     @Override
     public Extent extent(Table table) {
         String key = PostgresCatalog.quote(table.key().get(0));
-        String sql = "SELECT count(*), min(" + key + "), max(" + key + ") FROM " + PostgresCatalog.quote(table.name());
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return new Extent(rs.getLong(1), rs.getLong(2), rs.getLong(3), true);
+        String name = PostgresCatalog.quote(table.name());
+        // the planner's estimate where there is one: counting a large table could outlast the socket timeout
+        String sql = "SELECT CASE WHEN c.reltuples > 0 THEN c.reltuples::bigint ELSE (SELECT count(*) FROM " + name
+                + ") END, (SELECT min(" + key + ") FROM " + name + "), (SELECT max(" + key + ") FROM " + name
+                + ") FROM pg_class c WHERE c.oid = to_regclass(?)";
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Extent(rs.getLong(1), rs.getLong(2), rs.getLong(3), true);
+            }
         } catch (SQLException e) {
             catalog.invalidate();
             throw PgErrors.translate(store, "measuring " + table.name() + "'s keys", e);

@@ -74,8 +74,18 @@ public final class PostgresStore implements Store {
         this.pages = new PostgresPageReader(name, pool, catalog);
         this.keyRanges = new PostgresKeyRanges(name, pool, catalog);
         this.controlStore = new PostgresControlStore(name, pool, () -> {
+            java.util.Properties leader = new java.util.Properties();
+            leader.putAll(pool.getDataSourceProperties());
+            if (pool.getUsername() != null) {
+                leader.setProperty("user", pool.getUsername());
+            }
+            if (pool.getPassword() != null) {
+                leader.setProperty("password", pool.getPassword());
+            }
+            leader.setProperty("tcpKeepAlive", "true"); // a dead leader's lock must not outlive it for long
+            leader.setProperty("ApplicationName", "tandem leader");
             try {
-                return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+                return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), leader);
             } catch (java.sql.SQLException e) {
                 throw PgErrors.translate(name, "connecting for the migration's leader lock", e);
             }

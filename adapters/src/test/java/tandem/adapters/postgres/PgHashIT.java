@@ -68,6 +68,27 @@ class PgHashIT {
     }
 
     @Test
+    void extendedIntegerHashesChainUnderA64BitSeed() throws SQLException {
+        Random random = new Random(17);
+        List<String> wrong = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT hashint8extended(?, ?)")) {
+            for (int i = 0; i < 400; i++) {
+                long v = i < 4 ? new long[] {0, -1, Long.MAX_VALUE, Long.MIN_VALUE}[i] : random.nextLong() >> random.nextInt(64);
+                long seed = i % 3 == 0 ? 0 : random.nextLong();
+                ps.setLong(1, v);
+                ps.setLong(2, seed);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) != PgHash.int8Extended(v, seed)) {
+                        wrong.add(v + " seed " + seed + ": server " + rs.getLong(1) + ", tandem " + PgHash.int8Extended(v, seed));
+                    }
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
     void float8HashesItsBitsWithZerosAndNaNsAlike() throws SQLException {
         List<Double> values = new ArrayList<>(List.of(0.0, -0.0, 1.0, -1.5, 1e308, 5e-324, Double.NaN,
                 Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.1 + 0.2));

@@ -9,8 +9,11 @@ public interface ControlStore {
     /** The state last saved, or empty before the first. */
     Optional<MigrationState> load();
 
-    /** Saves the state; returns its version, one more than the last saved. */
-    long save(MigrationState state);
+    /**
+     * Saves the state if the saved one is still version {@code expected} (0: none saved yet);
+     * returns the new version, one more, or -1 when another tandem saved in between.
+     */
+    long save(MigrationState state, long expected);
 
     /**
      * Whether this tandem leads: runs the plan's stages. One of several tandems in front of the same

@@ -35,10 +35,11 @@ public final class Controller implements AutoCloseable {
     private final Supplier<String> readsNotYet;
     private final Clock clock;
     private final List<Consumer<MigrationEvent>> listeners = new CopyOnWriteArrayList<>();
-    private MigrationState state;
-    /** A change the store could not save yet (a guard trip while the new store failed). */
-    private boolean unsaved;
-    private boolean leader = true;
+    /** Written under the lock; read without it, so that the status answers while a tick waits on a hung store. */
+    private volatile MigrationState state;
+    /** A guard trip the store could not save yet (the new store failed): saved at a later tick. */
+    private boolean tripPending;
+    private volatile boolean leader;
     private java.util.concurrent.ScheduledExecutorService ticker;
 
     /**
@@ -62,8 +63,14 @@ public final class Controller implements AutoCloseable {
         Instant now = clock.instant();
         state = store.load().orElse(null);
         if (state == null) {
-            state = MigrationState.syncing(0, now);
-            state = state.saved(store.save(state));
+            MigrationState fresh = MigrationState.syncing(0, now);
+            long version = store.save(fresh, 0);
+            if (version < 0) { // another tandem started the migration at the same moment
+                state = store.load().orElseThrow();
+                share.set(state.readPercent());
+                return;
+            }
+            state = fresh.saved(version);
             event("phase", "migration started: writes are mirrored to the new store, reads stay on the old one",
                     Map.of("phase", state.phase().label()));
         } else {
@@ -72,19 +79,24 @@ public final class Controller implements AutoCloseable {
                             + " of " + plan.stages().size() : "");
         }
         String notYet = readsNotYet.get();
-        if (state.readPercent() > 0 && notYet != null && state.phase() == Phase.SWITCHING) {
-            change(Phase.SWITCHING, 0, state.stage(), state.plan() == Plan.RUNNING ? Plan.PAUSED : state.plan());
-            event("reads", "reads back on the old store at start: " + notYet, Map.of("percent", 0));
-        } else if (configuredPercent > 0 && configuredPercent != state.readPercent() && notYet == null
-                && (state.phase() == Phase.SYNCING || state.phase() == Phase.SWITCHING)) {
-            change(Phase.SWITCHING, configuredPercent, state.stage(), state.plan() == Plan.RUNNING ? Plan.PAUSED : state.plan());
-            event("reads", "reads set to " + configuredPercent + "% by migration.reads.percent in the configuration",
-                    Map.of("percent", configuredPercent));
+        try {
+            if (state.readPercent() > 0 && notYet != null && state.phase() == Phase.SWITCHING) {
+                change(Phase.SWITCHING, 0, state.stage(), state.plan() == Plan.RUNNING ? Plan.PAUSED : state.plan());
+                event("reads", "reads back on the old store at start: " + notYet, Map.of("percent", 0));
+            } else if (configuredPercent > 0 && configuredPercent != state.readPercent() && notYet == null
+                    && (state.phase() == Phase.SYNCING || state.phase() == Phase.SWITCHING)) {
+                change(Phase.SWITCHING, configuredPercent, state.stage(),
+                        state.plan() == Plan.RUNNING ? Plan.PAUSED : state.plan());
+                event("reads", "reads set to " + configuredPercent + "% by migration.reads.percent in the configuration",
+                        Map.of("percent", configuredPercent));
+            }
+        } catch (TransitionRefused e) {
+            log.info("migration: another tandem changed the state while this one started; following it");
         }
         share.set(state.readPercent());
     }
 
-    public synchronized MigrationState state() {
+    public MigrationState state() {
         return state;
     }
 
@@ -211,10 +223,10 @@ public final class Controller implements AutoCloseable {
 
     /** Advances the plan when its stage was held long enough; called about once a second. */
     public synchronized void tick() {
-        if (unsaved) {
-            state = state.saved(store.save(state));
-            unsaved = false;
-            log.info("migration: the state is saved in the new store again (reads {}%)", state.readPercent());
+        if (tripPending) {
+            saveTrip();
+            tripPending = false;
+            log.info("migration: the guard's trip is saved in the new store now (reads {}%)", state.readPercent());
         }
         follow();
         leader = store.lead();
@@ -233,7 +245,11 @@ public final class Controller implements AutoCloseable {
             return;
         }
         int percent = plan.stages().get(next);
-        change(Phase.SWITCHING, percent, next, Plan.RUNNING);
+        try {
+            change(Phase.SWITCHING, percent, next, Plan.RUNNING);
+        } catch (TransitionRefused e) {
+            return; // another tandem changed the migration since; the next tick sees what it did
+        }
         event("stage", "reads at " + percent + "%: stage " + (next + 1) + " of " + plan.stages().size()
                 + " (the last held " + human(plan.hold()) + " without a guard trip)",
                 Map.of("percent", percent, "stage", next + 1));
@@ -251,7 +267,7 @@ public final class Controller implements AutoCloseable {
     }
 
     /** Whether this tandem ran the plan at the last tick (one of several leads; see {@link ControlStore#lead}). */
-    public synchronized boolean leads() {
+    public boolean leads() {
         return leader;
     }
 
@@ -272,12 +288,13 @@ public final class Controller implements AutoCloseable {
             return;
         }
         int previous = state.readPercent();
-        Plan planState = state.plan() == Plan.RUNNING ? Plan.PAUSED : state.plan();
         try { // reads left the new store already, even if it cannot save that they did (it may be what failed)
-            change(state.phase(), 0, state.stage(), planState);
+            saveTrip();
         } catch (RuntimeException e) {
+            Plan planState = state.plan() == Plan.RUNNING ? Plan.PAUSED : state.plan();
             state = state.with(state.phase(), 0, state.stage(), planState, clock.instant(), false);
-            unsaved = true;
+            share.set(0); // a tick may have moved it since the trip
+            tripPending = true;
             log.error("guard: reads went back to the old store, but the new store could not save it ({}); saving again "
                     + "every second", e.getMessage());
         }
@@ -311,13 +328,39 @@ public final class Controller implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    /** Reads at 0 and a running plan paused, saved on top of whatever state is saved now (another tandem's too). */
+    private void saveTrip() {
+        for (int attempt = 0; ; attempt++) {
+            MigrationState latest = store.load().orElse(state);
+            MigrationState tripped = latest.with(latest.phase(), 0, latest.stage(),
+                    latest.plan() == Plan.RUNNING ? Plan.PAUSED : latest.plan(), clock.instant(), false);
+            long version = store.save(tripped, latest.version());
+            if (version >= 0) {
+                state = tripped.saved(version);
+                share.set(0);
+                return;
+            }
+            if (attempt == 3) {
+                throw new IllegalStateException("other tandems kept changing the migration's state");
+            }
+        }
+    }
+
     private void change(Phase phase, int percent, int stage, Plan planState) {
         change(phase, percent, stage, planState, false);
     }
 
     private void change(Phase phase, int percent, int stage, Plan planState, boolean restartHold) {
         MigrationState next = state.with(phase, percent, stage, planState, clock.instant(), restartHold);
-        long version = store.save(next); // saved before it takes effect: a restart never forgets a change it made
+        long version = store.save(next, state.version()); // saved before it takes effect: a restart never forgets it
+        if (version < 0) {
+            MigrationState latest = store.load().orElse(state);
+            state = latest;
+            share.set(latest.readPercent());
+            throw new TransitionRefused("another tandem changed the migration a moment ago (it is now " + latest.phase().label()
+                    + ", reads " + latest.readPercent() + "%, plan " + latest.plan().label() + ")",
+                    "look at GET /api/status and send the command again if it still applies");
+        }
         state = next.saved(version);
         share.set(percent);
     }

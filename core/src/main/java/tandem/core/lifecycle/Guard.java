@@ -18,7 +18,7 @@ import tandem.config.GuardConfig;
  * it reports a {@link Trip} (the controller sends reads back to the old store) and starts counting
  * afresh.
  */
-public final class Guard {
+public final class Guard implements AutoCloseable {
 
     /** A threshold passed: which signal, the measured value and the threshold (both as text), over which window. */
     public record Trip(String signal, String measured, String threshold, Duration window, long calls) {
@@ -119,11 +119,9 @@ public final class Guard {
         notifier.execute(() -> listener.accept(trip));
     }
 
-    /** Starts every window afresh: after reads went back, what happened before says nothing about the next stage. */
-    public void reset() {
-        reads.reset();
-        shadow.reset();
-        mirror.reset();
+    @Override
+    public void close() {
+        notifier.shutdownNow();
     }
 
     private static String percent(double p) {

@@ -198,6 +198,7 @@ public final class MirrorService implements AutoCloseable {
     /** Stops the drainer and lets running syncs finish (their keys are in the repair log either way). */
     @Override
     public void close() {
+        guard.close();
         if (shadow != null) {
             shadow.close();
         }

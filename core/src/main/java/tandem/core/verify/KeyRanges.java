@@ -11,7 +11,10 @@ import tandem.core.mirror.Table;
  */
 public interface KeyRanges {
 
-    /** How many rows the table has and its lowest and highest key; {@code integers} false when some key is not an integer. */
+    /**
+     * About how many rows the table has (counted, or the store's estimate: it only sizes the key
+     * ranges) and its lowest and highest key; {@code integers} false when some key is not an integer.
+     */
     record Extent(long rows, long lowest, long highest, boolean integers) {
 
         public boolean empty() {

@@ -78,6 +78,40 @@ public final class PgHash {
         return fin(a + k, a, a);
     }
 
+    /** {@code hash_uint32_extended}: a 64-bit hash of {@code k} under a 64-bit {@code seed}. */
+    public static long uint32Extended(int k, long seed) {
+        int a = 0x9e3779b9 + 4 + 3923095;
+        int b = a;
+        int c = a;
+        if (seed != 0) {
+            a += (int) (seed >>> 32);
+            b += (int) seed;
+            a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
+            b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
+            c -= b; c ^= Integer.rotateLeft(b, 8); b += a;
+            a -= c; a ^= Integer.rotateLeft(c, 16); c += b;
+            b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
+            c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
+        }
+        a += k;
+        // final(a, b, c), keeping b as well: the result is b in the high half, c in the low
+        c ^= b; c -= Integer.rotateLeft(b, 14);
+        a ^= c; a -= Integer.rotateLeft(c, 11);
+        b ^= a; b -= Integer.rotateLeft(a, 25);
+        c ^= b; c -= Integer.rotateLeft(b, 16);
+        a ^= c; a -= Integer.rotateLeft(c, 4);
+        b ^= a; b -= Integer.rotateLeft(a, 14);
+        c ^= b; c -= Integer.rotateLeft(b, 24);
+        return (long) b << 32 | (c & 0xffffffffL);
+    }
+
+    /** {@code hashint8extended(v, seed)}. */
+    public static long int8Extended(long v, long seed) {
+        int lo = (int) v;
+        int hi = (int) (v >>> 32);
+        return uint32Extended(lo ^ (v >= 0 ? hi : ~hi), seed);
+    }
+
     /** {@code hashint8}, which hashes a value that fits in 32 bits as {@code hashint4} does. */
     public static int int8(long v) {
         int lo = (int) v;
@@ -107,6 +141,10 @@ public final class PgHash {
             return -1;
         }
         BigDecimal abs = v.abs().stripTrailingZeros();
+        if (abs.precision() - abs.scale() > 131_072 || abs.scale() > 16_383) {
+            // beyond what numeric holds (PostgreSQL refuses it): not worth building a huge number to hash
+            throw new IllegalArgumentException("a number beyond numeric's range");
+        }
         // split at the decimal point into groups of four digits, as numeric stores them
         int scale = abs.scale();
         int fracGroups = scale > 0 ? (scale + 3) / 4 : 0;

@@ -18,21 +18,25 @@ import tandem.core.type.PgType;
 
 /**
  * A fingerprint of a run of rows that PostgreSQL computes in SQL and tandem computes in Java from
- * another store's rows, equal when the rows are: the count, and the sum of one 64-bit hash per row.
- * A row's hash XORs its columns' hashes, each PostgreSQL's own hash of the value
- * ({@code hashint8}, {@code hashtext}, {@code jsonb_hash}...; {@link PgHash} computes them here),
- * shifted by the column's position. Values hash by meaning as the server holds them: jsonb by its
- * keys and values whatever their order and spacing in the text, numbers by value; a SQLite 1 in a
- * boolean column hashes as true once converted.
+ * another store's rows, equal when the rows are: the count, and the sum (modulo 2^64) of one
+ * 64-bit hash per row. A row's hash chains its columns' hashes through {@code hashint8extended},
+ * each column's hash seeded with the hash so far, so that it depends on every value and on its
+ * column; a plain XOR or sum of column hashes would let two changes cancel out (two rows swapping
+ * a value, two booleans flipped). Each column's hash is PostgreSQL's own hash of the value
+ * ({@code hashint8}, {@code hashtext}, {@code jsonb_hash}...; {@link PgHash} computes them here).
+ * Values hash by meaning as the server holds them: jsonb by its keys and values whatever their
+ * order and spacing in the text, numbers by value; a SQLite 1 in a boolean column hashes as true
+ * once converted.
  *
  * <p>The SQL and the Java side are written next to each other on purpose: they must agree for every
  * type {@link #supports} names. Types outside that list (bytea, arrays, intervals, char(n)...) leave
  * their table to the row-by-row comparison. A sum does not depend on the order rows are read in,
  * so each store may read a key range in its own order.
  *
- * <p>What a fingerprint cannot see: values PostgreSQL's hash treats as one (0.0 and -0.0; a
- * numeric's scale, 1.0 and 1.00, as numeric equality does), and a collision of 32-bit column
- * hashes, about one in four billion per differing row.
+ * <p>What a fingerprint cannot see: values PostgreSQL's hash treats as one (0.0 and -0.0, and a
+ * numeric's scale, 1.0 and 1.00 — which the row-by-row comparison holds equal too; numeric NaN and
+ * Infinity; the sign of a number inside jsonb; text equal under a nondeterministic collation), and
+ * a collision of a column's 32-bit hash, about one in four billion per differing value.
  */
 public final class RowFingerprint {
 
@@ -40,7 +44,7 @@ public final class RowFingerprint {
             PgType.FLOAT4, PgType.FLOAT8, PgType.NUMERIC, PgType.TEXT, PgType.VARCHAR, PgType.JSON, PgType.JSONB,
             PgType.UUID, PgType.DATE, PgType.TIME, PgType.TIMESTAMP, PgType.TIMESTAMPTZ);
     /** A NULL's hash: any constant, one a value rarely hashes to. */
-    private static final int NULL = 791_621_423;
+    private static final int NULL_HASH = 791_621_423;
     /** XORed into a negative numeric's hash, which PostgreSQL's hash_numeric leaves out. */
     private static final int NEGATIVE = 0x55555555;
     private static final long EPOCH_2000 = 946_684_800L;
@@ -60,15 +64,12 @@ public final class RowFingerprint {
 
     /** PostgreSQL's expression for a row's hash, over {@code table}'s columns by name. */
     public static String sql(Table table, java.util.function.UnaryOperator<String> quote) {
-        StringBuilder sql = new StringBuilder();
-        List<Column> columns = table.columns();
-        for (int i = 0; i < columns.size(); i++) {
-            Column c = columns.get(i);
-            String hash = hashSql(c.type(), quote.apply(c.name()));
-            sql.append(i == 0 ? "" : " # ").append("(coalesce(").append(hash).append(", ").append(NULL)
-                    .append(")::int8 << ").append(shift(i)).append(')');
+        String row = "0::int8";
+        for (Column c : table.columns()) {
+            row = "hashint8extended(coalesce(" + hashSql(c.type(), quote.apply(c.name())) + ", " + NULL_HASH + ")::int8, "
+                    + row + ")";
         }
-        return sql.toString();
+        return row;
     }
 
     private static String hashSql(PgType type, String c) {
@@ -107,7 +108,7 @@ public final class RowFingerprint {
     static long rowHash(List<PgType> types, Object[] row) {
         long h = 0;
         for (int i = 0; i < row.length; i++) {
-            h ^= (long) (row[i] == null ? NULL : hash(types.get(i), row[i])) << shift(i);
+            h = PgHash.int8Extended(row[i] == null ? NULL_HASH : hash(types.get(i), row[i]), h);
         }
         return h;
     }
@@ -189,7 +190,4 @@ public final class RowFingerprint {
         return (epochSecond - EPOCH_2000) * 1_000_000L + nano / 1000;
     }
 
-    private static int shift(int column) {
-        return column * 11 % 32;
-    }
 }

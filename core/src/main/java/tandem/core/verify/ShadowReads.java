@@ -67,12 +67,12 @@ public final class ShadowReads implements AutoCloseable {
                 .description("sampled reads not compared because comparisons fell behind").register(registry);
     }
 
-    /** Whether this read is one of the sample; called on every eligible read, so cheap. */
     /** Told of each comparison that completed: whether the answers differed (the guard's mismatch rate). */
     public void onCompared(java.util.function.Consumer<Boolean> listener) {
         this.onCompared = listener;
     }
 
+    /** Whether this read is one of the sample; called on every eligible read, so cheap. */
     public boolean sampled() {
         return sample > 0 && (sample >= 1 || random.nextDouble() < sample);
     }

@@ -157,8 +157,9 @@ public final class Verifier {
                 Thread.ofPlatform().daemon().name("tandem-verify-", 0).factory());
         ExecutorService readers = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
                 .name("tandem-verify-read-", 0).factory());
-        // key ranges compared by fingerprints, a few at once across tables: tandem hashes one while the stores work on others
-        ExecutorService ranges = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        // key ranges compared by fingerprints, a few at once across tables: tandem hashes one while the stores work on
+        // others; few, since each holds a connection of the new store's pool, which also serves the mirror's syncs
+        ExecutorService ranges = Executors.newFixedThreadPool(Math.max(1, settings.parallelTables()),
                 Thread.ofPlatform().daemon().name("tandem-verify-range-", 0).factory());
         List<TableReport> reports = new ArrayList<>();
         try {
@@ -248,14 +249,14 @@ public final class Verifier {
      * the old store that is not an integer), and the rows are merged instead.
      */
     private Comparison byFingerprints(MirroredTable table, List<PgType> types, ExecutorService readers,
-            ExecutorService workers) {
+            ExecutorService rangeWorkers) {
         if (settings.chunkRows() <= 0 || !fingerprinted(table)) {
             return null;
         }
         KeyRanges.Extent olds = oldRanges.extent(table.source());
         KeyRanges.Extent news = newRanges.extent(table.target());
         if (!olds.integers() || !news.integers()) {
-            log.info("verify: {}: some keys in the old store are not integers; comparing row by row", table.name());
+            log.info("verify: {}: some keys are not integers; comparing row by row", table.name());
             return null;
         }
         Comparison whole = new Comparison(table, types, settings.maxReported());
@@ -265,8 +266,8 @@ public final class Verifier {
         }
         long lowest = Math.min(olds.empty() ? Long.MAX_VALUE : olds.lowest(), news.empty() ? Long.MAX_VALUE : news.lowest());
         long highest = Math.max(olds.empty() ? Long.MIN_VALUE : olds.highest(), news.empty() ? Long.MIN_VALUE : news.highest());
-        if (lowest == Long.MIN_VALUE) {
-            return null; // no range starts below it
+        if (lowest == Long.MIN_VALUE || (double) highest - lowest >= Long.MAX_VALUE / 2.0) {
+            return null; // keys spread over more than half of bigint's range: range widths would overflow
         }
         double perKey = (double) Math.max(olds.rows(), news.rows()) / ((double) highest - lowest + 1);
         long width = Math.max(1, (long) Math.min(Long.MAX_VALUE / 4, Math.ceil(settings.chunkRows() / perKey)));
@@ -274,7 +275,7 @@ public final class Verifier {
         for (long after = lowest - 1; after < highest; after = highest - after <= width ? highest : after + width) {
             long from = after;
             long upTo = highest - after <= width ? highest : after + width;
-            ranges.add(CompletableFuture.supplyAsync(() -> range(table, types, from, upTo, readers), workers));
+            ranges.add(CompletableFuture.supplyAsync(() -> range(table, types, from, upTo, readers), rangeWorkers));
         }
         for (CompletableFuture<Comparison> range : ranges) {
             whole.absorb(join(range));

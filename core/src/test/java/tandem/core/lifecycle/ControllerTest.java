@@ -140,6 +140,23 @@ class ControllerTest {
     }
 
     @Test
+    void aCommandBasedOnAStateAnotherTandemChangedSinceIsRefusedAndTheNewStateFollowed() {
+        Controller first = controller();
+        ReadShare otherShare = new ReadShare(0);
+        Controller other = new Controller(store, otherShare, new PlanConfig(List.of(10, 50, 100), Duration.ofMinutes(1)),
+                () -> null, clock);
+        other.start(0);
+        first.startPlan(false);
+        assertThatThrownBy(() -> other.startPlan(false)).isInstanceOf(TransitionRefused.class)
+                .hasMessage("another tandem changed the migration a moment ago (it is now switching, reads 10%, plan running)");
+        assertThat(otherShare.percent()).isEqualTo(10);
+        other.guardTripped(new Guard.Trip("read error rate", "9.00 %", "1.00 %", Duration.ofSeconds(60), 100));
+        first.tick();
+        assertThat(share.percent()).as("a trip saved on top of the other's state").isZero();
+        assertThat(first.state().plan()).isEqualTo(Plan.PAUSED);
+    }
+
+    @Test
     void aRestartComesBackInTheSavedState() {
         Controller first = controller();
         first.startPlan(false);

@@ -25,9 +25,12 @@ final class InMemoryControlStore implements ControlStore {
     }
 
     @Override
-    public synchronized long save(MigrationState s) {
+    public synchronized long save(MigrationState s, long expected) {
         answer();
-        long version = state == null ? 1 : state.version() + 1;
+        if ((state == null ? 0 : state.version()) != expected) {
+            return -1;
+        }
+        long version = expected + 1;
         state = s.saved(version);
         return version;
     }

@@ -73,14 +73,22 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         HttpUtil.setTransferEncodingChunked(head, true);
         ctx.writeAndFlush(head);
-        AutoCloseable subscription = stream.open(data -> {
-            StringBuilder event = new StringBuilder();
-            for (String line : data.split("\n", -1)) {
-                event.append("data: ").append(line).append('\n');
-            }
-            ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
-                    Unpooled.copiedBuffer(event.append('\n'), java.nio.charset.StandardCharsets.UTF_8)));
-        });
+        AutoCloseable subscription;
+        try {
+            subscription = stream.open(data -> {
+                StringBuilder event = new StringBuilder();
+                for (String line : data.split("\n", -1)) {
+                    event.append("data: ").append(line).append('\n');
+                }
+                ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
+                        Unpooled.copiedBuffer(event.append('\n'), java.nio.charset.StandardCharsets.UTF_8)));
+            });
+        } catch (RuntimeException e) {
+            // the headers are out: all that is left to say is that the stream ended
+            log.warn("an event stream could not start: {}", e.getMessage());
+            ctx.close();
+            return;
+        }
         ctx.channel().closeFuture().addListener(f -> {
             try {
                 subscription.close();

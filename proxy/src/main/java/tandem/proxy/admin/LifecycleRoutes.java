@@ -68,12 +68,17 @@ public final class LifecycleRoutes {
 
         synchronized AutoCloseable open() {
             controller.onEvent(this);
-            while (true) {
-                List<MigrationEvent> backlog = controller.events(last, 1000);
-                backlog.forEach(this::send);
-                if (backlog.size() < 1000) {
-                    return this;
+            try {
+                while (true) {
+                    List<MigrationEvent> backlog = controller.events(last, 1000);
+                    backlog.forEach(this::send);
+                    if (backlog.size() < 1000) {
+                        return this;
+                    }
                 }
+            } catch (RuntimeException e) {
+                close();
+                throw e;
             }
         }
 
