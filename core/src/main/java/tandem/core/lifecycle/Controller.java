@@ -106,6 +106,7 @@ public final class Controller implements AutoCloseable {
 
     /** Starts moving reads through the plan's stages: from {@code syncing}, once the backfill and a clean verification allow. */
     public synchronized MigrationState startPlan(boolean force) {
+        follow(); // another tandem may have changed it since the last tick
         if (state.phase() != Phase.SYNCING && !(state.phase() == Phase.SWITCHING && state.plan() == Plan.IDLE)) {
             throw refused("the plan cannot start in phase " + state.phase().label() + (state.phase() == Phase.SWITCHING
                     ? " (it is " + state.plan().label() + ")" : ""), state.phase() == Phase.SWITCHING
@@ -126,6 +127,7 @@ public final class Controller implements AutoCloseable {
     }
 
     public synchronized MigrationState pausePlan() {
+        follow(); // another tandem may have changed it since the last tick
         if (state.plan() != Plan.RUNNING) {
             throw refused("the plan is not running (it is " + state.plan().label() + ")",
                     state.plan() == Plan.IDLE ? "start it: POST /api/plan/start" : "resume it: POST /api/plan/resume");
@@ -137,6 +139,7 @@ public final class Controller implements AutoCloseable {
 
     /** Resumes a paused plan at its stage, held in full again from now; the read gate applies unless forced. */
     public synchronized MigrationState resumePlan(boolean force) {
+        follow(); // another tandem may have changed it since the last tick
         if (state.plan() != Plan.PAUSED) {
             throw refused("the plan is not paused (it is " + state.plan().label() + ")",
                     state.plan() == Plan.IDLE ? "start it: POST /api/plan/start" : "pause it first: POST /api/plan/pause");
@@ -159,6 +162,7 @@ public final class Controller implements AutoCloseable {
      * operator now steers.
      */
     public synchronized MigrationState setReads(int percent, boolean force) {
+        follow(); // another tandem may have changed it since the last tick
         if (state.phase() != Phase.SYNCING && state.phase() != Phase.SWITCHING) {
             throw refused("reads cannot be set by hand in phase " + state.phase().label(),
                     "reads move by hand only while syncing or switching");
@@ -180,6 +184,7 @@ public final class Controller implements AutoCloseable {
 
     /** Back to the old store: reads at 0 and the plan stopped, from {@code switching}; refused where nothing moved. */
     public synchronized MigrationState rollback(String why) {
+        follow(); // another tandem may have changed it since the last tick
         switch (state.phase()) {
             case SWITCHING -> {
                 int previous = state.readPercent();
@@ -255,7 +260,10 @@ public final class Controller implements AutoCloseable {
                 Map.of("percent", percent, "stage", next + 1));
     }
 
-    /** Adopts a state another tandem saved since: a change made through one reaches the others within a tick. */
+    /**
+     * Adopts a state another tandem saved since: a change made through one reaches the others
+     * within a tick, and a command starts from what is saved.
+     */
     private void follow() {
         MigrationState saved = store.load().orElse(null);
         if (saved != null && saved.version() > state.version()) {

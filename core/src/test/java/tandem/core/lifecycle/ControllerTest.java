@@ -147,9 +147,13 @@ class ControllerTest {
                 () -> null, clock);
         other.start(0);
         first.startPlan(false);
-        assertThatThrownBy(() -> other.startPlan(false)).isInstanceOf(TransitionRefused.class)
-                .hasMessage("another tandem changed the migration a moment ago (it is now switching, reads 10%, plan running)");
+        assertThatThrownBy(() -> other.startPlan(false)).as("a command starts from what is saved")
+                .hasMessage("the plan cannot start in phase switching (it is running)");
         assertThat(otherShare.percent()).isEqualTo(10);
+        store.beforeNextSave = first::pausePlan; // lands between the other's reading and its saving
+        assertThatThrownBy(() -> other.setReads(20, false)).isInstanceOf(TransitionRefused.class)
+                .hasMessage("another tandem changed the migration a moment ago (it is now switching, reads 10%, plan paused)");
+        assertThat(other.state().plan()).isEqualTo(Plan.PAUSED);
         other.guardTripped(new Guard.Trip("read error rate", "9.00 %", "1.00 %", Duration.ofSeconds(60), 100));
         first.tick();
         assertThat(share.percent()).as("a trip saved on top of the other's state").isZero();

@@ -11,6 +11,8 @@ final class InMemoryControlStore implements ControlStore {
     private final List<MigrationEvent> events = new ArrayList<>();
     /** When set, every call fails as a store that does not answer would. */
     volatile boolean failing;
+    /** Run once before the next save: another tandem's save landing in between. */
+    volatile Runnable beforeNextSave;
 
     private void answer() {
         if (failing) {
@@ -27,6 +29,11 @@ final class InMemoryControlStore implements ControlStore {
     @Override
     public synchronized long save(MigrationState s, long expected) {
         answer();
+        Runnable before = beforeNextSave;
+        beforeNextSave = null;
+        if (before != null) {
+            before.run();
+        }
         if ((state == null ? 0 : state.version()) != expected) {
             return -1;
         }
