@@ -156,6 +156,7 @@ public final class TandemServer implements AutoCloseable {
                             + "PUT /api/reads moves them (or start with the share again)", configured, notYet);
                 }
                 controller.start(configured);
+                controller.register(metrics.registry());
                 mirror.guard().onTrip(controller::guardTripped);
                 controller.tickEvery(Duration.ofSeconds(1));
             }

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import tandem.config.PlanConfig;
 import tandem.core.lifecycle.MigrationState.Plan;
+import tandem.core.metrics.MetricNames;
 import tandem.core.route.ReadShare;
 
 /**
@@ -321,6 +322,21 @@ public final class Controller implements AutoCloseable {
         d.put("calls", trip.calls());
         d.put("previous", previous);
         return d;
+    }
+
+    /** Publishes the phase ({@link MetricNames#PHASE}), the plan's stage and the guard's trips. */
+    public void register(io.micrometer.core.instrument.MeterRegistry registry) {
+        for (Phase p : Phase.values()) {
+            io.micrometer.core.instrument.Gauge.builder(MetricNames.PHASE, this, c -> c.state().phase() == p ? 1 : 0)
+                    .tag("phase", p.label()).description("1 for the migration's current phase").register(registry);
+        }
+        io.micrometer.core.instrument.Gauge.builder(MetricNames.PLAN_STAGE, this, c -> c.state().stage() + 1)
+                .description("the read-shift plan's stage, 1-based; 0 before it starts").register(registry);
+        onEvent(e -> {
+            if (e.kind().equals("guard")) {
+                registry.counter(MetricNames.GUARD_TRIPS, "signal", String.valueOf(e.details().get("signal"))).increment();
+            }
+        });
     }
 
     public List<MigrationEvent> events(long afterId, int limit) {

@@ -48,6 +48,12 @@ public final class MetricNames {
     public static final String VERIFY_SYNCED = "tandem.verify.synced";
     /** Statements refused because tandem cannot mirror them (DDL on mirrored tables, ...). */
     public static final String REFUSED = "tandem.refused";
+    /** Counter, tag {@code signal}: the guard's trips, each of which sent reads back to the old store. */
+    public static final String GUARD_TRIPS = "tandem.guard.trips";
+    /** Gauge, tag {@code phase}: 1 for the migration's current phase, 0 for the others. */
+    public static final String PHASE = "tandem.migration.phase";
+    /** Gauge: the read-shift plan's stage (1-based), 0 before the plan starts. */
+    public static final String PLAN_STAGE = "tandem.migration.plan.stage";
 
     private MetricNames() {
     }

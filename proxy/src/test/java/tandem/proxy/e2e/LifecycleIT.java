@@ -257,6 +257,10 @@ class LifecycleIT {
         assertThat(status()).contains("\"readPercent\" : 0").containsPattern("\"plan\" : \\{\\s*\"state\" : \"paused\"");
         assertThat(events()).containsPattern("guard: read error rate [0-9.]+ % over the last 30 s \\(\\d+ calls\\), "
                 + "above the threshold 5.00 %; reads back on the old store \\(were 50%\\)");
+        String metrics = proxy.admin("GET", "/metrics", null).body();
+        assertThat(metrics).containsPattern("tandem_guard_trips_total\\{signal=\"read error rate\"[^}]*} 1\\.0")
+                .containsPattern("tandem_migration_phase\\{phase=\"switching\"[^}]*} 1\\.0")
+                .containsPattern("tandem_migration_plan_stage(\\{[^}]*})? 1\\.0");
     }
 
     /** Reads of rows only the new store has, through tandem: a read it served counts 1. */
