@@ -207,11 +207,22 @@ public final class Controller implements AutoCloseable {
     public synchronized void tickEvery(Duration period) {
         ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("tandem-controller").factory());
+        boolean[] failing = {false}; // one line when the new store stops answering, one when it is back: not one a second
         ticker.scheduleWithFixedDelay(() -> {
             try {
                 tick();
+                if (failing[0]) {
+                    failing[0] = false;
+                    log.info("migration: the new store answers the controller again");
+                }
             } catch (RuntimeException e) {
-                log.warn("migration: the plan could not advance: {}; trying again", e.getMessage());
+                if (!failing[0]) {
+                    failing[0] = true;
+                    log.warn("migration: cannot read or save the migration's state in the new store ({}); the plan "
+                            + "waits, and other tandems' changes are not followed until it answers", e.getMessage());
+                } else {
+                    log.debug("migration: the new store still does not answer the controller: {}", e.getMessage());
+                }
             }
         }, period.toMillis(), period.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
