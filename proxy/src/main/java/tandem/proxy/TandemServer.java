@@ -274,7 +274,6 @@ public final class TandemServer implements AutoCloseable {
         }
     }
 
-    /** Why reads may not move to the new store yet: it may lack rows until copied and verified. */
     /**
      * Why reads may not move to the new store yet, or null when they may: the backfill must have
      * copied every table, and the latest verification (kept in the new store, whoever ran it) must
