@@ -26,41 +26,34 @@ public final class PgHash {
 
     /** {@code hash_any}/{@code hash_bytes} over {@code length} bytes from {@code offset}. */
     public static int bytes(byte[] k, int offset, int length) {
-        int a = 0x9e3779b9 + length + 3923095;
-        int b = a;
-        int c = a;
+        Lookup3 h = new Lookup3(length);
         int p = offset;
         int len = length;
         while (len >= 12) {
-            a += word(k, p);
-            b += word(k, p + 4);
-            c += word(k, p + 8);
-            // mix(a, b, c)
-            a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
-            b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
-            c -= b; c ^= Integer.rotateLeft(b, 8); b += a;
-            a -= c; a ^= Integer.rotateLeft(c, 16); c += b;
-            b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
-            c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
+            h.a += word(k, p);
+            h.b += word(k, p + 4);
+            h.c += word(k, p + 8);
+            h.mix();
             p += 12;
             len -= 12;
         }
         // the last 11 bytes; the lowest byte of c is left for the length, as in lookup3
         switch (len) {
-            case 11: c += (k[p + 10] & 0xff) << 24; // fall through
-            case 10: c += (k[p + 9] & 0xff) << 16; // fall through
-            case 9: c += (k[p + 8] & 0xff) << 8; // fall through
-            case 8: b += word(k, p + 4); a += word(k, p); break;
-            case 7: b += (k[p + 6] & 0xff) << 16; // fall through
-            case 6: b += (k[p + 5] & 0xff) << 8; // fall through
-            case 5: b += k[p + 4] & 0xff; // fall through
-            case 4: a += word(k, p); break;
-            case 3: a += (k[p + 2] & 0xff) << 16; // fall through
-            case 2: a += (k[p + 1] & 0xff) << 8; // fall through
-            case 1: a += k[p] & 0xff; // fall through
+            case 11: h.c += (k[p + 10] & 0xff) << 24; // fall through
+            case 10: h.c += (k[p + 9] & 0xff) << 16; // fall through
+            case 9: h.c += (k[p + 8] & 0xff) << 8; // fall through
+            case 8: h.b += word(k, p + 4); h.a += word(k, p); break;
+            case 7: h.b += (k[p + 6] & 0xff) << 16; // fall through
+            case 6: h.b += (k[p + 5] & 0xff) << 8; // fall through
+            case 5: h.b += k[p + 4] & 0xff; // fall through
+            case 4: h.a += word(k, p); break;
+            case 3: h.a += (k[p + 2] & 0xff) << 16; // fall through
+            case 2: h.a += (k[p + 1] & 0xff) << 8; // fall through
+            case 1: h.a += k[p] & 0xff; // fall through
             default: break;
         }
-        return fin(a, b, c);
+        h.finish();
+        return h.c;
     }
 
     public static int bytes(byte[] k) {
@@ -74,49 +67,40 @@ public final class PgHash {
 
     /** {@code hash_uint32}: what {@code hashint2} and {@code hashint4} are. */
     public static int uint32(int k) {
-        int a = 0x9e3779b9 + 4 + 3923095;
-        return fin(a + k, a, a);
+        Lookup3 h = new Lookup3(4);
+        h.a += k;
+        h.finish();
+        return h.c;
     }
 
     /** {@code hash_uint32_extended}: a 64-bit hash of {@code k} under a 64-bit {@code seed}. */
     public static long uint32Extended(int k, long seed) {
-        int a = 0x9e3779b9 + 4 + 3923095;
-        int b = a;
-        int c = a;
+        Lookup3 h = new Lookup3(4);
         if (seed != 0) {
-            a += (int) (seed >>> 32);
-            b += (int) seed;
-            a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
-            b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
-            c -= b; c ^= Integer.rotateLeft(b, 8); b += a;
-            a -= c; a ^= Integer.rotateLeft(c, 16); c += b;
-            b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
-            c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
+            h.a += (int) (seed >>> 32);
+            h.b += (int) seed;
+            h.mix();
         }
-        a += k;
-        // final(a, b, c), keeping b as well: the result is b in the high half, c in the low
-        c ^= b; c -= Integer.rotateLeft(b, 14);
-        a ^= c; a -= Integer.rotateLeft(c, 11);
-        b ^= a; b -= Integer.rotateLeft(a, 25);
-        c ^= b; c -= Integer.rotateLeft(b, 16);
-        a ^= c; a -= Integer.rotateLeft(c, 4);
-        b ^= a; b -= Integer.rotateLeft(a, 14);
-        c ^= b; c -= Integer.rotateLeft(b, 24);
-        return (long) b << 32 | (c & 0xffffffffL);
+        h.a += k;
+        h.finish();
+        return (long) h.b << 32 | (h.c & 0xffffffffL); // b in the high half, c in the low
     }
 
     /** {@code hashint8extended(v, seed)}. */
     public static long int8Extended(long v, long seed) {
-        int lo = (int) v;
-        int hi = (int) (v >>> 32);
-        return uint32Extended(lo ^ (v >= 0 ? hi : ~hi), seed);
+        return uint32Extended(fold(v), seed);
     }
 
     /** {@code hashint8}, which hashes a value that fits in 32 bits as {@code hashint4} does. */
     public static int int8(long v) {
+        return uint32(fold(v));
+    }
+
+    /** The 32 bits hashint8 hashes: the low half, XOR the high half (inverted for a negative value, so -1 folds as 0xffffffff). */
+    private static int fold(long v) {
         int lo = (int) v;
         int hi = (int) (v >>> 32);
-        return uint32(lo ^ (v >= 0 ? hi : ~hi));
+        return lo ^ (v >= 0 ? hi : ~hi);
     }
 
     /** {@code hashfloat8} ({@code hashfloat4} widens to it): both zeros hash alike, as do all NaNs. */
@@ -149,29 +133,39 @@ public final class PgHash {
         int scale = abs.scale();
         int fracGroups = scale > 0 ? (scale + 3) / 4 : 0;
         BigInteger scaled = abs.movePointRight(fracGroups * 4).toBigIntegerExact();
-        List<Integer> groups = new ArrayList<>(); // least significant first
+        List<Integer> lowFirst = new ArrayList<>();
         BigInteger tenThousand = BigInteger.valueOf(10_000);
         while (scaled.signum() > 0) {
             BigInteger[] qr = scaled.divideAndRemainder(tenThousand);
-            groups.add(qr[1].intValue());
+            lowFirst.add(qr[1].intValue());
             scaled = qr[0];
         }
-        int weight = groups.size() - 1 - fracGroups;
-        int first = groups.size() - 1;
-        while (groups.get(first) == 0) {
-            first--;
+        int[] groups = new int[lowFirst.size()];
+        for (int i = 0; i < groups.length; i++) {
+            groups[i] = lowFirst.get(groups.length - 1 - i);
+        }
+        return digits(groups, 0, groups.length - 1 - fracGroups);
+    }
+
+    /**
+     * hash_any over base-10,000 digits {@code groups[from..]} (most significant first, at least one
+     * not zero) as numeric stores them, 16 bits each, without leading and trailing zeros, XOR the
+     * weight of the first digit hashed; {@code weight} is that of {@code groups[from]}.
+     */
+    private static int digits(int[] groups, int from, int weight) {
+        int first = from;
+        while (groups[first] == 0) {
+            first++;
             weight--;
         }
-        int last = 0;
-        while (groups.get(last) == 0) {
-            last++;
+        int last = groups.length - 1;
+        while (groups[last] == 0) {
+            last--;
         }
-        byte[] digits = new byte[(first - last + 1) * 2];
-        int p = 0;
-        for (int i = first; i >= last; i--) {
-            int d = groups.get(i);
-            digits[p++] = (byte) d;
-            digits[p++] = (byte) (d >>> 8);
+        byte[] digits = new byte[(last - first + 1) * 2];
+        for (int i = first, q = 0; i <= last; i++) {
+            digits[q++] = (byte) groups[i];
+            digits[q++] = (byte) (groups[i] >>> 8);
         }
         return bytes(digits) ^ weight;
     }
@@ -492,38 +486,48 @@ public final class PgHash {
         if (v == 0) {
             return -1;
         }
-        short[] groups = new short[5]; // most significant first once filled from the end
+        int[] groups = new int[5]; // most significant first once filled from the end
         int n = 0;
         while (v > 0) {
-            groups[4 - n++] = (short) (v % 10_000);
+            groups[4 - n++] = (int) (v % 10_000);
             v /= 10_000;
         }
-        int first = 5 - n;
-        int weight = n - 1;
-        int last = 4;
-        while (groups[last] == 0) {
-            last--;
-        }
-        byte[] digits = new byte[(last - first + 1) * 2];
-        for (int i = first, q = 0; i <= last; i++) {
-            digits[q++] = (byte) groups[i];
-            digits[q++] = (byte) (groups[i] >>> 8);
-        }
-        return bytes(digits) ^ weight;
+        return digits(groups, 5 - n, n - 1);
     }
 
     private static int word(byte[] k, int p) {
         return (k[p] & 0xff) | (k[p + 1] & 0xff) << 8 | (k[p + 2] & 0xff) << 16 | (k[p + 3] & 0xff) << 24;
     }
 
-    private static int fin(int a, int b, int c) {
-        c ^= b; c -= Integer.rotateLeft(b, 14);
-        a ^= c; a -= Integer.rotateLeft(c, 11);
-        b ^= a; b -= Integer.rotateLeft(a, 25);
-        c ^= b; c -= Integer.rotateLeft(b, 16);
-        a ^= c; a -= Integer.rotateLeft(c, 4);
-        b ^= a; b -= Integer.rotateLeft(a, 14);
-        c ^= b; c -= Integer.rotateLeft(b, 24);
-        return c;
+    /** lookup3's three words as PostgreSQL's hashfn.c starts them for {@code length} bytes, and its mix and final steps. */
+    private static final class Lookup3 {
+        int a;
+        int b;
+        int c;
+
+        Lookup3(int length) {
+            a = 0x9e3779b9 + length + 3923095;
+            b = a;
+            c = a;
+        }
+
+        void mix() {
+            a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
+            b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
+            c -= b; c ^= Integer.rotateLeft(b, 8); b += a;
+            a -= c; a ^= Integer.rotateLeft(c, 16); c += b;
+            b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
+            c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
+        }
+
+        void finish() {
+            c ^= b; c -= Integer.rotateLeft(b, 14);
+            a ^= c; a -= Integer.rotateLeft(c, 11);
+            b ^= a; b -= Integer.rotateLeft(a, 25);
+            c ^= b; c -= Integer.rotateLeft(b, 16);
+            a ^= c; a -= Integer.rotateLeft(c, 4);
+            b ^= a; b -= Integer.rotateLeft(a, 14);
+            c ^= b; c -= Integer.rotateLeft(b, 24);
+        }
     }
 }
