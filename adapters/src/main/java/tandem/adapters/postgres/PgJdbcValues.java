@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
+import tandem.core.mirror.Table;
 import tandem.core.type.PgSessionSettings;
 import tandem.core.type.PgType;
 import tandem.core.type.PgValues;
@@ -30,6 +31,15 @@ final class PgJdbcValues {
     private static final PgSessionSettings TEXT = PgSessionSettings.DEFAULT;
 
     private PgJdbcValues() {
+    }
+
+    /** The current row of {@code rs}, whose first columns are {@code table}'s, in the value model. */
+    static Object[] row(ResultSet rs, Table table) throws SQLException {
+        Object[] row = new Object[table.columns().size()];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = read(rs, i + 1, table.columns().get(i).type());
+        }
+        return row;
     }
 
     static Object read(ResultSet rs, int i, PgType type) throws SQLException {

@@ -58,14 +58,9 @@ final class PostgresKeyRanges implements KeyRanges {
             ps.setLong(1, after);
             ps.setLong(2, upTo);
             List<Object[]> rows = new ArrayList<>();
-            int width = table.columns().size();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Object[] row = new Object[width];
-                    for (int i = 0; i < width; i++) {
-                        row[i] = PgJdbcValues.read(rs, i + 1, table.columns().get(i).type());
-                    }
-                    rows.add(row);
+                    rows.add(PgJdbcValues.row(rs, table));
                 }
             }
             return rows;

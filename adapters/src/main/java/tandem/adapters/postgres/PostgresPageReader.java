@@ -63,11 +63,7 @@ final class PostgresPageReader implements PageReader {
                 int width = table.columns().size();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Object[] row = new Object[width];
-                        for (int i = 0; i < width; i++) {
-                            row[i] = PgJdbcValues.read(rs, i + 1, table.columns().get(i).type());
-                        }
-                        rows.add(row);
+                        rows.add(PgJdbcValues.row(rs, table));
                         List<String> cursor = new ArrayList<>(key.size());
                         for (int k = 0; k < key.size(); k++) {
                             cursor.add(rs.getString(width + k + 1)); // a key column is never null

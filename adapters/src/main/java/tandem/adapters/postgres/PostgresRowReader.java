@@ -150,10 +150,7 @@ final class PostgresRowReader implements RowReader {
         List<Column> keyColumns = table.keyColumns();
         int[] keyIndex = table.keyPositions();
         while (rs.next()) {
-            Object[] row = new Object[table.columns().size()];
-            for (int i = 0; i < row.length; i++) {
-                row[i] = PgJdbcValues.read(rs, i + 1, table.columns().get(i).type());
-            }
+            Object[] row = PgJdbcValues.row(rs, table);
             Key key = requested.get(KeyCodec.canonical(keyColumns, Key.at(row, keyIndex)));
             if (key != null) {
                 rows.put(key, row);

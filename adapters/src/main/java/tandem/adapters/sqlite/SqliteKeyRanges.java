@@ -47,8 +47,7 @@ final class SqliteKeyRanges implements KeyRanges {
         }
         sql.append(" FROM ").append(SqliteSchemaReader.quote(table.name())).append(" WHERE ").append(key)
                 .append(" > ? AND ").append(key).append(" <= ?");
-        ColumnType[] types = table.columns().stream().map(c -> TypeNames.declared(c.declaredType()))
-                .toArray(ColumnType[]::new);
+        ColumnType[] types = SqliteRowReader.declaredTypes(table);
         Lease lease = store.acquire(false);
         try (PreparedStatement ps = lease.pooled.prepareStatement(sql.toString())) {
             ps.setLong(1, after);
@@ -56,12 +55,7 @@ final class SqliteKeyRanges implements KeyRanges {
             List<Object[]> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Object[] row = new Object[types.length];
-                    for (int i = 0; i < row.length; i++) {
-                        row[i] = SqliteRowReader.value(rs.getObject(i + 1), types[i], table.name(),
-                                table.columns().get(i).name());
-                    }
-                    rows.add(row);
+                    rows.add(SqliteRowReader.row(rs, table, types));
                 }
             }
             return rows;

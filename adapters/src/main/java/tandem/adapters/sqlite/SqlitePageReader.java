@@ -42,8 +42,7 @@ final class SqlitePageReader implements PageReader {
                     .append(String.join(", ", Collections.nCopies(key.size(), "?"))).append(')');
         }
         sql.append(" ORDER BY ").append(keyList).append(" LIMIT ?");
-        ColumnType[] types = table.columns().stream().map(c -> TypeNames.declared(c.declaredType()))
-                .toArray(ColumnType[]::new);
+        ColumnType[] types = SqliteRowReader.declaredTypes(table);
         Lease lease = store.acquire(false);
         try (PreparedStatement ps = lease.pooled.prepareStatement(sql.toString())) {
             int p = 1;
@@ -55,12 +54,7 @@ final class SqlitePageReader implements PageReader {
             List<Object> last = null;
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Object[] row = new Object[types.length];
-                    for (int i = 0; i < row.length; i++) {
-                        row[i] = SqliteRowReader.value(rs.getObject(i + 1), types[i], table.name(),
-                                table.columns().get(i).name());
-                    }
-                    rows.add(row);
+                    rows.add(SqliteRowReader.row(rs, table, types));
                     last = new ArrayList<>(key.size());
                     for (int k = 0; k < key.size(); k++) {
                         last.add(rs.getObject(types.length + k + 1));

@@ -59,8 +59,7 @@ final class SqliteRowReader implements RowReader {
 
     private static Map<Key, Object[]> read(Connection c, Table table, List<Key> keys) throws SQLException {
         List<Column> keyColumns = table.keyColumns();
-        ColumnType[] types = table.columns().stream().map(col -> TypeNames.declared(col.declaredType()))
-                .toArray(ColumnType[]::new);
+        ColumnType[] types = declaredTypes(table);
         int[] keyIndex = table.keyPositions();
         Map<String, Key> requested = new HashMap<>();
         for (Key key : keys) {
@@ -92,10 +91,7 @@ final class SqliteRowReader implements RowReader {
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        Object[] row = new Object[types.length];
-                        for (int i = 0; i < row.length; i++) {
-                            row[i] = value(rs.getObject(i + 1), types[i], table.name(), table.columns().get(i).name());
-                        }
+                        Object[] row = row(rs, table, types);
                         Key key = requested.get(KeyCodec.canonical(keyColumns, Key.at(row, keyIndex)));
                         if (key != null) {
                             rows.put(key, row);
@@ -105,6 +101,20 @@ final class SqliteRowReader implements RowReader {
             }
         }
         return rows;
+    }
+
+    /** Each column's type as declared, the way {@link #row} reads it. */
+    static ColumnType[] declaredTypes(Table table) {
+        return table.columns().stream().map(c -> TypeNames.declared(c.declaredType())).toArray(ColumnType[]::new);
+    }
+
+    /** The current row of {@code rs}, whose first columns are {@code table}'s, in the value model. */
+    static Object[] row(ResultSet rs, Table table, ColumnType[] types) throws SQLException {
+        Object[] row = new Object[types.length];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = value(rs.getObject(i + 1), types[i], table.name(), table.columns().get(i).name());
+        }
+        return row;
     }
 
     /** A declared column's value in the value model; an undeclared one's as SQLite keeps it (Long, Double, String, byte[]). */
