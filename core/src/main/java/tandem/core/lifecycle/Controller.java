@@ -116,8 +116,7 @@ public final class Controller implements AutoCloseable {
         }
         String notYet = readsNotYet.get();
         if (notYet != null && !force) {
-            throw refused("reads stay on the old store: " + notYet, "finish the backfill and a clean verification "
-                    + "first (POST /api/backfill, then POST /api/verify), or send \"force\": true");
+            throw readGateClosed(notYet);
         }
         int first = plan.stages().get(0);
         change(Phase.SWITCHING, first, 0, Plan.RUNNING);
@@ -147,8 +146,7 @@ public final class Controller implements AutoCloseable {
         }
         String notYet = readsNotYet.get();
         if (notYet != null && !force) {
-            throw refused("reads stay on the old store: " + notYet, "finish the backfill and a clean verification "
-                    + "first, or send \"force\": true");
+            throw readGateClosed(notYet);
         }
         int percent = plan.stages().get(Math.max(0, state.stage()));
         change(Phase.SWITCHING, percent, Math.max(0, state.stage()), Plan.RUNNING, true);
@@ -170,8 +168,7 @@ public final class Controller implements AutoCloseable {
         }
         String notYet = percent > 0 && !force ? readsNotYet.get() : null;
         if (notYet != null) {
-            throw refused("reads stay on the old store: " + notYet, "finish the backfill and a clean verification "
-                    + "first, or send \"force\": true to shift reads to a new store that may not hold every row");
+            throw readGateClosed(notYet);
         }
         int previous = state.readPercent();
         Phase phase = percent > 0 ? Phase.SWITCHING : state.phase();
@@ -416,6 +413,13 @@ public final class Controller implements AutoCloseable {
                 log.debug("an event listener failed", e);
             }
         }
+    }
+
+    /** Reads may not move to the new store yet: the one refusal the plan, resume and PUT /api/reads share. */
+    private static TransitionRefused readGateClosed(String why) {
+        return new TransitionRefused("reads stay on the old store: " + why, "finish the backfill and a clean "
+                + "verification first (POST /api/backfill, then POST /api/verify), or send \"force\": true to shift "
+                + "reads to a new store that may not hold every row");
     }
 
     private TransitionRefused refused(String message, String hint) {

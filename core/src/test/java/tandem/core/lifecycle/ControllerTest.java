@@ -28,7 +28,12 @@ class ControllerTest {
     private String notYet = null;
 
     private Controller controller() {
-        Controller c = new Controller(store, share, new PlanConfig(List.of(10, 50, 100), Duration.ofMinutes(1)),
+        return controller(share);
+    }
+
+    /** A tandem on the shared store, moving {@code reads}: several of them stand for several tandems. */
+    private Controller controller(ReadShare reads) {
+        Controller c = new Controller(store, reads, new PlanConfig(List.of(10, 50, 100), Duration.ofMinutes(1)),
                 () -> notYet, clock);
         c.start(0);
         return c;
@@ -125,9 +130,7 @@ class ControllerTest {
     void aChangeMadeThroughOneTandemReachesAnotherAtItsNextTick() {
         Controller first = controller();
         ReadShare otherShare = new ReadShare(0);
-        Controller other = new Controller(store, otherShare, new PlanConfig(List.of(10, 50, 100), Duration.ofMinutes(1)),
-                () -> null, clock);
-        other.start(0);
+        Controller other = controller(otherShare);
         first.startPlan(false);
         assertThat(otherShare.percent()).isZero();
         other.tick();
@@ -143,9 +146,7 @@ class ControllerTest {
     void aCommandBasedOnAStateAnotherTandemChangedSinceIsRefusedAndTheNewStateFollowed() {
         Controller first = controller();
         ReadShare otherShare = new ReadShare(0);
-        Controller other = new Controller(store, otherShare, new PlanConfig(List.of(10, 50, 100), Duration.ofMinutes(1)),
-                () -> null, clock);
-        other.start(0);
+        Controller other = controller(otherShare);
         first.startPlan(false);
         assertThatThrownBy(() -> other.startPlan(false)).as("a command starts from what is saved")
                 .hasMessage("the plan cannot start in phase switching (it is running)");
