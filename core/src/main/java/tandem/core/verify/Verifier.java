@@ -4,11 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -392,17 +393,30 @@ public final class Verifier {
             keys.add(new Key(List.of(k)));
         }
         keys.removeAll(whole.toRepair);
-        Map<Key, Object[]> olds = oldRows.read(table.source(), keys);
-        Map<Key, Key> byTarget = new LinkedHashMap<>();
-        olds.keySet().forEach(k -> byTarget.put(table.targetKey(k), k));
-        Map<Key, Object[]> news = newRows.read(table.target(), byTarget.keySet());
-        for (Map.Entry<Key, Object[]> e : news.entrySet()) {
-            Key sourceKey = byTarget.get(e.getKey());
-            if (sourceKey != null) {
+        readBoth(table, keys).forEach((key, rows) -> {
+            if (rows.old() != null && rows.now() != null) {
                 whole.sampled++;
-                whole.recheck(sourceKey, table.targetRow(olds.get(sourceKey)), e.getValue());
+                whole.recheck(key, rows.old(), rows.now());
             }
-        }
+        });
+    }
+
+    /** A key's row in each store, the old one as the new store's types; null where a store lacks the key. */
+    private record BothRows(Object[] old, Object[] now) {
+    }
+
+    /** The rows of {@code sourceKeys} in both stores, by source key. */
+    private Map<Key, BothRows> readBoth(MirroredTable table, Collection<Key> sourceKeys) {
+        Map<Key, Object[]> old = oldRows.read(table.source(), sourceKeys);
+        Map<Key, Key> byTarget = new LinkedHashMap<>();
+        sourceKeys.forEach(k -> byTarget.put(table.targetKey(k), k));
+        Map<Key, Object[]> now = newRows.read(table.target(), byTarget.keySet());
+        Map<Key, BothRows> both = new LinkedHashMap<>();
+        byTarget.forEach((target, source) -> {
+            Object[] o = old.get(source);
+            both.put(source, new BothRows(o == null ? null : table.targetRow(o), now.get(target)));
+        });
+        return both;
     }
 
     private static <T> T join(CompletableFuture<T> f) {
@@ -547,15 +561,9 @@ public final class Verifier {
     private long stillDiffering(MirroredTable table, Set<Key> sourceKeys, List<PgType> types) {
         long still = 0;
         for (List<Key> chunk : chunks(new ArrayList<>(sourceKeys), settings.batchSize())) {
-            Map<Key, Object[]> old = oldRows.read(table.source(), chunk);
-            Map<Key, Key> byTarget = new LinkedHashMap<>();
-            chunk.forEach(k -> byTarget.put(table.targetKey(k), k));
-            Map<Key, Object[]> now = newRows.read(table.target(), byTarget.keySet());
-            for (Map.Entry<Key, Key> e : byTarget.entrySet()) {
-                Object[] o = old.get(e.getValue());
-                Object[] n = now.get(e.getKey());
-                boolean same = o == null ? n == null : n != null
-                        && Equivalence.differingColumns(types, table.targetRow(o), n).isEmpty();
+            for (BothRows rows : readBoth(table, chunk).values()) {
+                boolean same = rows.old() == null ? rows.now() == null : rows.now() != null
+                        && Equivalence.differingColumns(types, rows.old(), rows.now()).isEmpty();
                 if (!same) {
                     still++;
                 }
