@@ -28,10 +28,12 @@ public interface KeyRanges {
     List<Object[]> rows(Table table, long after, long upTo);
 
     /**
-     * The same rows' {@link RowFingerprint}, computed by the store itself; empty where it cannot
-     * (the caller then computes it from {@link #rows}).
+     * The same rows' {@link RowFingerprint} as table {@code as} would hold them: {@code as}'s
+     * columns, each one of {@code table}'s by name, of {@code as}'s types, every value converted as
+     * the mirror converts it. Computed by the store, or by its adapter as the rows stream by; empty
+     * where it cannot (the caller then computes it from {@link #rows}).
      */
-    default Optional<RowFingerprint.Fingerprint> fingerprint(Table table, long after, long upTo) {
+    default Optional<RowFingerprint.Fingerprint> fingerprint(Table table, Table as, long after, long upTo) {
         return Optional.empty();
     }
 }

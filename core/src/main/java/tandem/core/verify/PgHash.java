@@ -179,7 +179,12 @@ public final class PgHash {
      * @throws IllegalArgumentException when the text is no JSON value (RFC 8259), or holds an escaped NUL, which jsonb refuses
      */
     public static int jsonb(String json) {
-        return new JsonbHash(json.getBytes(StandardCharsets.UTF_8)).root();
+        return jsonb(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #jsonb(String)} of a JSON text's UTF-8 bytes, which are not checked to be valid UTF-8. */
+    public static int jsonb(byte[] utf8) {
+        return new JsonbHash(utf8).root();
     }
 
     /**
@@ -360,6 +365,17 @@ public final class PgHash {
         /** The string at p, its escapes decoded, as UTF-8. */
         private byte[] stringBytes() {
             p++;
+            for (int end = p; end < b.length; end++) {
+                int c = b[end] & 0xff;
+                if (c == '"') { // no escape: the bytes as they lie (most keys)
+                    byte[] plain = Arrays.copyOfRange(b, p, end);
+                    p = end + 1;
+                    return plain;
+                }
+                if (c == '\\' || c < 0x20) {
+                    break;
+                }
+            }
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
             while (true) {
                 if (p >= b.length) {

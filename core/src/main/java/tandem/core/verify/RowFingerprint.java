@@ -44,7 +44,7 @@ public final class RowFingerprint {
             PgType.FLOAT4, PgType.FLOAT8, PgType.NUMERIC, PgType.TEXT, PgType.VARCHAR, PgType.JSON, PgType.JSONB,
             PgType.UUID, PgType.DATE, PgType.TIME, PgType.TIMESTAMP, PgType.TIMESTAMPTZ);
     /** A NULL's hash: any constant, one a value rarely hashes to. */
-    private static final int NULL_HASH = 791_621_423;
+    public static final int NULL_HASH = 791_621_423;
     /** XORed into a negative numeric's hash, which PostgreSQL's hash_numeric leaves out. */
     private static final int NEGATIVE = 0x55555555;
     private static final long EPOCH_2000 = 946_684_800L;
@@ -108,12 +108,24 @@ public final class RowFingerprint {
     static long rowHash(List<PgType> types, Object[] row) {
         long h = 0;
         for (int i = 0; i < row.length; i++) {
-            h = PgHash.int8Extended(row[i] == null ? NULL_HASH : hash(types.get(i), row[i]), h);
+            h = chain(h, hash(types.get(i), row[i]));
         }
         return h;
     }
 
-    private static int hash(PgType type, Object v) {
+    /**
+     * A row's hash so far, {@code row} (0 before the first column), with the next column's hash
+     * added: for a store that hashes its values itself, in the table's column order.
+     */
+    public static long chain(long row, int columnHash) {
+        return PgHash.int8Extended(columnHash, row);
+    }
+
+    /** A column's hash of value {@code v} (null included) of type {@code type}, in tandem's value model. */
+    public static int hash(PgType type, Object v) {
+        if (v == null) {
+            return NULL_HASH;
+        }
         try {
             return switch (type) {
                 case BOOL -> (Boolean) v ? 2 : 1;
@@ -172,7 +184,12 @@ public final class RowFingerprint {
         if (t.equals(LocalDateTime.MIN)) {
             return PgHash.int8(Long.MIN_VALUE);
         }
-        return PgHash.int8(micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano()));
+        return timestamp(micros(t.toEpochSecond(ZoneOffset.UTC), t.getNano()));
+    }
+
+    /** A timestamp's or timestamptz's hash, from its microseconds since 2000-01-01 00:00 (UTC for a timestamptz). */
+    public static int timestamp(long microsSince2000) {
+        return PgHash.int8(microsSince2000);
     }
 
     private static int instant(OffsetDateTime t) {

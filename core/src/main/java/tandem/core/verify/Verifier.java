@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -306,10 +305,10 @@ public final class Verifier {
     private void compareRange(Comparison part, long after, long upTo, ExecutorService readers) {
         MirroredTable table = part.table;
         CompletableFuture<RowFingerprint.Fingerprint> theirs = CompletableFuture.supplyAsync(() -> newRanges
-                .fingerprint(table.target(), after, upTo)
+                .fingerprint(table.target(), table.target(), after, upTo)
                 .orElseGet(() -> RowFingerprint.of(part.types, newRanges.rows(table.target(), after, upTo))), readers);
-        RowFingerprint.Fingerprint ours = (sameColumns(table) ? oldRanges.fingerprint(table.source(), after, upTo)
-                : Optional.<RowFingerprint.Fingerprint>empty()).orElseGet(() -> RowFingerprint.of(part.types,
+        RowFingerprint.Fingerprint ours = oldRanges.fingerprint(table.source(), table.target(), after, upTo)
+                .orElseGet(() -> RowFingerprint.of(part.types,
                         () -> oldRanges.rows(table.source(), after, upTo).stream().map(table::targetRow).iterator()));
         RowFingerprint.Fingerprint news = join(theirs);
         if (ours.equals(news)) {
@@ -328,21 +327,6 @@ public final class Verifier {
         part.ranges++;
         part.rangesByRow++;
         rowByRow(part, after, upTo);
-    }
-
-    /** Whether the old store's table has the new store's columns and types, so it can compute the same fingerprint. */
-    private static boolean sameColumns(MirroredTable table) {
-        List<Column> source = table.source().columns();
-        List<Column> target = table.target().columns();
-        if (source.size() != target.size()) {
-            return false;
-        }
-        for (int i = 0; i < source.size(); i++) {
-            if (!source.get(i).name().equals(target.get(i).name()) || source.get(i).type() != target.get(i).type()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** A key range's rows from both stores, sorted by key and merged: each missing, extra or differing key named. */
