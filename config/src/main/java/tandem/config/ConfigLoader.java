@@ -150,7 +150,8 @@ public final class ConfigLoader {
                 new GuardConfig(guard.duration("window", g.window()), guard.integer("minimumCalls", g.minimumCalls()),
                         guard.decimal("errorRate", g.errorRate(), 0, 1), guard.duration("latencyP99", g.latencyP99()),
                         guard.decimal("mismatchRate", g.mismatchRate(), 0, 1),
-                        guard.decimal("mirrorFailureRate", g.mirrorFailureRate(), 0, 1)));
+                        guard.decimal("mirrorFailureRate", g.mirrorFailureRate(), 0, 1)),
+                s.section("cutover").duration("pause", d.cutoverPause()));
     }
 
     private static SchemaConfig schema(Section s) {

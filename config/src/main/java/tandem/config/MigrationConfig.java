@@ -18,9 +18,13 @@ import java.util.Objects;
  *     compared, 0 to 1; default 0.05
  * @param plan the stages reads move through in the {@code switching} phase
  * @param guard when reads go back to the old store by themselves
+ * @param cutoverPause how long new transactions may wait while primary and secondary swap (and a
+ *     rollback after promotion swaps them back); past it the swap is abandoned; default 2s
  */
 public record MigrationConfig(List<String> tables, List<String> exclude, KeylessTables keyless, Duration mirrorTimeout,
-        int readPercent, double shadowSample, PlanConfig plan, GuardConfig guard) {
+        int readPercent, double shadowSample, PlanConfig plan, GuardConfig guard, Duration cutoverPause) {
+
+    static final Duration DEFAULT_CUTOVER_PAUSE = Duration.ofSeconds(2);
 
     public enum KeylessTables { STATEMENT, EXCLUDE }
 
@@ -31,6 +35,13 @@ public record MigrationConfig(List<String> tables, List<String> exclude, Keyless
         Objects.requireNonNull(mirrorTimeout, "mirrorTimeout");
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(guard, "guard");
+        Objects.requireNonNull(cutoverPause, "cutoverPause");
+    }
+
+    /** With the default cutover pause. */
+    public MigrationConfig(List<String> tables, List<String> exclude, KeylessTables keyless, Duration mirrorTimeout,
+            int readPercent, double shadowSample, PlanConfig plan, GuardConfig guard) {
+        this(tables, exclude, keyless, mirrorTimeout, readPercent, shadowSample, plan, guard, DEFAULT_CUTOVER_PAUSE);
     }
 
     /** With the default plan and guard. */
@@ -44,22 +55,26 @@ public record MigrationConfig(List<String> tables, List<String> exclude, Keyless
     }
 
     public MigrationConfig withReadPercent(int percent) {
-        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, percent, shadowSample, plan, guard);
+        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, percent, shadowSample, plan, guard, cutoverPause);
     }
 
     public MigrationConfig withShadowSample(double sample) {
-        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, readPercent, sample, plan, guard);
+        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, readPercent, sample, plan, guard, cutoverPause);
     }
 
     public MigrationConfig withMirrorTimeout(Duration timeout) {
-        return new MigrationConfig(tables, exclude, keyless, timeout, readPercent, shadowSample, plan, guard);
+        return new MigrationConfig(tables, exclude, keyless, timeout, readPercent, shadowSample, plan, guard, cutoverPause);
     }
 
     public MigrationConfig withPlan(PlanConfig newPlan) {
-        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, readPercent, shadowSample, newPlan, guard);
+        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, readPercent, shadowSample, newPlan, guard, cutoverPause);
     }
 
     public MigrationConfig withGuard(GuardConfig newGuard) {
-        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, readPercent, shadowSample, plan, newGuard);
+        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, readPercent, shadowSample, plan, newGuard, cutoverPause);
+    }
+
+    public MigrationConfig withCutoverPause(Duration pause) {
+        return new MigrationConfig(tables, exclude, keyless, mirrorTimeout, readPercent, shadowSample, plan, guard, pause);
     }
 }

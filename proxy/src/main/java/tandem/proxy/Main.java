@@ -15,8 +15,8 @@ import tandem.proxy.cli.ServeCommand;
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
         description = "Zero-downtime database migration proxy that speaks PostgreSQL.",
         subcommands = {DemoCommand.class, ServeCommand.class, SchemaCommand.class, BackfillCommand.class, VerifyCommand.class,
-            AdminCommands.Status.class, AdminCommands.Reads.class, AdminCommands.Plan.class, AdminCommands.Rollback.class,
-            AdminCommands.Events.class})
+            AdminCommands.Status.class, AdminCommands.Reads.class, AdminCommands.Plan.class, AdminCommands.Cutover.class,
+            AdminCommands.Rollback.class, AdminCommands.Complete.class, AdminCommands.Events.class})
 public final class Main {
 
     private Main() {

@@ -57,6 +57,7 @@ import tandem.proxy.admin.VerifyRoutes;
 import tandem.proxy.auth.ScramCredentials;
 import tandem.proxy.backend.BackendPool;
 import tandem.proxy.backend.RelayBackend;
+import tandem.proxy.backend.RelayPools;
 import tandem.proxy.backend.Routing;
 import tandem.proxy.backend.StatementNames;
 import tandem.proxy.emulated.EmulatedBackend;
@@ -91,10 +92,11 @@ public final class TandemServer implements AutoCloseable {
     private final BackfillService backfill;
     private final AdmissionGate admission;
     private final Controller controller;
+    private final StoreRoles roles;
 
     private TandemServer(TandemConfig config, EventLoopGroup group, Store oldStore, Store newStore, BackendPool pool,
             BackendPool secondaryPool, Channel listener, AdminServer admin, ProxyMetrics metrics, MirrorService mirror,
-            BackfillService backfill, AdmissionGate admission, Controller controller) {
+            BackfillService backfill, AdmissionGate admission, Controller controller, StoreRoles roles) {
         this.config = config;
         this.group = group;
         this.oldStore = oldStore;
@@ -108,6 +110,7 @@ public final class TandemServer implements AutoCloseable {
         this.backfill = backfill;
         this.admission = admission;
         this.controller = controller;
+        this.roles = roles;
     }
 
     public static TandemServer start(TandemConfig config) throws InterruptedException {
@@ -120,6 +123,7 @@ public final class TandemServer implements AutoCloseable {
         MirrorService mirror = null;
         BackfillService backfill = null;
         Controller controller = null;
+        StoreRoles roles = null;
         try {
             oldStore.ping();
             log.info("old store: {} {} (server_version {})", oldStore.kind().displayName(),
@@ -177,9 +181,24 @@ public final class TandemServer implements AutoCloseable {
                 Gauge.builder(MetricNames.READ_PERCENT, share, ReadShare::percent)
                         .description("share of eligible reads served by the new store").register(metrics.registry());
             }
+            SessionPolicy policy = mirror == null ? SessionPolicy.passThrough(admission) : mirror.policy(admission);
+            RelayPools pools = pool == null ? null : new RelayPools(pool, secondaryPool);
+            if (controller != null) {
+                roles = new StoreRoles(config.migration(), oldStore, newStore, pools, admission, policy, mirror,
+                        metrics.registry());
+                controller.switchover(roles, config.migration().cutoverPause());
+                Phase phase = controller.state().phase();
+                if ((phase == Phase.PROMOTED || phase == Phase.COMPLETE) && roles.unsupported() == null) {
+                    roles.swap(true); // a restart after the cutover: the new store stays the primary
+                    if (phase == Phase.COMPLETE) {
+                        roles.stopMirroring();
+                    }
+                }
+            }
             SessionContext context = new SessionContext(config.database(), credentials(config.users()),
                     config.limits().maxClientConnections(), clients, new CancelRegistry(),
-                    backends(config.oldStore(), oldStore, pool, metrics.route("primary", oldStore.name()), routing, mirror, admission));
+                    backends(config.oldStore(), oldStore, pools, metrics.route("primary", oldStore.name()), routing, mirror,
+                            policy));
             Channel listener = listen(config, context, maxMessageSize, group);
             AdminRoutes routes = new AdminRoutes();
             HealthRoutes.register(routes, oldStore, newStore);
@@ -210,10 +229,13 @@ public final class TandemServer implements AutoCloseable {
                     config.trustsClients() ? "trust" : "SCRAM-SHA-256", config.effectiveIoThreads(),
                     NettyTransport.name());
             return new TandemServer(config, group, oldStore, newStore, pool, secondaryPool, listener, admin, metrics,
-                    mirror, backfill, admission, controller);
+                    mirror, backfill, admission, controller, roles);
         } catch (RuntimeException | InterruptedException e) {
             if (controller != null) {
                 controller.close();
+            }
+            if (roles != null) {
+                roles.close();
             }
             if (pool != null) {
                 pool.close();
@@ -248,18 +270,17 @@ public final class TandemServer implements AutoCloseable {
      * Where sessions' commands go: the relay for a PostgreSQL store, the emulation for a SQLite one;
      * with a new store, both capture the writes they make on mirrored tables.
      */
-    private static BackendFactory backends(StoreConfig storeConfig, Store store, BackendPool pool,
-            ProxyMetrics.Route meters, Routing routing, MirrorService mirror, AdmissionGate gate) {
+    private static BackendFactory backends(StoreConfig storeConfig, Store store, RelayPools pools,
+            ProxyMetrics.Route meters, Routing routing, MirrorService mirror, SessionPolicy policy) {
         ClassificationCache classifier = new ClassificationCache();
-        SessionPolicy policy = mirror == null ? SessionPolicy.passThrough(gate) : mirror.policy(gate);
-        if (pool == null) {
+        if (pools == null) {
             Function<SessionSettings, SqlSession> sessions = mirror == null ? store::openSession
                     : settings -> mirror.mirrored(store.openSession(settings), policy, classifier);
             return session -> new EmulatedBackend(session, sessions, classifier, meters);
         }
         boolean byTransaction = storeConfig.pool().mode() == PoolMode.TRANSACTION;
         StatementNames names = new StatementNames(100_000);
-        return session -> new RelayBackend(session, pool, byTransaction, names, classifier, meters, routing, policy);
+        return session -> new RelayBackend(session, pools, byTransaction, names, classifier, meters, routing, policy);
     }
 
     private static void registerPoolGauges(ProxyMetrics metrics, BackendPool pool) {
@@ -394,6 +415,9 @@ public final class TandemServer implements AutoCloseable {
         }
         if (secondaryPool != null) {
             secondaryPool.close();
+        }
+        if (roles != null) {
+            roles.close();
         }
         if (mirror != null) {
             mirror.close();

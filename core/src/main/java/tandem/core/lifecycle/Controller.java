@@ -42,6 +42,9 @@ public final class Controller implements AutoCloseable {
     private boolean tripPending;
     private volatile boolean leader;
     private java.util.concurrent.ScheduledExecutorService ticker;
+    /** The server's part of a cutover; null where the stores cannot swap (tests of the plan alone). */
+    private Switchover switchover;
+    private Duration pauseLimit = Duration.ofSeconds(2);
 
     /**
      * @param readsNotYet why reads may not move to the new store yet (backfill, verification), or null
@@ -78,6 +81,16 @@ public final class Controller implements AutoCloseable {
             log.info("migration state from the new store: phase {}, reads {}%, plan {}{}", state.phase().label(),
                     state.readPercent(), state.plan().label(), state.stage() >= 0 ? ", stage " + (state.stage() + 1)
                             + " of " + plan.stages().size() : "");
+        }
+        if (state.phase() == Phase.CUTOVER) {
+            // stopped between closing the gate and saving promoted: nothing swapped, nothing was admitted meanwhile
+            try {
+                change(Phase.SWITCHING, state.readPercent(), state.stage(), state.plan());
+                event("cutover", "a cutover was under way when tandem stopped; it did not happen: the old store is "
+                        + "still the primary", Map.of());
+            } catch (TransitionRefused e) {
+                log.info("migration: another tandem changed the state while this one started; following it");
+            }
         }
         String notYet = readsNotYet.get();
         try {
@@ -180,6 +193,107 @@ public final class Controller implements AutoCloseable {
         return state;
     }
 
+    /** How the stores swap roles, and how long new transactions may wait while they do. */
+    public synchronized void switchover(Switchover steps, Duration limit) {
+        this.switchover = steps;
+        this.pauseLimit = limit;
+    }
+
+    /**
+     * Makes the new store the primary: from {@code switching} with every eligible read on it. New
+     * transactions wait while those in flight finish and the mirror catches up, then the stores swap
+     * and they go on, on the new primary. If any step fails or the pause limit passes first, nothing
+     * is swapped: they go on, on the old primary, and the refusal says why.
+     */
+    public synchronized MigrationState cutover() {
+        follow(); // another tandem may have changed it since the last tick
+        if (state.phase() != Phase.SWITCHING || state.readPercent() < 100) {
+            throw refused("cutover needs every eligible read on the new store first (phase " + state.phase().label()
+                    + ", reads " + state.readPercent() + "%)", state.phase() == Phase.PROMOTED
+                            ? "the new store is the primary already" : state.phase() == Phase.COMPLETE
+                                    ? "the migration is complete" : "let the plan reach 100% (POST /api/plan/start), or "
+                                            + "PUT /api/reads 100, and watch the guard for a while");
+        }
+        String unsupported = switchover == null ? "this tandem has no new store to swap to" : switchover.unsupported();
+        if (unsupported != null) {
+            throw refused("cutover is not possible here: " + unsupported, "see the README's Limits");
+        }
+        int stage = state.stage();
+        Plan planState = state.plan();
+        change(Phase.CUTOVER, state.readPercent(), stage, planState);
+        event("phase", "cutover started: new transactions wait (" + human(pauseLimit) + " at most) while those in "
+                + "flight finish and the mirror catches up", Map.of("pauseLimitMillis", pauseLimit.toMillis()));
+        long started = System.nanoTime();
+        String failure = pauseAndDrain(started);
+        if (failure == null) {
+            try {
+                change(Phase.PROMOTED, state.readPercent(), stage, planState); // saved before it takes effect
+                switchover.swap(true);
+            } catch (RuntimeException e) {
+                failure = "the new store could not save the swap: " + e.getMessage();
+            }
+        }
+        switchover.resume();
+        long paused = (System.nanoTime() - started) / 1_000_000;
+        if (failure != null) {
+            try {
+                change(Phase.SWITCHING, state.readPercent(), stage, planState);
+            } catch (RuntimeException e) {
+                log.error("migration: the abandoned cutover could not be saved ({}); a restart finds phase cutover and "
+                        + "goes back to switching", e.getMessage());
+            }
+            event("cutover", "cutover abandoned after " + paused + " ms: " + failure + "; the old store is still the "
+                    + "primary and transactions went on there", Map.of("pauseMillis", paused));
+            throw refused("cutover abandoned: " + failure + " (the old store is still the primary)",
+                    "try again at a quieter moment, or raise migration.cutover.pause (now " + human(pauseLimit) + ")");
+        }
+        event("phase", "cutover done: the new store is the primary (new transactions waited " + paused + " ms at most); "
+                + "writes are mirrored back to the old store, so a rollback loses nothing", Map.of("pauseMillis", paused));
+        return state;
+    }
+
+    /** Stops admitting transactions and drains the mirror, within the pause limit; null when done, or why not. */
+    private String pauseAndDrain(long started) {
+        java.util.concurrent.CompletableFuture<Void> drained = switchover.pause();
+        try {
+            drained.get(pauseLimit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            long left = pauseLimit.toNanos() - (System.nanoTime() - started);
+            switchover.drain(Instant.now().plusNanos(Math.max(0, left)));
+            if (System.nanoTime() - started > pauseLimit.toNanos()) {
+                return "catching the mirror up took longer than " + human(pauseLimit);
+            }
+            return null;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return switchover.inFlight() + " transaction(s) still in flight after " + human(pauseLimit);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause().getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+    }
+
+    /**
+     * Ends the migration: from {@code promoted}, mirroring to the old store stops. There is no way
+     * back through tandem afterwards.
+     */
+    public synchronized MigrationState complete() {
+        follow(); // another tandem may have changed it since the last tick
+        if (state.phase() != Phase.PROMOTED) {
+            throw refused("complete needs the new store as the primary (phase promoted); the phase is "
+                    + state.phase().label(), state.phase() == Phase.COMPLETE ? "the migration is complete already"
+                            : "cut over first: POST /api/cutover");
+        }
+        change(Phase.COMPLETE, state.readPercent(), state.stage(), state.plan());
+        switchover.stopMirroring();
+        event("phase", "migration complete: writes are no longer mirrored to the old store; once nothing reads it, "
+                + "it can be decommissioned (keep its last backup). tandem now only passes traffic to the new store; "
+                + "point applications at it directly when convenient", Map.of());
+        return state;
+    }
+
     /** Back to the old store: reads at 0 and the plan stopped, from {@code switching}; refused where nothing moved. */
     public synchronized MigrationState rollback(String why) {
         follow(); // another tandem may have changed it since the last tick
@@ -191,13 +305,47 @@ public final class Controller implements AutoCloseable {
                         + (why == null ? "" : ": " + why), Map.of("previous", previous));
                 return state;
             }
+            case PROMOTED -> {
+                return demote(why);
+            }
+            case CUTOVER -> throw refused("a cutover is under way", "it finishes or is abandoned within "
+                    + human(pauseLimit) + "; roll back after it, if it happened");
             case SYNCING -> throw refused("nothing to roll back: reads are on the old store and it is the primary",
                     "rollback undoes switching, cutover and promotion");
             case COMPLETE -> throw refused("the migration is complete: mirroring stopped, there is no way back through tandem",
                     "restore the old store from its backup if you must");
-            default -> throw refused("rollback from " + state.phase().label() + " is not built yet",
-                    "see the README's Limits");
+            default -> throw refused("nothing to roll back in phase " + state.phase().label(), "");
         }
+    }
+
+    /**
+     * The old store becomes the primary again, as a cutover in reverse: new transactions wait while
+     * the mirror copies to the old store what it still lacks, then the stores swap back, reads on
+     * the old store, phase {@code syncing}.
+     */
+    private MigrationState demote(String why) {
+        long started = System.nanoTime();
+        String failure = pauseAndDrain(started);
+        if (failure == null) {
+            try {
+                change(Phase.SYNCING, 0, -1, Plan.IDLE); // saved before it takes effect
+                switchover.swap(false);
+            } catch (RuntimeException e) {
+                failure = "the new store could not save the swap: " + e.getMessage();
+            }
+        }
+        switchover.resume();
+        long paused = (System.nanoTime() - started) / 1_000_000;
+        if (failure != null) {
+            event("rollback", "rollback abandoned after " + paused + " ms: " + failure + "; the new store is still the "
+                    + "primary", Map.of("pauseMillis", paused));
+            throw refused("rollback abandoned: " + failure + " (the new store is still the primary)",
+                    "try again, or raise migration.cutover.pause (now " + human(pauseLimit) + ")");
+        }
+        event("phase", "rolled back from promoted: the old store is the primary again, with every write made while "
+                + "the new one was (they were mirrored back); reads on the old store (new transactions waited "
+                + paused + " ms at most)" + (why == null ? "" : ": " + why), Map.of("pauseMillis", paused));
+        return state;
     }
 
     /** Calls {@link #tick} every {@code period} on a thread of its own until {@link #close}. */
@@ -278,9 +426,44 @@ public final class Controller implements AutoCloseable {
         if (saved != null && saved.version() > state.version()) {
             log.info("migration: following another tandem's change: phase {}, reads {}%, plan {}", saved.phase().label(),
                     saved.readPercent(), saved.plan().label());
+            boolean swapped = primaryIsNew(state.phase()) != primaryIsNew(saved.phase());
             state = saved;
             share.set(saved.readPercent());
+            if (swapped && switchover != null) {
+                followSwap(primaryIsNew(saved.phase()));
+            } else if (saved.phase() == Phase.COMPLETE && switchover != null) {
+                switchover.stopMirroring();
+            }
         }
+    }
+
+    private static boolean primaryIsNew(Phase phase) {
+        return phase == Phase.PROMOTED || phase == Phase.COMPLETE;
+    }
+
+    /**
+     * Another tandem swapped the stores: this one swaps too, between its own transactions (it waits
+     * up to the pause limit for those in flight; past it, it swaps anyway, and says so).
+     */
+    private void followSwap(boolean promoted) {
+        long started = System.nanoTime();
+        try {
+            switchover.pause().get(pauseLimit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("migration: swapping the stores as another tandem did, with {} transaction(s) still in flight "
+                    + "here after {}", switchover.inFlight(), human(pauseLimit));
+        } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
+            log.warn("migration: pausing for the swap failed ({}); swapping anyway", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        switchover.swap(promoted);
+        if (state.phase() == Phase.COMPLETE) {
+            switchover.stopMirroring();
+        }
+        switchover.resume();
+        log.info("migration: the {} store is the primary now, as another tandem decided (paused {} ms)",
+                promoted ? "new" : "old", (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Whether this tandem ran the plan at the last tick (one of several leads; see {@link ControlStore#lead}). */
@@ -293,13 +476,21 @@ public final class Controller implements AutoCloseable {
      * that could wait on the failing store), then the plan paused and both saved.
      */
     public void guardTripped(Guard.Trip trip) {
-        share.set(0);
+        if (state.phase() == Phase.SWITCHING) {
+            share.set(0);
+        }
         synchronized (this) {
             recordTrip(trip);
         }
     }
 
     private void recordTrip(Guard.Trip trip) {
+        if (state.phase() != Phase.SWITCHING && state.phase() != Phase.SYNCING) {
+            // promoted: the secondary is the old store, and reads are on the new one, the primary
+            event("guard", "guard: " + trip.describe() + " (phase " + state.phase().label() + ": nothing to move)",
+                    details(trip, 0));
+            return;
+        }
         if (state.readPercent() == 0) {
             event("guard", "guard: " + trip.describe() + " (reads are on the old store already)", details(trip, 0));
             return;
@@ -427,6 +618,9 @@ public final class Controller implements AutoCloseable {
     }
 
     private static String human(Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + " ms";
+        }
         long s = d.toSeconds();
         return s % 60 == 0 && s >= 60 ? s / 60 + " min" : s + " s";
     }

@@ -288,6 +288,32 @@ public final class RepairDrainer implements AutoCloseable {
     }
 
     /**
+     * Copies every key in the log now, whatever its age or back-off: for a cutover, when no
+     * transaction is in flight and the store about to become primary must lack nothing. Throws,
+     * saying what is left, when a transaction's rows cannot be copied or {@code deadline} passes.
+     */
+    public synchronized void drainAll(Instant deadline) {
+        Instant everything = clock.instant().plus(Duration.ofDays(365));
+        while (true) {
+            List<RepairLog.Entry> due = repairLog.due(settings.batchSize(), Duration.ZERO, everything);
+            if (due.isEmpty()) {
+                refreshBacklog();
+                return;
+            }
+            for (List<RepairLog.Entry> group : byToken(due).values()) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException(refreshBacklog().rows() + " rows still wait in the repair log");
+                }
+                SyncFailure failure = syncGroup(group.get(0).token(), group);
+                if (failure != null) {
+                    throw new IllegalStateException("rows of " + group.get(0).table() + " could not be copied ("
+                            + failure.label() + "; " + refreshBacklog().rows() + " rows wait in the repair log)");
+                }
+            }
+        }
+    }
+
+    /**
      * Transactions that failed on foreign keys usually wait for each other: a parent's delete for a
      * child's delete that another transaction made, a child's insert for its parent's. Synced in one
      * transaction on the secondary, in foreign-key order, they go through together; each row is

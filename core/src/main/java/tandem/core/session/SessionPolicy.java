@@ -24,6 +24,10 @@ import tandem.core.verify.ShadowReads;
  *
  * <p>Each client session takes a {@link SessionWrites} from it ({@link #newWrites()}) for what its
  * transactions wrote.
+ *
+ * <p>A cutover makes the new store the primary: the server then has the policy take over another's
+ * decisions ({@link #follow}), the reverse mirror's, while the gate is closed and no transaction is
+ * in flight; every session, whenever it started, goes on under the new ones.
  */
 public final class SessionPolicy {
 
@@ -38,14 +42,13 @@ public final class SessionPolicy {
         }
     }
 
-    private final ReadRouter router;
-    private final ShadowReads shadow;
-    private final WriteRewriter rewriter;
-    private final CommitSync sync;
-    private final Counter refused;
-    private final Counter fallbacks;
+    /** What the policy decides with; replaced whole by {@link #follow}. */
+    private record Decisions(ReadRouter router, ShadowReads shadow, WriteRewriter rewriter, CommitSync sync,
+            Counter refused, Counter fallbacks, Guard guard) {
+    }
+
     private final AdmissionGate gate;
-    private final Guard guard;
+    private volatile Decisions decisions;
 
     /**
      * @param router null when reads never go to the secondary (no new store)
@@ -56,14 +59,17 @@ public final class SessionPolicy {
      */
     public SessionPolicy(ReadRouter router, ShadowReads shadow, WriteRewriter rewriter, CommitSync sync,
             Counter refused, Counter fallbacks, AdmissionGate gate, Guard guard) {
-        this.router = router;
-        this.shadow = shadow;
-        this.rewriter = rewriter;
-        this.sync = sync;
-        this.refused = refused;
-        this.fallbacks = fallbacks;
+        this.decisions = new Decisions(router, shadow, rewriter, sync, refused, fallbacks, guard);
         this.gate = gate;
-        this.guard = guard;
+    }
+
+    /**
+     * From now on, decides as {@code other} does (its router, mirror and guard; this policy keeps
+     * its gate). Called with the gate closed and nothing in flight: a cutover, a rollback after
+     * one, or the migration's end.
+     */
+    public void follow(SessionPolicy other) {
+        this.decisions = other.decisions;
     }
 
     /** A policy for a pass-through: everything on the primary, nothing mirrored. */
@@ -71,12 +77,14 @@ public final class SessionPolicy {
         return new SessionPolicy(null, null, null, null, null, null, gate, null);
     }
 
+    /** Whether reads may go to the secondary: decided once per session, when it starts. */
     public boolean routesReads() {
-        return router != null;
+        return decisions.router() != null;
     }
 
+    /** Whether writes are mirrored: decided once per session, when it starts. */
     public boolean mirrorsWrites() {
-        return rewriter != null;
+        return decisions.rewriter() != null;
     }
 
     /**
@@ -85,6 +93,9 @@ public final class SessionPolicy {
      * read that stays on the primary is compared on the secondary with the shadow sample's probability.
      */
     public ReadRoute route(List<Classification> statements, boolean inTransaction) {
+        Decisions d = decisions;
+        ReadRouter router = d.router();
+        ShadowReads shadow = d.shadow();
         if (router == null || statements.isEmpty()) {
             return ReadRoute.PRIMARY;
         }
@@ -97,6 +108,7 @@ public final class SessionPolicy {
 
     /** Compares a read the primary serves on the secondary, in the background (after {@link ReadRoute#PRIMARY_AND_SHADOW}). */
     public void shadow(String sql, List<Object> parameters, Classification read) {
+        ShadowReads shadow = decisions.shadow();
         if (shadow != null) {
             shadow.submit(sql, parameters, read);
         }
@@ -107,6 +119,10 @@ public final class SessionPolicy {
      * just failing one query), reads stay on the primary for {@link ReadRouter#PAUSE_AFTER_FAILURE}.
      */
     public void secondaryFailed(String why, boolean unavailable) {
+        Decisions d = decisions;
+        Counter fallbacks = d.fallbacks();
+        Guard guard = d.guard();
+        ReadRouter router = d.router();
         if (fallbacks != null) {
             fallbacks.increment();
         }
@@ -123,6 +139,7 @@ public final class SessionPolicy {
 
     /** The secondary served a read in {@code nanos}: what the guard weighs its latency by. */
     public void secondaryAnswered(long nanos) {
+        Guard guard = decisions.guard();
         if (guard != null) {
             guard.read(nanos, false);
         }
@@ -134,13 +151,14 @@ public final class SessionPolicy {
      * caller answers the client with {@link WritePlan.Refuse#error()}).
      */
     public WritePlan plan(String sql, Classification classification) {
-        if (rewriter == null) {
+        Decisions d = decisions;
+        if (d.rewriter() == null) {
             return WritePlan.PASS;
         }
-        WritePlan plan = rewriter.plan(sql, classification);
+        WritePlan plan = d.rewriter().plan(sql, classification);
         if (plan instanceof WritePlan.Refuse refusal) {
             log.warn("refused a statement on mirrored table {}: {}", refusal.table(), refusal.message());
-            refused.increment();
+            d.refused().increment();
         }
         return plan;
     }
@@ -150,7 +168,11 @@ public final class SessionPolicy {
      * session takes one when it starts and hands that one to every part of it.
      */
     public SessionWrites newWrites() {
-        return new SessionWrites(sync);
+        // the mirror in force when the transaction commits, not when the session started
+        return new SessionWrites((changes, replays) -> {
+            CommitSync sync = decisions.sync();
+            return sync != null ? sync.committed(changes, replays) : java.util.concurrent.CompletableFuture.completedStage(null);
+        });
     }
 
     /** Whether new transactions may start, for every session. */

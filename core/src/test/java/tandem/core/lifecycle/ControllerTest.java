@@ -234,6 +234,169 @@ class ControllerTest {
         assertThat(trips.poll(200, TimeUnit.MILLISECONDS)).as("0.1 % errors, no mismatch").isNull();
     }
 
+    /** The server's side of a swap, recorded; each step can be made to hang or fail. */
+    static final class RecordingSwitchover implements Switchover {
+        final List<String> steps = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> drained = java.util.concurrent.CompletableFuture.completedFuture(null);
+        RuntimeException drainFails;
+        String unsupported;
+
+        @Override
+        public String unsupported() {
+            return unsupported;
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> pause() {
+            steps.add("pause");
+            return drained;
+        }
+
+        @Override
+        public int inFlight() {
+            return drained.isDone() ? 0 : 3;
+        }
+
+        @Override
+        public void drain(Instant deadline) {
+            steps.add("drain");
+            if (drainFails != null) {
+                throw drainFails;
+            }
+        }
+
+        @Override
+        public void swap(boolean promoted) {
+            steps.add(promoted ? "promote" : "demote");
+        }
+
+        @Override
+        public void resume() {
+            steps.add("resume");
+        }
+
+        @Override
+        public void stopMirroring() {
+            steps.add("stop mirroring");
+        }
+    }
+
+    private Controller atFullReads(RecordingSwitchover swap, Duration pause) {
+        Controller c = controller();
+        c.switchover(swap, pause);
+        c.setReads(100, false);
+        return c;
+    }
+
+    @Test
+    void cutoverWaitsForEveryReadOnTheNewStoreAndSaysSo() {
+        RecordingSwitchover swap = new RecordingSwitchover();
+        Controller c = controller();
+        c.switchover(swap, Duration.ofSeconds(2));
+        c.setReads(50, false);
+        assertThatThrownBy(c::cutover).isInstanceOf(TransitionRefused.class)
+                .hasMessage("cutover needs every eligible read on the new store first (phase switching, reads 50%)")
+                .satisfies(e -> assertThat(((TransitionRefused) e).hint()).contains("PUT /api/reads 100"));
+        swap.unsupported = "the old store is SQLite";
+        c.setReads(100, false);
+        assertThatThrownBy(c::cutover).hasMessage("cutover is not possible here: the old store is SQLite");
+        assertThat(swap.steps).isEmpty();
+        assertThat(c.state().phase()).isEqualTo(Phase.SWITCHING);
+    }
+
+    @Test
+    void cutoverPausesDrainsSavesPromotedSwapsAndResumes() {
+        RecordingSwitchover swap = new RecordingSwitchover();
+        Controller c = atFullReads(swap, Duration.ofSeconds(2));
+        assertThat(c.cutover().phase()).isEqualTo(Phase.PROMOTED);
+        assertThat(swap.steps).containsExactly("pause", "drain", "promote", "resume");
+        assertThat(store.load().orElseThrow().phase()).isEqualTo(Phase.PROMOTED);
+        assertThat(c.events(0, 20)).extracting(MigrationEvent::message).anySatisfy(m -> assertThat(m)
+                .startsWith("cutover done: the new store is the primary (new transactions waited"));
+        assertThatThrownBy(c::cutover).hasMessageContaining("phase promoted")
+                .satisfies(e -> assertThat(((TransitionRefused) e).hint()).isEqualTo("the new store is the primary already"));
+        assertThatThrownBy(() -> c.setReads(0, false)).isInstanceOf(TransitionRefused.class);
+    }
+
+    @Test
+    void aCutoverWhoseTransactionsOutlastThePauseIsAbandonedOnTheOldPrimary() {
+        RecordingSwitchover swap = new RecordingSwitchover();
+        swap.drained = new java.util.concurrent.CompletableFuture<>(); // a transaction that never ends
+        Controller c = atFullReads(swap, Duration.ofMillis(200));
+        assertThatThrownBy(c::cutover).isInstanceOf(TransitionRefused.class)
+                .hasMessage("cutover abandoned: 3 transaction(s) still in flight after 200 ms (the old store is still "
+                        + "the primary)")
+                .satisfies(e -> assertThat(((TransitionRefused) e).hint()).contains("migration.cutover.pause (now 200 ms)"));
+        assertThat(swap.steps).containsExactly("pause", "resume");
+        assertThat(c.state().phase()).isEqualTo(Phase.SWITCHING);
+        assertThat(store.load().orElseThrow().phase()).isEqualTo(Phase.SWITCHING);
+        assertThat(share.percent()).isEqualTo(100);
+    }
+
+    @Test
+    void aCutoverWhoseDrainFailsIsAbandonedSayingWhy() {
+        RecordingSwitchover swap = new RecordingSwitchover();
+        swap.drainFails = new IllegalStateException("12 keys still wait in the repair log");
+        Controller c = atFullReads(swap, Duration.ofSeconds(2));
+        assertThatThrownBy(c::cutover).hasMessage("cutover abandoned: 12 keys still wait in the repair log (the old "
+                + "store is still the primary)");
+        assertThat(swap.steps).containsExactly("pause", "drain", "resume");
+        assertThat(c.state().phase()).isEqualTo(Phase.SWITCHING);
+        assertThat(c.events(0, 20)).extracting(MigrationEvent::kind).contains("cutover");
+    }
+
+    @Test
+    void aRollbackAfterPromotionSwapsBackAndCompleteEndsTheWayBack() {
+        RecordingSwitchover swap = new RecordingSwitchover();
+        Controller c = atFullReads(swap, Duration.ofSeconds(2));
+        c.cutover();
+        swap.steps.clear();
+        MigrationState back = c.rollback("the new store's disk filled up");
+        assertThat(back.phase()).isEqualTo(Phase.SYNCING);
+        assertThat(back.readPercent()).isZero();
+        assertThat(share.percent()).isZero();
+        assertThat(swap.steps).containsExactly("pause", "drain", "demote", "resume");
+        assertThat(c.events(0, 20).getLast().message()).startsWith("rolled back from promoted: the old store is the "
+                + "primary again").endsWith(": the new store's disk filled up");
+
+        assertThatThrownBy(c::complete).hasMessage("complete needs the new store as the primary (phase promoted); "
+                + "the phase is syncing");
+        c.setReads(100, false);
+        c.cutover();
+        swap.steps.clear();
+        assertThat(c.complete().phase()).isEqualTo(Phase.COMPLETE);
+        assertThat(swap.steps).containsExactly("stop mirroring");
+        assertThatThrownBy(() -> c.rollback(null)).hasMessageStartingWith("the migration is complete");
+    }
+
+    @Test
+    void aTandemStoppedMidCutoverComesBackSwitchingOnTheOldPrimary() {
+        Controller c = atFullReads(new RecordingSwitchover(), Duration.ofSeconds(2));
+        MigrationState now = c.state();
+        store.save(new MigrationState(Phase.CUTOVER, 100, now.stage(), now.plan(), now.stageSince(), now.changedAt(), 0),
+                now.version());
+        Controller restarted = controller();
+        assertThat(restarted.state().phase()).isEqualTo(Phase.SWITCHING);
+        assertThat(restarted.events(0, 50).getLast().message()).contains("it did not happen");
+    }
+
+    @Test
+    void anotherTandemSwapsTheStoresWhenItSeesTheCutover() {
+        RecordingSwitchover here = new RecordingSwitchover();
+        RecordingSwitchover there = new RecordingSwitchover();
+        Controller c = atFullReads(here, Duration.ofSeconds(2));
+        Controller other = controller(new ReadShare(0));
+        other.switchover(there, Duration.ofSeconds(2));
+        other.tick();
+        c.cutover();
+        other.tick();
+        assertThat(other.state().phase()).isEqualTo(Phase.PROMOTED);
+        assertThat(there.steps).containsExactly("pause", "promote", "resume");
+        c.complete();
+        other.tick();
+        assertThat(there.steps).endsWith("stop mirroring");
+    }
+
     /** A clock a test moves by hand. */
     static final class MutableClock extends Clock {
         private Instant now = Instant.parse("2026-12-07T10:00:00Z");

@@ -15,8 +15,8 @@ import tandem.core.lifecycle.TransitionRefused;
 
 /**
  * The migration's lifecycle in the admin API: {@code POST /api/plan/start} (body {@code {"force":
- * true}} optional), {@code /api/plan/pause}, {@code /api/plan/resume}, {@code POST /api/rollback},
- * and {@code GET /api/events?after=ID&limit=N}. A command the phase does not allow answers 409 with
+ * true}} optional), {@code /api/plan/pause}, {@code /api/plan/resume}, {@code POST /api/cutover},
+ * {@code POST /api/rollback}, {@code POST /api/complete}, and {@code GET /api/events?after=ID&limit=N}. A command the phase does not allow answers 409 with
  * the reason and what to do first.
  */
 public final class LifecycleRoutes {
@@ -30,6 +30,8 @@ public final class LifecycleRoutes {
         routes.add("POST", "/api/plan/pause", request -> answer(refusedAs409(() -> controller(controller).pausePlan())));
         routes.add("POST", "/api/plan/resume", request -> answer(refusedAs409(() -> controller(controller)
                 .resumePlan(flag(request, "force")))));
+        routes.add("POST", "/api/cutover", request -> answer(refusedAs409(() -> controller(controller).cutover())));
+        routes.add("POST", "/api/complete", request -> answer(refusedAs409(() -> controller(controller).complete())));
         routes.add("POST", "/api/rollback", request -> answer(refusedAs409(() -> controller(controller)
                 .rollback(reason(request)))));
         routes.add("GET", "/api/events/stream", request -> {

@@ -46,7 +46,9 @@ final class ConnectionKeeper {
     private final ClientOutput out;
     private final ClientSettings settings;
     private final BackendListener listener;
-    private final BackendPool pool;
+    private final RelayPools pools;
+    /** Where the held primary connection came from: the primary's pool when it was taken (a cutover may swap them since). */
+    private BackendPool heldFrom;
     /** The secondary's pool, for a read routed there; null when reads are not routed. */
     private final BackendPool secondaryPool;
     /** The pool the connection being acquired comes from. */
@@ -59,13 +61,14 @@ final class ConnectionKeeper {
     /** Reading from the client stopped because the server's connection could not take more. */
     private boolean heldForServer;
 
-    ConnectionKeeper(RelayState state, BackendListener listener, BackendPool pool, BackendPool secondaryPool,
+    ConnectionKeeper(RelayState state, BackendListener listener, RelayPools pools, BackendPool secondaryPool,
             boolean poolByTransaction, Consumer<ServerError> settingsApplied) {
         this.state = state;
         this.out = state.out;
         this.settings = state.settings;
         this.listener = listener;
-        this.pool = pool;
+        this.pools = pools;
+        this.heldFrom = pools.primary();
         this.secondaryPool = secondaryPool;
         this.startup = StartupParameters.ofClient(state.session.startupParameters());
         this.poolByTransaction = poolByTransaction;
@@ -75,16 +78,34 @@ final class ConnectionKeeper {
         state.dirty = !poolByTransaction;
     }
 
+    /** The store the session's primary connection is (or would be) on, for messages. */
+    String primaryName() {
+        return heldFrom.storeName();
+    }
+
+    tandem.core.store.WireEndpoint primaryEndpoint() {
+        return heldFrom.endpoint();
+    }
+
+    /** A connection got at login for a client that left meanwhile: back to its pool, unused. */
+    void releaseUnused(BackendConnection connection) {
+        heldFrom.release(connection);
+    }
+
     /** The client's first connection, opened at login. */
     Future<BackendConnection> open() {
-        return pool.acquire(out.loop(), startup);
+        heldFrom = pools.primary();
+        return heldFrom.acquire(out.loop(), startup);
     }
 
     /** Starts getting a connection from the pool of the store in use; the client is not read meanwhile. */
     Future<BackendConnection> acquire() {
         state.acquiring = true;
         out.holdReading();
-        acquiringFrom = state.activeRoute == Route.SECONDARY ? secondaryPool : pool;
+        acquiringFrom = state.activeRoute == Route.SECONDARY ? secondaryPool : pools.primary();
+        if (state.activeRoute != Route.SECONDARY) {
+            heldFrom = acquiringFrom;
+        }
         return acquiringFrom.acquire(out.loop(), startup);
     }
 
@@ -128,7 +149,28 @@ final class ConnectionKeeper {
             out.releaseReading();
         }
         connection.channel().config().setAutoRead(true);
-        pool.release(connection);
+        heldFrom.release(connection);
+    }
+
+    /**
+     * Whether the session still holds a connection to the store that was primary before a cutover
+     * (it is session-pooled, or pinned): its next transaction must not run there.
+     */
+    boolean heldFromFormerPrimary() {
+        return (state.backend != null || state.primaryKept != null) && heldFrom != pools.primary();
+    }
+
+    /**
+     * Whether the session can leave its connection to the former primary for one to the new: nothing
+     * of it lives on that connection alone (its settings and prepared statements tandem carries over).
+     */
+    boolean canMoveToPrimary() {
+        return !state.bound && state.primaryKept == null && state.status == TransactionStatus.IDLE;
+    }
+
+    /** Gives the connection to the former primary back, reset, so that the next batch takes one from the new primary. */
+    void moveToPrimary() {
+        close(true);
     }
 
     /** The server's connection filled up or drained: the client is read only while it can take more. */
@@ -185,6 +227,7 @@ final class ConnectionKeeper {
             }
             state.pinned = true;
             state.dirty = true;
+            state.bound = true;
         }
     }
 
@@ -222,13 +265,13 @@ final class ConnectionKeeper {
     /** The primary's connection kept aside during a secondary read died. */
     void lostKept(BackendConnection connection) {
         state.primaryKept = null;
-        pool.discard(connection);
+        heldFrom.discard(connection);
     }
 
     /** The connection in use died. */
     void lost(BackendConnection connection) {
         state.backend = null;
-        pool.discard(connection);
+        heldFrom.discard(connection);
     }
 
     /** Whether the client can go on after its connection died: nothing of it lived on that connection alone. */
@@ -244,7 +287,7 @@ final class ConnectionKeeper {
     void survive(ProxyException lost) {
         log.info("client {} lost its connection to store \"{}\" during a batch outside a transaction; its batch "
                 + "fails with 08006 and it goes on with another connection", state.session.processId(),
-                pool.storeName());
+                heldFrom.storeName());
         int readyOwed = state.expected.readyOwedToClient();
         state.expected.clear();
         state.discardUnsent();
@@ -283,12 +326,12 @@ final class ConnectionKeeper {
         connection.channel().config().setAutoRead(true);
         if (!between) {
             // the client left mid-transaction or mid-batch: what the connection holds is unknowable
-            pool.discard(connection);
+            heldFrom.discard(connection);
         } else if (state.dirty) {
             connection.detach();
-            ConnectionReset.start(connection, pool, pool.resetTimeoutMillis());
+            ConnectionReset.start(connection, heldFrom, heldFrom.resetTimeoutMillis());
         } else {
-            pool.release(connection);
+            heldFrom.release(connection);
         }
     }
 }

@@ -66,7 +66,7 @@ public final class RelayBackend implements Backend, BackendListener {
 
     private final ClientSession session;
     private final ClientOutput out;
-    private final BackendPool pool;
+    private final RelayPools pools;
     private final boolean poolByTransaction;
     private final Routing routing;
     /** Where the session stands in the protocol; the parts below share it. */
@@ -79,12 +79,12 @@ public final class RelayBackend implements Backend, BackendListener {
     /** Reads routed to the secondary; null when reads are not routed. */
     private final SecondaryReads reads;
 
-    public RelayBackend(ClientSession session, BackendPool pool, boolean poolByTransaction, StatementNames names,
+    public RelayBackend(ClientSession session, RelayPools pools, boolean poolByTransaction, StatementNames names,
             ClassificationCache classifier, ProxyMetrics.Route primaryMeters, Routing routing, SessionPolicy policy) {
         this.session = session;
         this.state = new RelayState(session, primaryMeters::now);
         this.out = state.out;
-        this.pool = pool;
+        this.pools = pools;
         this.poolByTransaction = poolByTransaction;
         this.routing = routing;
         // whether writes on mirrored tables are captured: the policy mirrors them
@@ -97,7 +97,7 @@ public final class RelayBackend implements Backend, BackendListener {
         this.admission = new Admission(state, policy.gate());
         this.reads = routing == null ? null : new SecondaryReads(state, routing, policy, classifier, splits);
         this.commitHold = new CommitHold(state, writes);
-        this.keeper = new ConnectionKeeper(state, this, pool, routing == null ? null : routing.secondaryPool(),
+        this.keeper = new ConnectionKeeper(state, this, pools, routing == null ? null : routing.secondaryPool(),
                 poolByTransaction, this::settingsApplied);
         this.requests = new ClientRequests(state, keeper, policy, classifier, splits, names, routing != null, mirrors,
                 poolByTransaction, followSession, this::haveBackend);
@@ -128,7 +128,7 @@ public final class RelayBackend implements Backend, BackendListener {
                 return;
             }
             if (state.closed) {
-                pool.release(acquired.getNow());
+                keeper.releaseUnused(acquired.getNow());
                 return;
             }
             keeper.attach(acquired.getNow());
@@ -160,7 +160,7 @@ public final class RelayBackend implements Backend, BackendListener {
             failOpening(failure);
         } else {
             out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "could not apply this session's "
-                    + "settings on a connection to store \"" + pool.storeName() + "\": "
+                    + "settings on a connection to store \"" + keeper.primaryName() + "\": "
                     + failure.response().message(), null, null, true, null));
             close();
         }
@@ -182,8 +182,14 @@ public final class RelayBackend implements Backend, BackendListener {
             ReferenceCountUtil.release(message);
             return;
         }
-        if (!admission.admitted() && !admission.admit(message, () -> out.loop().execute(this::admittedAfterWait))) {
-            return;
+        if (!admission.admitted()) {
+            if (!admission.admit(message, () -> out.loop().execute(this::admittedAfterWait))) {
+                return;
+            }
+            if (endedByCutover()) {
+                ReferenceCountUtil.release(message);
+                return;
+            }
         }
         if (reads != null && !(message instanceof CopyData || message instanceof CopyDone
                 || message instanceof CopyFail)) {
@@ -199,11 +205,47 @@ public final class RelayBackend implements Backend, BackendListener {
         if (!admission.admittedAfterWait()) {
             return;
         }
+        if (endedByCutover()) {
+            FrontendMessage held;
+            while ((held = admission.nextHeld()) != null) {
+                ReferenceCountUtil.release(held);
+            }
+            return;
+        }
         FrontendMessage message;
         while (!state.closed && (message = admission.nextHeld()) != null) {
             receive(message);
         }
         endOfInput();
+    }
+
+    /**
+     * A session that starts a transaction still holding a connection to the store a cutover (or a
+     * rollback after one) took the primary role from cannot run it there, where its writes would
+     * not be mirrored. It gives that connection back and goes on with one from the new primary
+     * (its settings and prepared statements follow), unless something of it lives on that
+     * connection alone (LISTEN, advisory locks, temporary tables): then it is ended with 57P01,
+     * saying so.
+     */
+    private boolean endedByCutover() {
+        if (!keeper.heldFromFormerPrimary()) {
+            return false;
+        }
+        if (keeper.canMoveToPrimary()) {
+            log.debug("client {} moves from store \"{}\" to the primary \"{}\"", session.processId(),
+                    keeper.primaryName(), pools.primary().storeName());
+            keeper.moveToPrimary();
+            return false;
+        }
+        log.info("client {} ends: it is bound to a connection to store \"{}\", which is no longer the primary",
+                session.processId(), keeper.primaryName());
+        out.fail(new ProxyException(SqlState.ADMIN_SHUTDOWN, "terminating connection: the primary moved to store \""
+                + pools.primary().storeName() + "\" and this session was bound to a connection to store \""
+                + keeper.primaryName() + "\"", "the session used session pooling, or something that lives on one "
+                + "server connection (LISTEN, advisory locks, temporary tables, WITH HOLD cursors)",
+                "reconnect: the new session runs on the new primary", true, null));
+        close();
+        return true;
     }
 
     /** The session is between transactions, owing and owed nothing (its last commit's sync included). */
@@ -370,7 +412,7 @@ public final class RelayBackend implements Backend, BackendListener {
             keeper.lostKept(connection);
             if (!state.closed) {
                 out.fail(new ProxyException(SqlState.CONNECTION_FAILURE, "lost the connection to store \""
-                        + pool.storeName() + "\"", null, "reconnect and retry", true, cause));
+                        + keeper.primaryName() + "\"", null, "reconnect and retry", true, cause));
                 close();
             }
             return;
@@ -394,7 +436,7 @@ public final class RelayBackend implements Backend, BackendListener {
             return;
         }
         ProxyException lost = new ProxyException(SqlState.CONNECTION_FAILURE, "lost the connection to store \""
-                + pool.storeName() + "\" at " + pool.endpoint().address()
+                + keeper.primaryName() + "\" at " + keeper.primaryEndpoint().address()
                 + (cause == null ? "" : ": " + cause.getMessage()), null,
                 "the server closed it or the network failed; reconnect and retry", true, cause);
         if (state.opening != null) {
@@ -406,7 +448,7 @@ public final class RelayBackend implements Backend, BackendListener {
             drainWaiting();
             return;
         }
-        log.warn("client {} lost its connection to store \"{}\": {}", session.processId(), pool.storeName(),
+        log.warn("client {} lost its connection to store \"{}\": {}", session.processId(), keeper.primaryName(),
                 cause == null ? "closed by the server" : cause.toString());
         out.fail(lost);
         close();
@@ -465,6 +507,6 @@ public final class RelayBackend implements Backend, BackendListener {
 
     @Override
     public String toString() {
-        return "relay[client " + session.processId() + " -> " + pool.storeName() + "]";
+        return "relay[client " + session.processId() + " -> " + keeper.primaryName() + "]";
     }
 }

@@ -55,6 +55,12 @@ final class RelayState {
     boolean errorSinceReady;
     /** The client uses something bound to its server session: it keeps the connection. */
     boolean pinned;
+    /**
+     * The client used something that lives on its server connection alone (LISTEN, advisory locks,
+     * temporary tables...), which no other connection can take over; under session pooling a client
+     * is pinned without being bound.
+     */
+    boolean bound;
     /** The connection holds the client's session state: it is reset before another client gets it. */
     boolean dirty;
     boolean closed;

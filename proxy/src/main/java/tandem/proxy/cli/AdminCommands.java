@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The commands that steer a running tandem through its admin API: {@code status}, {@code reads N},
- * {@code plan start|pause|resume}, {@code rollback} and {@code events}. Each prints a line or two
+ * {@code plan start|pause|resume}, {@code cutover}, {@code rollback}, {@code complete} and {@code events}. Each prints a line or two
  * an operator reads, or the API's JSON with {@code --json}; a refused command prints the API's
  * reason and hint and exits 1.
  */
@@ -101,7 +101,33 @@ public final class AdminCommands {
         }
     }
 
-    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Send every read back to the old store and stop the plan.")
+    @Command(name = "cutover", mixinStandardHelpOptions = true, description = "Make the new store the primary: new "
+            + "transactions wait (migration.cutover.pause at most) while the stores swap; writes are then mirrored back "
+            + "to the old store.")
+    public static final class Cutover implements Callable<Integer> {
+        @Mixin
+        AdminClient api;
+
+        @Override
+        public Integer call() {
+            return api.print(api.call("POST", "/api/cutover", null), AdminCommands::state);
+        }
+    }
+
+    @Command(name = "complete", mixinStandardHelpOptions = true, description = "End the migration after a cutover: "
+            + "stop mirroring writes to the old store (there is no way back through tandem afterwards).")
+    public static final class Complete implements Callable<Integer> {
+        @Mixin
+        AdminClient api;
+
+        @Override
+        public Integer call() {
+            return api.print(api.call("POST", "/api/complete", null), AdminCommands::state);
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true, description = "Back to the old store: every read, "
+            + "and after a cutover the primary role too (writes made meanwhile were mirrored to it).")
     public static final class Rollback implements Callable<Integer> {
         @Mixin
         AdminClient api;

@@ -1,0 +1,281 @@
+package tandem.proxy.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import tandem.adapters.testing.TestDatabase;
+import tandem.adapters.testing.TestPostgres;
+import tandem.config.MigrationConfig;
+import tandem.config.StoreConfig;
+import tandem.config.TandemConfig;
+
+/**
+ * Cutover through a running tandem in front of two PostgreSQL stores, under load from several
+ * clients: the new store becomes the primary while clients see a pause, never an error; writes
+ * made while promoted reach the old store, so a rollback afterwards loses nothing; a restart
+ * stays promoted; complete stops mirroring; a session bound to an old-store connection is ended
+ * with 57P01 rather than left writing where nothing mirrors it.
+ */
+class CutoverIT {
+
+    private TestDatabase oldDb;
+    private TestDatabase newDb;
+    private Proxy proxy;
+    private Supplier<Proxy> restart;
+
+    @AfterEach
+    void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    private void start() throws Exception {
+        oldDb = TestPostgres.shared().createDatabase("cut_old");
+        newDb = TestPostgres.shared().createDatabase("cut_new");
+        for (TestDatabase db : List.of(oldDb, newDb)) {
+            db.execute("CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, hits int NOT NULL DEFAULT 0)");
+        }
+        oldDb.execute("INSERT INTO items SELECT g, 'item ' || g, 0 FROM generate_series(1, 100) g");
+        StoreConfig oldStore = StoreConfig.postgres(oldDb.jdbcUrl(), oldDb.user(), blank(oldDb.password()));
+        StoreConfig newStore = StoreConfig.postgres(newDb.jdbcUrl(), newDb.user(), blank(newDb.password()));
+        TandemConfig.Builder builder = TandemConfig.builder().database(oldDb.name()).oldStore(oldStore)
+                .newStore(newStore).migration(MigrationConfig.defaults().withShadowSample(0));
+        restart = () -> Proxy.start(builder, oldDb.name());
+        proxy = restart.get();
+        backfillAndVerify();
+        HttpResponse<String> reads = proxy.admin("PUT", "/api/reads", "{\"percent\": 100}");
+        assertThat(reads.statusCode()).as(reads.body()).isEqualTo(200);
+    }
+
+    /** Clients that insert and update rows until stopped, each acknowledged insert remembered. */
+    private final class Load implements AutoCloseable {
+        final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        final AtomicLong transactions = new AtomicLong();
+        final AtomicLong slowest = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final AtomicLong ids = new AtomicLong(1000);
+        private final List<Thread> clients = new ArrayList<>();
+
+        Load(int count) {
+            for (int i = 0; i < count; i++) {
+                boolean inTransactions = i % 2 == 0;
+                clients.add(Thread.ofPlatform().name("load-" + i).start(() -> run(inTransactions)));
+            }
+        }
+
+        private void run(boolean inTransactions) {
+            try (Connection c = proxy.connect()) {
+                c.setAutoCommit(!inTransactions);
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO items (id, name) VALUES (?, ?)");
+                        PreparedStatement update = c.prepareStatement("UPDATE items SET hits = hits + 1 WHERE id = ?")) {
+                    while (running.get()) {
+                        long id = ids.incrementAndGet();
+                        long t0 = System.nanoTime();
+                        try {
+                            insert.setLong(1, id);
+                            insert.setString(2, "written through tandem " + id);
+                            insert.executeUpdate();
+                            update.setLong(1, 1 + id % 100);
+                            update.executeUpdate();
+                            if (inTransactions) {
+                                c.commit();
+                            }
+                            acknowledged.add(id);
+                            transactions.incrementAndGet();
+                        } catch (SQLException e) {
+                            failures.add(e.getSQLState() + " " + e.getMessage());
+                            if (inTransactions) {
+                                c.rollback();
+                            }
+                        }
+                        slowest.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
+                    }
+                }
+            } catch (SQLException e) {
+                failures.add(e.getSQLState() + " " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            for (Thread t : clients) {
+                t.join(10_000);
+            }
+        }
+    }
+
+    @Test
+    void aCutoverUnderLoadFailsNoClientAndARollbackAfterItLosesNoWrite() throws Exception {
+        start();
+        assertThat(database()).as("the primary before the cutover").isEqualTo(oldDb.name());
+        Set<Long> whilePromoted;
+        try (Load load = new Load(4)) {
+            Thread.sleep(500);
+            HttpResponse<String> cut = proxy.admin("POST", "/api/cutover", null);
+            assertThat(cut.statusCode()).as(cut.body()).isEqualTo(200);
+            assertThat(cut.body()).contains("\"phase\" : \"promoted\"");
+            Set<Long> before = Set.copyOf(load.acknowledged);
+            Thread.sleep(700);
+            whilePromoted = new java.util.HashSet<>(load.acknowledged);
+            whilePromoted.removeAll(before);
+            assertThat(database()).as("the primary after the cutover").isEqualTo(newDb.name());
+
+            HttpResponse<String> back = proxy.admin("POST", "/api/rollback", "{\"reason\": \"drill\"}");
+            assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+            assertThat(back.body()).contains("\"phase\" : \"syncing\"");
+            Thread.sleep(500);
+            load.close();
+            assertThat(load.failures).as("clients see a pause, never an error").isEmpty();
+            assertThat(load.transactions.get()).isGreaterThan(50);
+            assertThat(whilePromoted).as("writes made while promoted").isNotEmpty();
+        }
+        assertThat(database()).as("the primary after the rollback").isEqualTo(oldDb.name());
+        assertThat(ids(oldDb)).as("the old store, primary again, has every write made while the new one was")
+                .containsAll(whilePromoted);
+        awaitSame(Duration.ofSeconds(15));
+        assertThat(events()).contains("cutover started").contains("cutover done: the new store is the primary")
+                .contains("rolled back from promoted: the old store is the primary again").contains(": drill");
+    }
+
+    @Test
+    void aPromotedTandemRestartsPromotedAndCompleteStopsMirroring() throws Exception {
+        start();
+        assertThat(proxy.admin("POST", "/api/complete", null).body())
+                .contains("complete needs the new store as the primary (phase promoted); the phase is switching");
+        assertThat(proxy.admin("POST", "/api/cutover", null).statusCode()).isEqualTo(200);
+        write(5001);
+        assertThat(ids(oldDb)).as("mirrored back to the old store").contains(5001L);
+
+        proxy.close();
+        proxy = restart.get();
+        assertThat(status()).contains("\"phase\" : \"promoted\"");
+        assertThat(database()).as("still the primary after a restart").isEqualTo(newDb.name());
+        write(5002);
+        assertThat(ids(oldDb)).contains(5002L);
+
+        HttpResponse<String> done = proxy.admin("POST", "/api/complete", null);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        write(5003);
+        assertThat(ids(newDb)).contains(5003L);
+        assertThat(ids(oldDb)).as("no longer mirrored").doesNotContain(5003L);
+        HttpResponse<String> back = proxy.admin("POST", "/api/rollback", null);
+        assertThat(back.statusCode()).isEqualTo(409);
+        assertThat(back.body()).contains("the migration is complete");
+        assertThat(events()).contains("migration complete: writes are no longer mirrored to the old store");
+    }
+
+    @Test
+    void aSessionBoundToAnOldStoreConnectionIsEndedWith57P01AtItsNextTransaction() throws Exception {
+        start();
+        try (Connection pinned = proxy.connect(); Statement s = pinned.createStatement()) {
+            s.execute("SELECT pg_advisory_lock(42)"); // lives on its server connection: the session keeps it
+            assertThat(proxy.admin("POST", "/api/cutover", null).statusCode()).isEqualTo(200);
+            SQLException ended = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> s.execute("INSERT INTO items (id, name) VALUES (6001, 'after the cutover')"));
+            assertThat(ended.getSQLState()).isEqualTo("57P01");
+            assertThat(ended.getMessage()).contains("the primary moved to store").contains("reconnect");
+        }
+        assertThat(ids(oldDb)).doesNotContain(6001L);
+        write(6002);
+        assertThat(ids(newDb)).contains(6002L);
+    }
+
+    private void write(long id) throws SQLException {
+        try (Connection c = proxy.connect(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO items (id, name) VALUES (?, 'one write')")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The database the primary's connection is on, through tandem. */
+    private String database() throws SQLException {
+        try (Connection c = proxy.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT current_database()")) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static Set<Long> ids(TestDatabase db) throws SQLException {
+        Set<Long> ids = new java.util.HashSet<>();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id FROM items")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Both stores hold the same rows (the mirror may still be draining). */
+    private void awaitSame(Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        String query = "SELECT string_agg(id || ':' || name || ':' || hits, ',' ORDER BY id) FROM items";
+        while (true) {
+            String old = one(oldDb, query);
+            String now = one(newDb, query);
+            if (old.equals(now) || System.nanoTime() > deadline) {
+                assertThat(now).as("the new store's rows").isEqualTo(old);
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static String one(TestDatabase db, String query) throws SQLException {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private void backfillAndVerify() throws Exception {
+        assertThat(proxy.admin("POST", "/api/backfill", "{}").statusCode()).isEqualTo(202);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!status().contains("\"complete\" : true") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(proxy.admin("POST", "/api/verify", "{}").statusCode()).isEqualTo(202);
+        String latest = proxy.admin("GET", "/api/verify/latest", null).body();
+        while ((latest.contains("\"running\" : true") || !latest.contains("\"clean\"")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            latest = proxy.admin("GET", "/api/verify/latest", null).body();
+        }
+        assertThat(latest).contains("\"clean\" : true");
+    }
+
+    private String status() {
+        return proxy.admin("GET", "/api/status", null).body();
+    }
+
+    private String events() {
+        return proxy.admin("GET", "/api/events?limit=1000", null).body();
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
