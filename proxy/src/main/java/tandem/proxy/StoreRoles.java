@@ -57,8 +57,12 @@ final class StoreRoles implements Switchover {
     @Override
     public String unsupported() {
         if (pools == null) {
-            return "the old store is " + oldStore.kind().displayName() + ": its sessions run on tandem's emulation and "
-                    + "cannot move to the new store yet";
+            return "the new store is not reached through tandem's relay";
+        }
+        try {
+            reverse(); // opened before the pause: what could fail here is refused, not begun
+        } catch (RuntimeException e) {
+            return "writes could not be mirrored back to the old store: " + e.getMessage();
         }
         return null;
     }
@@ -113,7 +117,7 @@ final class StoreRoles implements Switchover {
     }
 
     /** The mirror from the new store back to the old one, opened at the first promotion. */
-    private MirrorService reverse() {
+    private synchronized MirrorService reverse() {
         if (reverseMirror == null) {
             reverseMirror = MirrorService.open(config.withReadPercent(0).withShadowSample(0), newStore, oldStore,
                     new ReadShare(0), registry);

@@ -173,6 +173,10 @@ public final class TandemServer implements AutoCloseable {
                     registerPoolGauges(metrics, secondaryPool);
                     routing = new Routing(secondaryPool, metrics.route("secondary", newStore.name()));
                 }
+            } else if (newStore != null && newStore.wireEndpoint().isPresent()) {
+                // sessions after a cutover are relayed to the new store; until then the emulation serves them
+                secondaryPool = relayPool(config.newStore(), newStore, maxMessageSize, group);
+                registerPoolGauges(metrics, secondaryPool);
             }
             AtomicInteger clients = new AtomicInteger();
             Gauge.builder(MetricNames.SESSIONS, clients, AtomicInteger::get).description("client sessions logged in")
@@ -182,7 +186,7 @@ public final class TandemServer implements AutoCloseable {
                         .description("share of eligible reads served by the new store").register(metrics.registry());
             }
             SessionPolicy policy = mirror == null ? SessionPolicy.passThrough(admission) : mirror.policy(admission);
-            RelayPools pools = pool == null ? null : new RelayPools(pool, secondaryPool);
+            RelayPools pools = pool == null && secondaryPool == null ? null : new RelayPools(pool, secondaryPool);
             if (controller != null) {
                 roles = new StoreRoles(config.migration(), oldStore, newStore, pools, admission, policy, mirror,
                         metrics.registry());
@@ -197,8 +201,7 @@ public final class TandemServer implements AutoCloseable {
             }
             SessionContext context = new SessionContext(config.database(), credentials(config.users()),
                     config.limits().maxClientConnections(), clients, new CancelRegistry(),
-                    backends(config.oldStore(), oldStore, pools, metrics.route("primary", oldStore.name()), routing, mirror,
-                            policy));
+                    backends(config, oldStore, pools, metrics, routing, mirror, policy));
             Channel listener = listen(config, context, maxMessageSize, group);
             AdminRoutes routes = new AdminRoutes();
             HealthRoutes.register(routes, oldStore, newStore);
@@ -268,19 +271,29 @@ public final class TandemServer implements AutoCloseable {
 
     /**
      * Where sessions' commands go: the relay for a PostgreSQL store, the emulation for a SQLite one;
-     * with a new store, both capture the writes they make on mirrored tables.
+     * with a new store, both capture the writes they make on mirrored tables. Over a SQLite old
+     * store, sessions that start after a cutover are relayed to the new store.
      */
-    private static BackendFactory backends(StoreConfig storeConfig, Store store, RelayPools pools,
-            ProxyMetrics.Route meters, Routing routing, MirrorService mirror, SessionPolicy policy) {
+    private static BackendFactory backends(TandemConfig config, Store store, RelayPools pools, ProxyMetrics metrics,
+            Routing routing, MirrorService mirror, SessionPolicy policy) {
         ClassificationCache classifier = new ClassificationCache();
-        if (pools == null) {
-            Function<SessionSettings, SqlSession> sessions = mirror == null ? store::openSession
-                    : settings -> mirror.mirrored(store.openSession(settings), policy, classifier);
-            return session -> new EmulatedBackend(session, sessions, classifier, meters);
-        }
-        boolean byTransaction = storeConfig.pool().mode() == PoolMode.TRANSACTION;
+        ProxyMetrics.Route meters = metrics.route("primary", store.name());
         StatementNames names = new StatementNames(100_000);
-        return session -> new RelayBackend(session, pools, byTransaction, names, classifier, meters, routing, policy);
+        if (store.kind() == StoreKind.POSTGRES) {
+            boolean byTransaction = config.oldStore().pool().mode() == PoolMode.TRANSACTION;
+            return session -> new RelayBackend(session, pools, byTransaction, names, classifier, meters, routing, policy);
+        }
+        Function<SessionSettings, SqlSession> sessions = mirror == null ? store::openSession
+                : settings -> mirror.mirrored(store.openSession(settings), policy, classifier);
+        BackendFactory emulated = session -> new EmulatedBackend(session, sessions, classifier, meters);
+        if (pools == null) {
+            return emulated;
+        }
+        boolean byTransaction = config.newStore().pool().mode() == PoolMode.TRANSACTION;
+        ProxyMetrics.Route promotedMeters = metrics.route("primary", pools.newStoreName());
+        return session -> pools.promoted()
+                ? new RelayBackend(session, pools, byTransaction, names, classifier, promotedMeters, null, policy)
+                : emulated.create(session);
     }
 
     private static void registerPoolGauges(ProxyMetrics metrics, BackendPool pool) {

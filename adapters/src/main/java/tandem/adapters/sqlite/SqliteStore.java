@@ -347,12 +347,10 @@ public final class SqliteStore implements Store {
         return copy;
     }
 
-    /** Until cutover the new store, which syncs write to, is PostgreSQL; mirroring back to SQLite comes with cutover. */
+    /** Where a promoted new store's writes are mirrored back to, so that a rollback loses nothing. */
     @Override
     public RowWriter rowWriter() {
-        throw new UnsupportedOperationException("SQLite store \"" + name + "\" cannot be written to by key yet: rows are "
-                + "mirrored from the old store to a PostgreSQL new store, and writing back to SQLite (after cutover, for "
-                + "rollback) is not built yet");
+        return new SqliteRowWriter(this);
     }
 
     @Override

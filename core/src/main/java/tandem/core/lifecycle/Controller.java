@@ -230,7 +230,7 @@ public final class Controller implements AutoCloseable {
                 change(Phase.PROMOTED, state.readPercent(), stage, planState); // saved before it takes effect
                 switchover.swap(true);
             } catch (RuntimeException e) {
-                failure = "the new store could not save the swap: " + e.getMessage();
+                failure = "the swap failed: " + e.getMessage();
             }
         }
         switchover.resume();
@@ -331,7 +331,7 @@ public final class Controller implements AutoCloseable {
                 change(Phase.SYNCING, 0, -1, Plan.IDLE); // saved before it takes effect
                 switchover.swap(false);
             } catch (RuntimeException e) {
-                failure = "the new store could not save the swap: " + e.getMessage();
+                failure = "the swap failed: " + e.getMessage();
             }
         }
         switchover.resume();

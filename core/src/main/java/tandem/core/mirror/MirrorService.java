@@ -50,10 +50,12 @@ public final class MirrorService implements AutoCloseable {
     private final ReadQueries secondaryReads;
     private final SyncedRowCheck check;
     private final Guard guard;
+    private final String primaryName;
 
     private MirrorService(MirroredTables tables, WriteRewriter rewriter, PendingRepairs pending,
             Mirror mirror, RepairDrainer drainer, Counter refused, Duration timeout, MeterRegistry registry,
-            ReadRouter router, ShadowReads shadow, ReadQueries secondaryReads, SyncedRowCheck check, Guard guard) {
+            ReadRouter router, ShadowReads shadow, ReadQueries secondaryReads, SyncedRowCheck check, Guard guard,
+            String primaryName) {
         this.tables = tables;
         this.rewriter = rewriter;
         this.pending = pending;
@@ -67,6 +69,7 @@ public final class MirrorService implements AutoCloseable {
         this.secondaryReads = secondaryReads;
         this.check = check;
         this.guard = guard;
+        this.primaryName = primaryName;
     }
 
     public static MirrorService open(MigrationConfig config, Store primary, Store secondary, ReadShare share,
@@ -107,7 +110,7 @@ public final class MirrorService implements AutoCloseable {
         }
         drainer.start();
         return new MirrorService(tables, rewriter, pending, mirror, drainer, refused,
-                config.mirrorTimeout(), registry, router, shadow, secondary.readQueries(), check, guard);
+                config.mirrorTimeout(), registry, router, shadow, secondary.readQueries(), check, guard, primary.name());
     }
 
     public MirroredTables tables() {
@@ -149,7 +152,7 @@ public final class MirrorService implements AutoCloseable {
      */
     public SessionPolicy policy(AdmissionGate gate) {
         return new SessionPolicy(router, shadow, rewriter, sync(), refused, Counter.builder(MetricNames.QUERIES)
-                .tag("route", "secondary").tag("outcome", "fallback").register(registry), gate, guard);
+                .tag("route", "secondary").tag("outcome", "fallback").register(registry), gate, guard, primaryName);
     }
 
     /** The mirror's part of {@code GET /api/status}. */

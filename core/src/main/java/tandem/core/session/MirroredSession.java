@@ -69,6 +69,8 @@ public final class MirroredSession implements SqlSession {
     private final AtomicBoolean admitted = new AtomicBoolean();
     /** The session's thread while it waits at the policy's gate, so that a cancel can wake it. */
     private volatile Thread atGate;
+    /** The store this session runs on, the primary when it started. */
+    private final String primary;
 
     /**
      * @param secondary where reads routed to the secondary run (unused when the policy routes none)
@@ -82,10 +84,27 @@ public final class MirroredSession implements SqlSession {
         this.secondary = secondary;
         this.servedBySecondary = servedBySecondary;
         this.writes = policy.newWrites();
+        this.primary = policy.primary();
+    }
+
+    /**
+     * A cutover made another store the primary: this session's store is not, and the session cannot
+     * move (its statements are the emulation's), so it ends; the client reconnects to the new primary.
+     */
+    private void checkStillPrimary() {
+        String now = policy.primary();
+        if (primary != null && now != null && !primary.equals(now)) {
+            throw new ProxyException(SqlState.ADMIN_SHUTDOWN, "terminating connection: the primary moved to store \""
+                    + now + "\" and this session runs on store \"" + primary + "\"", null,
+                    "reconnect: the new session runs on the new primary", true, null);
+        }
     }
 
     @Override
     public PreparedSql prepare(String sql, List<PgType> parameterTypes) {
+        if (!admitted.get()) {
+            checkStillPrimary(); // a statement parsed between transactions
+        }
         Classification classification = classifier.classify(sql);
         WritePlan plan = policy.plan(sql, classification);
         return switch (plan) {
@@ -118,6 +137,12 @@ public final class MirroredSession implements SqlSession {
             } finally {
                 atGate = null;
                 Thread.interrupted(); // a cancel that came as the gate opened must not reach the store's calls
+            }
+            try {
+                checkStillPrimary();
+            } catch (ProxyException moved) {
+                policy.gate().leave();
+                throw moved;
             }
             admitted.set(true);
         }

@@ -44,7 +44,7 @@ public final class SessionPolicy {
 
     /** What the policy decides with; replaced whole by {@link #follow}. */
     private record Decisions(ReadRouter router, ShadowReads shadow, WriteRewriter rewriter, CommitSync sync,
-            Counter refused, Counter fallbacks, Guard guard) {
+            Counter refused, Counter fallbacks, Guard guard, String primary) {
     }
 
     private final AdmissionGate gate;
@@ -59,8 +59,22 @@ public final class SessionPolicy {
      */
     public SessionPolicy(ReadRouter router, ShadowReads shadow, WriteRewriter rewriter, CommitSync sync,
             Counter refused, Counter fallbacks, AdmissionGate gate, Guard guard) {
-        this.decisions = new Decisions(router, shadow, rewriter, sync, refused, fallbacks, guard);
+        this(router, shadow, rewriter, sync, refused, fallbacks, gate, guard, null);
+    }
+
+    /** @param primary the name of the store these decisions take as the primary (the mirror's source) */
+    public SessionPolicy(ReadRouter router, ShadowReads shadow, WriteRewriter rewriter, CommitSync sync,
+            Counter refused, Counter fallbacks, AdmissionGate gate, Guard guard, String primary) {
+        this.decisions = new Decisions(router, shadow, rewriter, sync, refused, fallbacks, guard, primary);
         this.gate = gate;
+    }
+
+    /**
+     * The store these decisions take as the primary, by name; null for a pass-through. A session
+     * bound to one store (the emulation's, on SQLite) compares it with its own at each transaction.
+     */
+    public String primary() {
+        return decisions.primary();
     }
 
     /**

@@ -37,7 +37,7 @@ final class PassThrough {
     private static final Set<Character> SESSION_PASS_THROUGH = Set.of('Q', 'P', 'B', 'D', 'E', 'C', 'S', 'H', 'd', 'c',
             'f', 'F');
     private static final Set<Character> TRANSACTION_PASS_THROUGH = Set.of('S', 'H', 'd', 'c', 'f', 'F');
-    /** With a secondary to route to, every batch is looked at whole; only COPY streams pass undecoded. */
+    /** With a secondary to route to or writes to capture, every batch is looked at whole; only COPY streams pass undecoded. */
     private static final Set<Character> ROUTED_PASS_THROUGH = Set.of('d', 'c', 'f');
 
     private final RelayState state;
@@ -49,9 +49,9 @@ final class PassThrough {
         this.haveBackend = haveBackend;
     }
 
-    /** The message types the client's reader hands on undecoded. */
-    static Set<Character> types(boolean routed, boolean poolByTransaction) {
-        if (routed) {
+    /** The message types the client's reader hands on undecoded; {@code decoded}: batches are looked at whole. */
+    static Set<Character> types(boolean decoded, boolean poolByTransaction) {
+        if (decoded) {
             return ROUTED_PASS_THROUGH;
         }
         return poolByTransaction ? TRANSACTION_PASS_THROUGH : SESSION_PASS_THROUGH;

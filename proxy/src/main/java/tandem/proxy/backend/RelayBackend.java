@@ -68,6 +68,8 @@ public final class RelayBackend implements Backend, BackendListener {
     private final ClientOutput out;
     private final RelayPools pools;
     private final boolean poolByTransaction;
+    /** Reads are routed or writes captured: every batch is looked at whole, not passed through undecoded. */
+    private final boolean decodesEverything;
     private final Routing routing;
     /** Where the session stands in the protocol; the parts below share it. */
     private final RelayState state;
@@ -89,6 +91,7 @@ public final class RelayBackend implements Backend, BackendListener {
         this.routing = routing;
         // whether writes on mirrored tables are captured: the policy mirrors them
         boolean mirrors = policy.mirrorsWrites();
+        this.decodesEverything = routing != null || mirrors;
         SessionWrites writes = policy.newWrites();
         CapturedWrites captured = mirrors ? new CapturedWrites(out.alloc(), writes) : null;
         // tandem follows the client's settings and statements whenever it may change connections
@@ -112,7 +115,7 @@ public final class RelayBackend implements Backend, BackendListener {
 
     @Override
     public Set<Character> passThroughTypes() {
-        return PassThrough.types(routing != null, poolByTransaction);
+        return PassThrough.types(decodesEverything, poolByTransaction);
     }
 
     // ---- startup ----------------------------------------------------------------------------------
@@ -228,10 +231,11 @@ public final class RelayBackend implements Backend, BackendListener {
      * saying so.
      */
     private boolean endedByCutover() {
-        if (!keeper.heldFromFormerPrimary()) {
+        boolean primaryUnreachable = pools.primary() == null; // rolled back to a SQLite old store
+        if (!primaryUnreachable && !keeper.heldFromFormerPrimary()) {
             return false;
         }
-        if (keeper.canMoveToPrimary()) {
+        if (!primaryUnreachable && keeper.canMoveToPrimary()) {
             log.debug("client {} moves from store \"{}\" to the primary \"{}\"", session.processId(),
                     keeper.primaryName(), pools.primary().storeName());
             keeper.moveToPrimary();
@@ -239,10 +243,13 @@ public final class RelayBackend implements Backend, BackendListener {
         }
         log.info("client {} ends: it is bound to a connection to store \"{}\", which is no longer the primary",
                 session.processId(), keeper.primaryName());
-        out.fail(new ProxyException(SqlState.ADMIN_SHUTDOWN, "terminating connection: the primary moved to store \""
-                + pools.primary().storeName() + "\" and this session was bound to a connection to store \""
-                + keeper.primaryName() + "\"", "the session used session pooling, or something that lives on one "
-                + "server connection (LISTEN, advisory locks, temporary tables, WITH HOLD cursors)",
+        out.fail(new ProxyException(SqlState.ADMIN_SHUTDOWN, primaryUnreachable
+                ? "terminating connection: the primary moved back to the old store, which sessions reach through "
+                        + "tandem's emulation only"
+                : "terminating connection: the primary moved to store \"" + pools.primary().storeName()
+                        + "\" and this session was bound to a connection to store \"" + keeper.primaryName() + "\"",
+                primaryUnreachable ? null : "it used something that lives on one server connection (LISTEN, advisory "
+                        + "locks, temporary tables, WITH HOLD cursors)",
                 "reconnect: the new session runs on the new primary", true, null));
         close();
         return true;

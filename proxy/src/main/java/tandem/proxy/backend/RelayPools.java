@@ -12,14 +12,22 @@ public final class RelayPools {
     private final BackendPool target;
     private volatile boolean promoted;
 
-    /** @param target the new store's pool; null for a pass-through, which never swaps */
+    /**
+     * @param old the old store's pool; null when it is SQLite (its sessions run on the emulation)
+     * @param target the new store's pool; null for a pass-through, which never swaps
+     */
     public RelayPools(BackendPool old, BackendPool target) {
         this.old = old;
         this.target = target;
     }
 
+    /** The primary's pool; null while the primary is a store the relay does not reach (a SQLite old store). */
     public BackendPool primary() {
         return promoted ? target : old;
+    }
+
+    public String newStoreName() {
+        return target.storeName();
     }
 
     /** Makes the new store's pool the primary ({@code promoted}), or the old store's again. */

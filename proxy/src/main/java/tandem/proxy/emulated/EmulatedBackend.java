@@ -243,7 +243,11 @@ public final class EmulatedBackend implements Backend {
             }
             output.handOver(true);
         } catch (RuntimeException e) {
-            log.error("session {} failed", session.processId(), e);
+            if (e instanceof ProxyException p && p.isFatal()) {
+                log.info("session {} ends: {}", session.processId(), p.getMessage());
+            } else {
+                log.error("session {} failed", session.processId(), e);
+            }
             output.discard();
             out.loop().execute(() -> out.fail(e));
         }
@@ -580,6 +584,9 @@ public final class EmulatedBackend implements Backend {
     }
 
     private void error(ProxyException e) {
+        if (e.isFatal()) {
+            throw e; // the session ends (a cutover moved the primary away from this store): run() closes it
+        }
         log.debug("session {}: {}", session.processId(), e.toString());
         output.write(ClientErrors.response(e, false));
     }

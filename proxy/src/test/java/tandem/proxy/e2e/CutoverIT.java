@@ -202,6 +202,59 @@ class CutoverIT {
         assertThat(ids(newDb)).contains(6002L);
     }
 
+    /**
+     * Over a SQLite old store, sessions run on the emulation until the cutover and on the relay to
+     * the new store after it; a session of the emulation ends with 57P01 at its next transaction,
+     * and writes made while promoted reach the SQLite file (and stay there after a rollback).
+     */
+    @Test
+    void aSqliteOldStoreCutsOverToTheRelayAndRollsBackWithTheWritesMadeMeanwhile() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("tandem-cutover").resolve("old.db");
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, hits INTEGER NOT NULL DEFAULT 0)");
+            s.execute("INSERT INTO items (id, name) VALUES (1, 'from sqlite'), (2, 'also from sqlite')");
+        }
+        newDb = TestPostgres.shared().createDatabase("cut_sqlite_new");
+        newDb.execute("CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, hits int NOT NULL DEFAULT 0)");
+        StoreConfig newStore = StoreConfig.postgres(newDb.jdbcUrl(), newDb.user(), blank(newDb.password()));
+        TandemConfig.Builder builder = TandemConfig.builder().database("app").oldStore(StoreConfig.sqlite(file))
+                .newStore(newStore).migration(MigrationConfig.defaults().withShadowSample(0));
+        proxy = Proxy.start(builder, "app");
+        backfillAndVerify();
+        assertThat(proxy.admin("PUT", "/api/reads", "{\"percent\": 100}").statusCode()).isEqualTo(200);
+
+        try (Connection emulated = proxy.connect(); Statement s = emulated.createStatement()) {
+            s.execute("UPDATE items SET hits = hits + 1 WHERE id = 1");
+            HttpResponse<String> cut = proxy.admin("POST", "/api/cutover", null);
+            assertThat(cut.statusCode()).as(cut.body()).isEqualTo(200);
+            SQLException ended = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> s.execute("UPDATE items SET hits = hits + 1 WHERE id = 1"));
+            assertThat(ended.getSQLState()).isEqualTo("57P01");
+            assertThat(ended.getMessage()).contains("the primary moved to store \"new\"");
+        }
+        assertThat(database()).as("relayed to the new store").isEqualTo(newDb.name());
+        write(7001);
+        assertThat(sqliteIds(file)).as("mirrored back to the SQLite file").contains(7001L);
+
+        HttpResponse<String> back = proxy.admin("POST", "/api/rollback", null);
+        assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        assertThat(database()).as("on the emulation again").isEqualTo("app");
+        write(7002);
+        assertThat(sqliteIds(file)).contains(7001L, 7002L);
+        assertThat(ids(newDb)).as("mirrored to the new store again").contains(7001L, 7002L);
+    }
+
+    private static Set<Long> sqliteIds(java.nio.file.Path file) throws SQLException {
+        Set<Long> ids = new java.util.HashSet<>();
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id FROM items")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
     private void write(long id) throws SQLException {
         try (Connection c = proxy.connect(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO items (id, name) VALUES (?, 'one write')")) {
