@@ -1,6 +1,7 @@
 package tandem.proxy;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
@@ -10,10 +11,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import tandem.config.MigrationConfig;
 import tandem.core.lifecycle.Switchover;
 import tandem.core.mirror.MirrorService;
+import tandem.core.mirror.MirroredTable;
 import tandem.core.route.ReadShare;
 import tandem.core.session.AdmissionGate;
 import tandem.core.session.SessionPolicy;
 import tandem.core.store.Store;
+import tandem.core.store.StoreKind;
 import tandem.proxy.backend.RelayPools;
 
 /**
@@ -59,10 +62,19 @@ final class StoreRoles implements Switchover {
         if (pools == null) {
             return "the new store is not reached through tandem's relay";
         }
+        MirrorService back;
         try {
-            reverse(); // opened before the pause: what could fail here is refused, not begun
+            back = reverse(); // opened before the pause: what could fail here is refused, not begun
         } catch (RuntimeException e) {
             return "writes could not be mirrored back to the old store: " + e.getMessage();
+        }
+        if (oldStore.kind() == StoreKind.SQLITE) {
+            List<String> keyless = back.tables().tables().values().stream()
+                    .filter(t -> t.mode() == MirroredTable.Mode.STATEMENT).map(MirroredTable::name).sorted().toList();
+            if (!keyless.isEmpty()) {
+                return "tables without a primary key cannot be mirrored back into SQLite: " + keyless
+                        + "; give them a key or exclude them (migration.exclude)";
+            }
         }
         return null;
     }

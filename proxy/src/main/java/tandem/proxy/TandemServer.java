@@ -65,6 +65,7 @@ import tandem.proxy.metrics.ClientLatency;
 import tandem.proxy.metrics.ProxyMetrics;
 import tandem.proxy.session.BackendFactory;
 import tandem.proxy.session.CancelRegistry;
+import tandem.proxy.session.ClientSession;
 import tandem.proxy.session.SessionContext;
 import tandem.proxy.session.StartupHandler;
 import tandem.proxy.wire.FrontendDecoder;
@@ -291,9 +292,11 @@ public final class TandemServer implements AutoCloseable {
         }
         boolean byTransaction = config.newStore().pool().mode() == PoolMode.TRANSACTION;
         ProxyMetrics.Route promotedMeters = metrics.route("primary", pools.newStoreName());
-        return session -> pools.promoted()
-                ? new RelayBackend(session, pools, byTransaction, names, classifier, promotedMeters, null, policy)
-                : emulated.create(session);
+        Function<ClientSession, RelayBackend> relayed = session -> new RelayBackend(session, pools, byTransaction, names,
+                classifier, promotedMeters, null, policy);
+        // a session of the emulation moves to the relay at its first batch after a cutover
+        return session -> pools.promoted() ? relayed.apply(session)
+                : new MovingBackend(session, new EmulatedBackend(session, sessions, classifier, meters), relayed, pools);
     }
 
     private static void registerPoolGauges(ProxyMetrics metrics, BackendPool pool) {

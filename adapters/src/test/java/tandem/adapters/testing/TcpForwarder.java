@@ -17,8 +17,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * and refuses new ones, as a crashed server or a broken network would; {@link #restore()} lets
  * connections through again; {@link #stall()} keeps every connection open but holds the bytes in
  * flight (and new connections), as a stuck server or a network partition would, until {@link
- * #restore()} lets them through or {@link #cut()} drops them. Listens on loopback, on a port of its
- * own.
+ * #restore()} lets them through or {@link #cut()} drops them; {@link #delay} holds each answer of
+ * the store for a while before passing it on, as a slow server would. Listens on loopback, on a
+ * port of its own.
  */
 public final class TcpForwarder implements AutoCloseable {
 
@@ -28,6 +29,7 @@ public final class TcpForwarder implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
     private volatile boolean stalled;
+    private volatile long delayNanos;
     private final ReentrantLock gate = new ReentrantLock();
     private final Condition flowing = gate.newCondition();
 
@@ -62,6 +64,11 @@ public final class TcpForwarder implements AutoCloseable {
      */
     public void stall() {
         stalled = true;
+    }
+
+    /** Holds every chunk the store sends for {@code d} before passing it on (zero: no delay). */
+    public void delay(java.time.Duration d) {
+        delayNanos = d.toNanos();
     }
 
     /** Lets connections through again: after a cut, new ones; after a stall, the held bytes too. */
@@ -127,17 +134,21 @@ public final class TcpForwarder implements AutoCloseable {
         }
         open.add(client);
         open.add(target);
-        Thread.ofVirtual().start(() -> pump(client, target));
-        Thread.ofVirtual().start(() -> pump(target, client));
+        Thread.ofVirtual().start(() -> pump(client, target, false));
+        Thread.ofVirtual().start(() -> pump(target, client, true));
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean answers) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (stalled) {
                     awaitFlowing();
+                }
+                long delay = delayNanos;
+                if (answers && delay > 0) {
+                    Thread.sleep(delay / 1_000_000, (int) (delay % 1_000_000));
                 }
                 out.write(buffer, 0, n);
                 out.flush();

@@ -214,6 +214,29 @@ final class ClientRequests {
         }
     }
 
+    /** See {@link RelayBackend#adopt}: registered as {@link #parse} would, nothing sent. */
+    void adopt(String name, String sql, int[] parameterTypes) {
+        Classification classification = followSession ? classifier.classify(sql) : null;
+        if (classification != null) {
+            keeper.notePinning(classification);
+        }
+        WritePlan plan = null;
+        String serverSql = sql;
+        if (mirrors && classification != null) {
+            plan = policy.plan(sql, classification);
+            if (plan instanceof WritePlan.Refuse) {
+                return; // refused here: a Bind of it fails as a statement never prepared would
+            }
+            if (plan instanceof WritePlan.Capture capture) {
+                serverSql = capture.sql();
+            } else if (plan instanceof WritePlan.Pass) {
+                plan = null;
+            }
+        }
+        state.statements.put(name, new ClientStatement(serverSql, parameterTypes,
+                names.nameFor(serverSql, parameterTypes), classification, plan, sql));
+    }
+
     private void bind(Bind bind) {
         ClientStatement statement = lookup(bind.statement());
         if (statement == null) {

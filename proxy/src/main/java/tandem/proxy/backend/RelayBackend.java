@@ -108,6 +108,14 @@ public final class RelayBackend implements Backend, BackendListener {
                 primaryMeters), writes, reads);
     }
 
+    /**
+     * A statement the client prepared on another backend (the emulation, before a cutover), known
+     * from now on as if it had been parsed here; prepared on a server connection when first used.
+     */
+    public void adopt(String name, String sql, int[] parameterTypes) {
+        requests.adopt(name, sql, parameterTypes);
+    }
+
     @Override
     public EventLoop loop() {
         return out.loop();

@@ -98,6 +98,12 @@ public final class EmulatedBackend implements Backend {
     // worker side: one batch runs at a time, handed over through the executor and the event loop
     private SqlSession sql;
     private final Map<String, PreparedSql> statements = new HashMap<>();
+    /** The client's named statements as it sent them: what another backend needs to take the client over. */
+    private final Map<String, Prepared> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A statement as the client prepared it: its text and the parameter types it gave (0: unspecified). */
+    public record Prepared(String sql, int[] parameterTypes) {
+    }
     private final Map<String, Portal> portals = new HashMap<>();
     private boolean inBatch;
     private boolean batchFailed;
@@ -187,6 +193,11 @@ public final class EmulatedBackend implements Backend {
     @Override
     public void clientWritabilityChanged(boolean writable) {
         output.writabilityChanged();
+    }
+
+    /** The client's named prepared statements, by name (read between two batches). */
+    public Map<String, Prepared> namedStatements() {
+        return Map.copyOf(parsed);
     }
 
     @Override
@@ -369,6 +380,9 @@ public final class EmulatedBackend implements Backend {
             types.add(oid == 0 ? null : type(oid));
         }
         statements.put(name, sql.prepare(parse.sql(), types));
+        if (!name.isEmpty()) {
+            parsed.put(name, new Prepared(parse.sql(), parse.parameterTypes().clone()));
+        }
         output.write(ParseComplete.INSTANCE);
     }
 
@@ -481,6 +495,7 @@ public final class EmulatedBackend implements Backend {
     private void close(Close close) {
         if (close.kind() == Close.STATEMENT) {
             statements.remove(close.name());
+            parsed.remove(close.name());
         } else {
             Portal portal = portals.remove(close.name());
             if (portal != null) {

@@ -204,8 +204,9 @@ class CutoverIT {
 
     /**
      * Over a SQLite old store, sessions run on the emulation until the cutover and on the relay to
-     * the new store after it; a session of the emulation ends with 57P01 at its next transaction,
-     * and writes made while promoted reach the SQLite file (and stay there after a rollback).
+     * the new store after it: a session of the emulation moves at its next batch, its prepared
+     * statements with it; writes made while promoted reach the SQLite file (and stay there after a
+     * rollback, which ends relayed sessions with 57P01).
      */
     @Test
     void aSqliteOldStoreCutsOverToTheRelayAndRollsBackWithTheWritesMadeMeanwhile() throws Exception {
@@ -223,25 +224,54 @@ class CutoverIT {
         backfillAndVerify();
         assertThat(proxy.admin("PUT", "/api/reads", "{\"percent\": 100}").statusCode()).isEqualTo(200);
 
-        try (Connection emulated = proxy.connect(); Statement s = emulated.createStatement()) {
-            s.execute("UPDATE items SET hits = hits + 1 WHERE id = 1");
+        try (Connection moving = proxy.connect();
+                PreparedStatement bump = moving.prepareStatement("UPDATE items SET hits = hits + 1 WHERE id = ?");
+                PreparedStatement name = moving.prepareStatement("SELECT name, hits FROM items WHERE id = ?")) {
+            for (int i = 0; i < 6; i++) { // past pgjdbc's prepareThreshold: named statements on the server
+                bump.setLong(1, 1);
+                bump.executeUpdate();
+            }
             HttpResponse<String> cut = proxy.admin("POST", "/api/cutover", null);
             assertThat(cut.statusCode()).as(cut.body()).isEqualTo(200);
-            SQLException ended = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
-                    () -> s.execute("UPDATE items SET hits = hits + 1 WHERE id = 1"));
-            assertThat(ended.getSQLState()).isEqualTo("57P01");
-            assertThat(ended.getMessage()).contains("the primary moved to store \"new\"");
+            bump.setLong(1, 1);
+            assertThat(bump.executeUpdate()).as("the session moved to the new store with its statements").isEqualTo(1);
+            name.setLong(1, 1);
+            try (ResultSet rs = name.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("from sqlite");
+                assertThat(rs.getInt(2)).isEqualTo(7);
+            }
+            try (Statement s = moving.createStatement(); ResultSet rs = s.executeQuery("SELECT current_database()")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("the moved session runs on the new store").isEqualTo(newDb.name());
+            }
         }
         assertThat(database()).as("relayed to the new store").isEqualTo(newDb.name());
         write(7001);
         assertThat(sqliteIds(file)).as("mirrored back to the SQLite file").contains(7001L);
+        assertThat(sqliteHits(file, 1)).as("the moved session's update, mirrored back").isEqualTo(7);
 
+        Connection relayed = proxy.connect();
+        Statement onRelay = relayed.createStatement();
+        onRelay.execute("SELECT 1");
         HttpResponse<String> back = proxy.admin("POST", "/api/rollback", null);
         assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        SQLException ended = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> onRelay.execute("SELECT 1"));
+        assertThat(ended.getSQLState()).as("a relayed session cannot move back to the emulation").isEqualTo("57P01");
+        relayed.close();
         assertThat(database()).as("on the emulation again").isEqualTo("app");
         write(7002);
         assertThat(sqliteIds(file)).contains(7001L, 7002L);
         assertThat(ids(newDb)).as("mirrored to the new store again").contains(7001L, 7002L);
+    }
+
+    private static int sqliteHits(java.nio.file.Path file, long id) throws SQLException {
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT hits FROM items WHERE id = " + id)) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private static Set<Long> sqliteIds(java.nio.file.Path file) throws SQLException {

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import tandem.adapters.testing.TcpForwarder;
 import tandem.adapters.testing.TestDatabase;
 import tandem.adapters.testing.TestPostgres;
 import tandem.config.GuardConfig;
@@ -36,14 +37,24 @@ class LifecycleIT {
     private Proxy proxy;
     private Supplier<Proxy> restart;
 
+    private TcpForwarder newStoreHop;
+
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (proxy != null) {
             proxy.close();
+        }
+        if (newStoreHop != null) {
+            newStoreHop.close();
         }
     }
 
     private void start(PlanConfig plan, GuardConfig guard) {
+        start(plan, guard, false);
+    }
+
+    /** {@code throughHop}: tandem reaches the new store through {@link #newStoreHop}, which a test can slow down. */
+    private void start(PlanConfig plan, GuardConfig guard, boolean throughHop) {
         oldDb = TestPostgres.shared().createDatabase("life_old");
         newDb = TestPostgres.shared().createDatabase("life_new");
         for (TestDatabase db : List.of(oldDb, newDb)) {
@@ -51,7 +62,16 @@ class LifecycleIT {
         }
         oldDb.execute("INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 200) g");
         StoreConfig oldStore = StoreConfig.postgres(oldDb.jdbcUrl(), oldDb.user(), blank(oldDb.password()));
-        StoreConfig newStore = StoreConfig.postgres(newDb.jdbcUrl(), newDb.user(), blank(newDb.password()));
+        String newUrl = newDb.jdbcUrl();
+        if (throughHop) {
+            try {
+                newStoreHop = new TcpForwarder(newDb.host(), newDb.port());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            newUrl = newStoreHop.jdbcUrl(newDb.name());
+        }
+        StoreConfig newStore = StoreConfig.postgres(newUrl, newDb.user(), blank(newDb.password()));
         MigrationConfig migration = MigrationConfig.defaults().withShadowSample(0).withPlan(plan).withGuard(guard);
         TandemConfig.Builder builder = TandemConfig.builder().database(oldDb.name()).oldStore(oldStore)
                 .newStore(newStore).migration(migration);
@@ -261,6 +281,38 @@ class LifecycleIT {
         assertThat(metrics).containsPattern("tandem_guard_trips_total\\{signal=\"read error rate\"[^}]*} 1\\.0")
                 .containsPattern("tandem_migration_phase\\{phase=\"switching\"[^}]*} 1\\.0")
                 .containsPattern("tandem_migration_plan_stage(\\{[^}]*})? 1\\.0");
+    }
+
+    /**
+     * The new store answers slowly (a TCP hop in front of it holds each answer 250 ms): its reads'
+     * p99 passes the guard's limit, reads go back to the old store within the window, the event
+     * names the threshold, and every client read is answered.
+     */
+    @Test
+    void theGuardSendsReadsBackWhenTheNewStoreSlowsDown() throws Exception {
+        start(new PlanConfig(List.of(50, 100), Duration.ofMinutes(10)),
+                new GuardConfig(Duration.ofSeconds(30), 10, 0.05, Duration.ofMillis(100), 0.01, 0.5), true);
+        backfillAndVerify();
+        assertThat(proxy.admin("POST", "/api/plan/start", null).statusCode()).isEqualTo(200);
+
+        newStoreHop.delay(Duration.ofMillis(250));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int answered = 0;
+        try (Connection c = proxy.connect(); PreparedStatement ps = c.prepareStatement("SELECT name FROM items WHERE id = ?")) {
+            while (!status().contains("\"readPercent\" : 0") && System.nanoTime() < deadline) {
+                ps.setLong(1, 1 + answered % 200);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).as("every read answered").isTrue();
+                }
+                answered++;
+            }
+        }
+        newStoreHop.delay(Duration.ZERO);
+        assertThat(status()).contains("\"readPercent\" : 0").containsPattern("\"plan\" : \\{\\s*\"state\" : \"paused\"");
+        assertThat(events()).containsPattern("guard: read latency: share of reads slower than 100 ms [0-9.]+ % over the "
+                + "last 30 s \\(\\d+ calls\\), above the threshold 1 % \\(a p99 above 100 ms\\); reads back on the old "
+                + "store \\(were 50%\\)");
+        assertThat(answered).isPositive();
     }
 
     /** Reads of rows only the new store has, through tandem: a read it served counts 1. */

@@ -1,0 +1,102 @@
+package tandem.proxy;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.util.concurrent.Future;
+import tandem.proxy.backend.RelayBackend;
+import tandem.proxy.backend.RelayPools;
+import tandem.proxy.emulated.EmulatedBackend;
+import tandem.proxy.session.Backend;
+import tandem.proxy.session.ClientSession;
+import tandem.proxy.wire.frontend.FrontendMessage;
+import tandem.proxy.wire.frontend.Query;
+import tandem.proxy.wire.frontend.Sync;
+
+/**
+ * A client of a SQLite old store that a cutover moves to the new store without an error: served by
+ * the emulation until the new store is the primary, then, from the first batch it starts between
+ * two transactions, by the relay to the new store, with the statements it prepared (the relay
+ * prepares them on its server connection when they are first used). Its startup settings go with
+ * it; what it changed with SET since does not (see the README's Limits).
+ */
+final class MovingBackend implements Backend {
+
+    private static final Logger log = LoggerFactory.getLogger(MovingBackend.class);
+
+    private final ClientSession session;
+    private final EmulatedBackend emulated;
+    private final java.util.function.Function<ClientSession, RelayBackend> relays;
+    private final RelayPools pools;
+    private volatile Backend current;
+    /** The last message ended a batch (or none came yet): a new one may start elsewhere. */
+    private boolean betweenBatches = true;
+
+    MovingBackend(ClientSession session, EmulatedBackend emulated,
+            java.util.function.Function<ClientSession, RelayBackend> relays, RelayPools pools) {
+        this.session = session;
+        this.emulated = emulated;
+        this.relays = relays;
+        this.pools = pools;
+        this.current = emulated;
+    }
+
+    @Override
+    public Future<Map<String, String>> open() {
+        return emulated.open();
+    }
+
+    @Override
+    public Set<Character> passThroughTypes() {
+        return emulated.passThroughTypes(); // every message decoded: the relay takes those too
+    }
+
+    @Override
+    public void receive(FrontendMessage message) {
+        if (current == emulated && betweenBatches && pools.promoted() && emulated.isIdle()) {
+            moveToRelay();
+        }
+        betweenBatches = message instanceof Sync || message instanceof Query;
+        current.receive(message);
+    }
+
+    private void moveToRelay() {
+        RelayBackend relay = relays.apply(session);
+        Map<String, EmulatedBackend.Prepared> prepared = emulated.namedStatements();
+        prepared.forEach((name, p) -> relay.adopt(name, p.sql(), p.parameterTypes()));
+        // not opened as at a login: the relay takes a connection (with the client's startup settings) for
+        // the first message that needs one, as it does after giving one back between transactions
+        emulated.close();
+        current = relay;
+        log.debug("client {} moved from the emulation to the new store, with {} prepared statements",
+                session.processId(), prepared.size());
+    }
+
+    @Override
+    public void endOfInput() {
+        current.endOfInput();
+    }
+
+    @Override
+    public void clientWritabilityChanged(boolean writable) {
+        current.clientWritabilityChanged(writable);
+    }
+
+    @Override
+    public boolean isIdle() {
+        return current.isIdle();
+    }
+
+    @Override
+    public void cancel() {
+        current.cancel();
+    }
+
+    @Override
+    public void close() {
+        current.close();
+    }
+}
