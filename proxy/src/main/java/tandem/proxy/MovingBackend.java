@@ -1,11 +1,13 @@
 package tandem.proxy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import tandem.proxy.backend.RelayBackend;
 import tandem.proxy.backend.RelayPools;
@@ -13,6 +15,7 @@ import tandem.proxy.emulated.EmulatedBackend;
 import tandem.proxy.session.Backend;
 import tandem.proxy.session.ClientSession;
 import tandem.proxy.wire.frontend.FrontendMessage;
+import tandem.proxy.wire.frontend.Parse;
 import tandem.proxy.wire.frontend.Query;
 import tandem.proxy.wire.frontend.Sync;
 
@@ -20,8 +23,10 @@ import tandem.proxy.wire.frontend.Sync;
  * A client of a SQLite old store that a cutover moves to the new store without an error: served by
  * the emulation until the new store is the primary, then, from the first batch it starts between
  * two transactions, by the relay to the new store, with the statements it prepared (the relay
- * prepares them on its server connection when they are first used). Its startup settings go with
- * it; what it changed with SET since does not (see the README's Limits).
+ * prepares them on its server connection when they are first used). A batch the emulation took
+ * just before the cutover, which waited at the gate and found the primary gone before running
+ * anything, is run again on the relay: this keeps its messages until the next batch starts. Its
+ * startup settings go with it; what it changed with SET since does not (see the README's Limits).
  */
 final class MovingBackend implements Backend {
 
@@ -34,6 +39,8 @@ final class MovingBackend implements Backend {
     private volatile Backend current;
     /** The last message ended a batch (or none came yet): a new one may start elsewhere. */
     private boolean betweenBatches = true;
+    /** The messages of the batch the emulation has now, kept (retained) in case it must run on the relay. */
+    private final java.util.List<FrontendMessage> batch = new java.util.ArrayList<>();
 
     MovingBackend(ClientSession session, EmulatedBackend emulated,
             java.util.function.Function<ClientSession, RelayBackend> relays, RelayPools pools) {
@@ -42,6 +49,7 @@ final class MovingBackend implements Backend {
         this.relays = relays;
         this.pools = pools;
         this.current = emulated;
+        emulated.onPrimaryMoved(this::runBatchOnRelay);
     }
 
     @Override
@@ -56,17 +64,55 @@ final class MovingBackend implements Backend {
 
     @Override
     public void receive(FrontendMessage message) {
-        if (current == emulated && betweenBatches && pools.promoted() && emulated.isIdle()) {
-            moveToRelay();
+        if (current == emulated) {
+            if (betweenBatches) {
+                forgetBatch();
+                if (pools.promoted() && emulated.isIdle()) {
+                    moveToRelay(Set.of());
+                }
+            }
+            if (current == emulated) {
+                batch.add(ReferenceCountUtil.retain(message));
+            }
         }
         betweenBatches = message instanceof Sync || message instanceof Query;
         current.receive(message);
     }
 
-    private void moveToRelay() {
+    /** The emulation did not run its batch: the primary moved while it waited. It runs on the relay. */
+    private void runBatchOnRelay() {
+        if (current != emulated) {
+            return;
+        }
+        List<FrontendMessage> again = List.copyOf(batch);
+        batch.clear();
+        Set<String> parsedAgain = new java.util.HashSet<>();
+        for (FrontendMessage m : again) {
+            if (m instanceof Parse p && !p.statement().isEmpty()) {
+                parsedAgain.add(p.statement()); // parsed by the batch itself: not adopted, or the relay would see it twice
+            }
+        }
+        moveToRelay(parsedAgain);
+        for (FrontendMessage m : again) {
+            current.receive(m);
+        }
+        current.endOfInput();
+    }
+
+    private void forgetBatch() {
+        batch.forEach(ReferenceCountUtil::release);
+        batch.clear();
+    }
+
+    private void moveToRelay(Set<String> notAdopted) {
+        forgetBatch();
         RelayBackend relay = relays.apply(session);
         Map<String, EmulatedBackend.Prepared> prepared = emulated.namedStatements();
-        prepared.forEach((name, p) -> relay.adopt(name, p.sql(), p.parameterTypes()));
+        prepared.forEach((name, p) -> {
+            if (!notAdopted.contains(name)) {
+                relay.adopt(name, p.sql(), p.parameterTypes());
+            }
+        });
         // not opened as at a login: the relay takes a connection (with the client's startup settings) for
         // the first message that needs one, as it does after giving one back between transactions
         emulated.close();
@@ -97,6 +143,7 @@ final class MovingBackend implements Backend {
 
     @Override
     public void close() {
+        forgetBatch();
         current.close();
     }
 }

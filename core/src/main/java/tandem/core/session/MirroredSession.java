@@ -94,9 +94,7 @@ public final class MirroredSession implements SqlSession {
     private void checkStillPrimary() {
         String now = policy.primary();
         if (primary != null && now != null && !primary.equals(now)) {
-            throw new ProxyException(SqlState.ADMIN_SHUTDOWN, "terminating connection: the primary moved to store \""
-                    + now + "\" and this session runs on store \"" + primary + "\"", null,
-                    "reconnect: the new session runs on the new primary", true, null);
+            throw new PrimaryMoved(now, primary);
         }
     }
 

@@ -42,6 +42,29 @@ record Admin(int port) {
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
+    /** POSTs {@code body} (JSON, or nothing) to {@code path}; the answer, which must be {@code expected}. */
+    JsonNode post(String path, String body, int expected) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != expected) {
+            throw new IOException("POST " + path + ": HTTP " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** The latest verification's report, or null before the first. */
+    JsonNode verifyLatest() throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/verify/latest")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 404 ? null : JSON.readTree(response.body());
+    }
+
+    JsonNode events() throws IOException, InterruptedException {
+        return JSON.readTree(get("/api/events?limit=1000"));
+    }
+
     private String get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

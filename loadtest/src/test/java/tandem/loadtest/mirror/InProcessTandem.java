@@ -34,11 +34,16 @@ final class InProcessTandem implements AutoCloseable {
 
     static InProcessTandem start(MirrorPair pair, StoreConfig newStore, Duration mirrorTimeout)
             throws InterruptedException {
+        return start(pair, newStore, MigrationConfig.defaults().withMirrorTimeout(mirrorTimeout));
+    }
+
+    static InProcessTandem start(MirrorPair pair, StoreConfig newStore, MigrationConfig migration)
+            throws InterruptedException {
         TandemConfig config = TandemConfig.builder()
                 .database(pair.database())
                 .oldStore(pair.oldStoreConfig())
                 .newStore(newStore)
-                .migration(MigrationConfig.defaults().withMirrorTimeout(mirrorTimeout))
+                .migration(migration)
                 .listen(HostPort.loopback(0))
                 .admin(new AdminConfig(HostPort.loopback(0), null))
                 .build();

@@ -17,6 +17,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
+import tandem.core.session.PrimaryMoved;
 import tandem.core.session.TransactionStatus;
 import tandem.core.sql.ClassificationCache;
 import tandem.core.sql.StatementKind;
@@ -98,6 +99,7 @@ public final class EmulatedBackend implements Backend {
     // worker side: one batch runs at a time, handed over through the executor and the event loop
     private SqlSession sql;
     private final Map<String, PreparedSql> statements = new HashMap<>();
+    private volatile Runnable onPrimaryMoved;
     /** The client's named statements as it sent them: what another backend needs to take the client over. */
     private final Map<String, Prepared> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -195,6 +197,14 @@ public final class EmulatedBackend implements Backend {
         output.writabilityChanged();
     }
 
+    /**
+     * Called on the client's event loop, instead of ending the session, when a batch finds before
+     * running anything that a cutover moved the primary elsewhere ({@link PrimaryMoved}).
+     */
+    public void onPrimaryMoved(Runnable elsewhere) {
+        this.onPrimaryMoved = elsewhere;
+    }
+
     /** The client's named prepared statements, by name (read between two batches). */
     public Map<String, Prepared> namedStatements() {
         return Map.copyOf(parsed);
@@ -244,15 +254,29 @@ public final class EmulatedBackend implements Backend {
     // ---- worker side ---------------------------------------------------------------------------------
 
     private void run(List<FrontendMessage> batch) {
+        int handled = 0;
         try {
             for (FrontendMessage message : batch) {
                 try {
                     handle(message, batch);
                 } finally {
+                    handled++;
                     ReferenceCountUtil.release(message);
                 }
             }
             output.handOver(true);
+        } catch (PrimaryMoved moved) {
+            // nothing of the batch ran on this store; the client hears nothing of it from here
+            output.discard();
+            batch.subList(handled, batch.size()).forEach(ReferenceCountUtil::release);
+            Runnable elsewhere = onPrimaryMoved;
+            if (elsewhere != null) {
+                log.debug("session {}: {}; its batch goes to the new primary", session.processId(), moved.getMessage());
+                out.loop().execute(elsewhere);
+            } else {
+                log.info("session {} ends: {}", session.processId(), moved.getMessage());
+                out.loop().execute(() -> out.fail(moved));
+            }
         } catch (RuntimeException e) {
             if (e instanceof ProxyException p && p.isFatal()) {
                 log.info("session {} ends: {}", session.processId(), p.getMessage());
