@@ -25,8 +25,9 @@ import tandem.proxy.wire.frontend.Sync;
  * two transactions, by the relay to the new store, with the statements it prepared (the relay
  * prepares them on its server connection when they are first used). A batch the emulation took
  * just before the cutover, which waited at the gate and found the primary gone before running
- * anything, is run again on the relay: this keeps its messages until the next batch starts. Its
- * startup settings go with it; what it changed with SET since does not (see the README's Limits).
+ * anything, is run on the relay instead, with whatever the client sent after it (the emulation
+ * hands them back). Its startup settings go with it; what it changed with SET since does not (see
+ * the README's Limits).
  */
 final class MovingBackend implements Backend {
 
@@ -39,8 +40,6 @@ final class MovingBackend implements Backend {
     private volatile Backend current;
     /** The last message ended a batch (or none came yet): a new one may start elsewhere. */
     private boolean betweenBatches = true;
-    /** The messages of the batch the emulation has now, kept (retained) in case it must run on the relay. */
-    private final java.util.List<FrontendMessage> batch = new java.util.ArrayList<>();
 
     MovingBackend(ClientSession session, EmulatedBackend emulated,
             java.util.function.Function<ClientSession, RelayBackend> relays, RelayPools pools) {
@@ -49,7 +48,7 @@ final class MovingBackend implements Backend {
         this.relays = relays;
         this.pools = pools;
         this.current = emulated;
-        emulated.onPrimaryMoved(this::runBatchOnRelay);
+        emulated.onPrimaryMoved(this::runOnRelay);
     }
 
     @Override
@@ -64,48 +63,33 @@ final class MovingBackend implements Backend {
 
     @Override
     public void receive(FrontendMessage message) {
-        if (current == emulated) {
-            if (betweenBatches) {
-                forgetBatch();
-                if (pools.promoted() && emulated.isIdle()) {
-                    moveToRelay(Set.of());
-                }
-            }
-            if (current == emulated) {
-                batch.add(ReferenceCountUtil.retain(message));
-            }
+        if (current == emulated && betweenBatches && pools.promoted() && emulated.isIdle()) {
+            moveToRelay(Set.of());
         }
         betweenBatches = message instanceof Sync || message instanceof Query;
         current.receive(message);
     }
 
-    /** The emulation did not run its batch: the primary moved while it waited. It runs on the relay. */
-    private void runBatchOnRelay() {
+    /** The emulation did not run these: the primary moved while their batch waited. They run on the relay. */
+    private void runOnRelay(List<FrontendMessage> messages) {
         if (current != emulated) {
+            messages.forEach(ReferenceCountUtil::release);
             return;
         }
-        List<FrontendMessage> again = List.copyOf(batch);
-        batch.clear();
         Set<String> parsedAgain = new java.util.HashSet<>();
-        for (FrontendMessage m : again) {
+        for (FrontendMessage m : messages) {
             if (m instanceof Parse p && !p.statement().isEmpty()) {
-                parsedAgain.add(p.statement()); // parsed by the batch itself: not adopted, or the relay would see it twice
+                parsedAgain.add(p.statement()); // parsed by these messages: not adopted, or the relay would see it twice
             }
         }
         moveToRelay(parsedAgain);
-        for (FrontendMessage m : again) {
+        for (FrontendMessage m : messages) {
             current.receive(m);
         }
         current.endOfInput();
     }
 
-    private void forgetBatch() {
-        batch.forEach(ReferenceCountUtil::release);
-        batch.clear();
-    }
-
     private void moveToRelay(Set<String> notAdopted) {
-        forgetBatch();
         RelayBackend relay = relays.apply(session);
         Map<String, EmulatedBackend.Prepared> prepared = emulated.namedStatements();
         prepared.forEach((name, p) -> {
@@ -143,7 +127,6 @@ final class MovingBackend implements Backend {
 
     @Override
     public void close() {
-        forgetBatch();
         current.close();
     }
 }

@@ -28,8 +28,9 @@ import tandem.loadtest.WorkloadResult;
 /**
  * A whole migration under load: clients write and read through tandem from the moment it starts
  * (syncing) while the backfill copies, a verification comes back clean, the plan walks its stages,
- * and the stores swap — three cutovers with a rollback after each of the first two, so that the
- * pause is measured more than once and a rollback after promotion is taken under load too. Then
+ * and the stores swap — over PostgreSQL three cutovers with a rollback after each of the first two,
+ * so that the pause is measured more than once and a rollback after promotion is taken under load
+ * too; over SQLite one, every client moving from the emulation to the relay. Then
  * the load stops, both repair logs drain, the audit compares every row of both stores, and
  * complete ends the migration. No client may see an error a store alone would not have given.
  * Prints each cutover's and rollback's pause (p50, p99 and max over them) and the clients'
@@ -40,9 +41,11 @@ class LifecycleLoadIT {
     private static final int CLIENTS = 4;
     private static final int CUTOVERS = 3;
 
-    // SQLite: left out until a hang is understood: under this load, after the third cutover, some
-    // clients moved from the emulation to the relay wait for an answer that never comes (CutoverIT
-    // covers a SQLite cutover with one client, and a rollback there ends relayed sessions with 57P01)
+    // SQLite: left out until one more bug is found. With one cutover under this load, sessions moved
+    // from the emulation to the relay now all answer (they hung before the emulation handed back the
+    // batches it had not run), but a few reads by key fail in pgjdbc with ArrayIndexOutOfBounds
+    // (a row with fewer columns than the statement's cached description): a moved session's named
+    // statement seems to reach the relay under another statement's text.
     @ParameterizedTest
     @EnumSource(value = MirrorPair.Old.class, names = {"POSTGRES_SESSION", "POSTGRES_TRANSACTION"})
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -75,10 +78,12 @@ class LifecycleLoadIT {
                     () -> admin.status().path("migration").toString());
 
             List<Long> pauses = new ArrayList<>();
-            for (int i = 1; i <= CUTOVERS; i++) {
+            // over SQLite one cutover: a rollback after it ends the relayed sessions (57P01), see the README's Limits
+            int cutovers = old.sqlite() ? 1 : CUTOVERS;
+            for (int i = 1; i <= cutovers; i++) {
                 assertThat(admin.post("/api/cutover", null, 200).path("phase").asText()).isEqualTo("promoted");
                 Thread.sleep(1500);
-                if (i < CUTOVERS) {
+                if (i < cutovers) {
                     assertThat(admin.post("/api/rollback", "{\"reason\": \"drill " + i + "\"}", 200).path("phase")
                             .asText()).isEqualTo("syncing");
                     Thread.sleep(1000);
@@ -104,7 +109,7 @@ class LifecycleLoadIT {
             Proof.assertSameRows(pair);
             assertThat(admin.post("/api/complete", null, 200).path("phase").asText()).isEqualTo("complete");
 
-            assertThat(pauses).as("every cutover and rollback, with its pause").hasSize(2 * CUTOVERS - 1);
+            assertThat(pauses).as("every cutover and rollback, with its pause").hasSize(2 * cutovers - 1);
             List<Long> sorted = pauses.stream().sorted().toList();
             System.out.printf("%s: %d swaps under load (%d clients, %d operations, %.0f ops/s): pause p50 %d ms, "
                     + "p99 %d ms, max %d ms%n", old, sorted.size(), CLIENTS, run.totalOperations(), run.throughput(),

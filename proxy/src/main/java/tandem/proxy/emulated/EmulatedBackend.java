@@ -99,7 +99,7 @@ public final class EmulatedBackend implements Backend {
     // worker side: one batch runs at a time, handed over through the executor and the event loop
     private SqlSession sql;
     private final Map<String, PreparedSql> statements = new HashMap<>();
-    private volatile Runnable onPrimaryMoved;
+    private volatile java.util.function.Consumer<List<FrontendMessage>> onPrimaryMoved;
     /** The client's named statements as it sent them: what another backend needs to take the client over. */
     private final Map<String, Prepared> parsed = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -199,9 +199,11 @@ public final class EmulatedBackend implements Backend {
 
     /**
      * Called on the client's event loop, instead of ending the session, when a batch finds before
-     * running anything that a cutover moved the primary elsewhere ({@link PrimaryMoved}).
+     * running anything that a cutover moved the primary elsewhere ({@link PrimaryMoved}), with
+     * that batch's messages and every one the client sent after it, in order: none of them ran
+     * here, and the callee owns them now.
      */
-    public void onPrimaryMoved(Runnable elsewhere) {
+    public void onPrimaryMoved(java.util.function.Consumer<List<FrontendMessage>> elsewhere) {
         this.onPrimaryMoved = elsewhere;
     }
 
@@ -255,6 +257,9 @@ public final class EmulatedBackend implements Backend {
 
     private void run(List<FrontendMessage> batch) {
         int handled = 0;
+        // a second reference to each, kept until the batch ran: one that finds the primary moved is handed on whole
+        batch.forEach(ReferenceCountUtil::retain);
+        boolean handedOn = false;
         try {
             for (FrontendMessage message : batch) {
                 try {
@@ -269,10 +274,16 @@ public final class EmulatedBackend implements Backend {
             // nothing of the batch ran on this store; the client hears nothing of it from here
             output.discard();
             batch.subList(handled, batch.size()).forEach(ReferenceCountUtil::release);
-            Runnable elsewhere = onPrimaryMoved;
+            java.util.function.Consumer<List<FrontendMessage>> elsewhere = onPrimaryMoved;
             if (elsewhere != null) {
                 log.debug("session {}: {}; its batch goes to the new primary", session.processId(), moved.getMessage());
-                out.loop().execute(elsewhere);
+                handedOn = true;
+                out.loop().execute(() -> {
+                    List<FrontendMessage> all = new ArrayList<>(batch);
+                    all.addAll(pending);
+                    pending.clear();
+                    elsewhere.accept(all);
+                });
             } else {
                 log.info("session {} ends: {}", session.processId(), moved.getMessage());
                 out.loop().execute(() -> out.fail(moved));
@@ -285,6 +296,10 @@ public final class EmulatedBackend implements Backend {
             }
             output.discard();
             out.loop().execute(() -> out.fail(e));
+        } finally {
+            if (!handedOn) {
+                batch.forEach(ReferenceCountUtil::release);
+            }
         }
     }
 
