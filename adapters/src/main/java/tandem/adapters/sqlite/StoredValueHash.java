@@ -2,12 +2,12 @@ package tandem.adapters.sqlite;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.LocalDate;
 
 import tandem.core.mirror.Column;
 import tandem.core.mirror.Table;
 import tandem.core.mirror.ValueConverter;
 import tandem.core.type.PgType;
+import tandem.core.type.PgValues;
 import tandem.core.verify.PgHash;
 import tandem.core.verify.RowFingerprint;
 
@@ -26,7 +26,6 @@ import tandem.core.verify.RowFingerprint;
 final class StoredValueHash {
 
     private static final byte[] EMPTY = {};
-    private static final long DAYS_TO_2000 = LocalDate.of(2000, 1, 1).toEpochDay();
     private static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
     /** The ways a column's common values are hashed without converting them. */
@@ -156,69 +155,36 @@ final class StoredValueHash {
     }
 
     /**
-     * Microseconds since 2000-01-01 of a timestamp written {@code YYYY-MM-DD HH:MM:SS} (or with a
-     * {@code T}), with up to six digits of a fraction and no offset, as PostgreSQL reads it; {@link
-     * #NO_TIMESTAMP} for any other text (an offset, a BC date, 24:00, a leap second...), which
-     * is left to the conversion.
+     * Microseconds since 2000-01-01 of a timestamp in its usual ISO form, read from the bytes SQLite
+     * keeps by the timestamp input's own fast path ({@link PgValues#plainTimestamp}); {@link
+     * #NO_TIMESTAMP} for any other text (an offset, a BC date, 24:00, a leap second...), which is
+     * left to the conversion.
      */
     static long timestampMicros(byte[] b) {
-        int n = b.length;
-        if (n < 19 || n > 26 || n == 20 || b[4] != '-' || b[7] != '-' || (b[10] != ' ' && b[10] != 'T')
-                || b[13] != ':' || b[16] != ':' || (n > 19 && b[19] != '.')) {
-            return NO_TIMESTAMP;
-        }
-        int year = digits(b, 0, 4);
-        int month = digits(b, 5, 2);
-        int day = digits(b, 8, 2);
-        int hour = digits(b, 11, 2);
-        int minute = digits(b, 14, 2);
-        int second = digits(b, 17, 2);
-        int micros = 0;
-        for (int i = 20; i < 26; i++) {
-            int d = i < n ? digit(b[i]) : 0;
-            if (d < 0) {
-                return NO_TIMESTAMP;
-            }
-            micros = micros * 10 + d;
-        }
-        if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || hour < 0 || hour > 23
-                || minute < 0 || minute > 59 || second < 0 || second > 59) {
-            return NO_TIMESTAMP;
-        }
-        long days = daysSince2000(year, month, day);
-        return ((days * 24 + hour) * 60 + minute) * 60_000_000L + second * 1_000_000L + micros;
+        return PgValues.plainTimestamp(new AsciiText(b));
     }
 
-    private static int daysIn(int year, int month) {
-        return month == 2 ? (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28)
-                : month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
-    }
+    /** Bytes read as characters, one each: what a parser of ASCII syntax needs, without decoding them. */
+    private record AsciiText(byte[] bytes) implements CharSequence {
 
-    /** Days from 2000-01-01 to a valid date of the proleptic Gregorian calendar (as LocalDate counts, without making one). */
-    static long daysSince2000(int year, int month, int day) {
-        // days from civil: March-based years, so the leap day ends a year
-        int y = month <= 2 ? year - 1 : year;
-        int era = Math.floorDiv(y, 400);
-        int yearOfEra = y - era * 400;
-        int dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-        return era * 146_097L + dayOfEra - 719_468 - DAYS_TO_2000;
-    }
-
-    /** The number written in {@code length} ASCII digits from {@code from}, or -1. */
-    private static int digits(byte[] b, int from, int length) {
-        int v = 0;
-        for (int i = from; i < from + length; i++) {
-            int d = digit(b[i]);
-            if (d < 0) {
-                return -1;
-            }
-            v = v * 10 + d;
+        @Override
+        public int length() {
+            return bytes.length;
         }
-        return v;
-    }
 
-    private static int digit(byte c) {
-        return c >= '0' && c <= '9' ? c - '0' : -1;
+        @Override
+        public char charAt(int index) {
+            return (char) (bytes[index] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new AsciiText(java.util.Arrays.copyOfRange(bytes, start, end));
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 }

@@ -106,16 +106,6 @@ class SqliteKeyRangesTest {
         }
     }
 
-    @Test
-    void daysAreCountedAsLocalDateCountsThem() {
-        for (java.time.LocalDate d = java.time.LocalDate.of(1, 1, 1); d.getYear() < 10_000; d = d.plusDays(97)) {
-            assertThat(StoredValueHash.daysSince2000(d.getYear(), d.getMonthValue(), d.getDayOfMonth()))
-                    .as(d.toString()).isEqualTo(d.toEpochDay() - java.time.LocalDate.of(2000, 1, 1).toEpochDay());
-        }
-        assertThat(StoredValueHash.daysSince2000(2000, 2, 29)).isEqualTo(59);
-        assertThat(StoredValueHash.daysSince2000(2000, 3, 1)).isEqualTo(60);
-    }
-
     private static final long FAILED = 0x7fff_ffff_dead_beefL;
 
     private interface Hashing {

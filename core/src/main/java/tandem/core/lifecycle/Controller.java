@@ -224,16 +224,7 @@ public final class Controller implements AutoCloseable {
         event("phase", "cutover started: new transactions wait (" + human(pauseLimit) + " at most) while those in "
                 + "flight finish and the mirror catches up", Map.of("pauseLimitMillis", pauseLimit.toMillis()));
         long started = System.nanoTime();
-        String failure = pauseAndDrain(started);
-        if (failure == null) {
-            try {
-                change(Phase.PROMOTED, state.readPercent(), stage, planState); // saved before it takes effect
-                switchover.swap(true);
-            } catch (RuntimeException e) {
-                failure = "the swap failed: " + e.getMessage();
-            }
-        }
-        switchover.resume();
+        String failure = pauseAndSwap(started, () -> change(Phase.PROMOTED, state.readPercent(), stage, planState), true);
         long paused = (System.nanoTime() - started) / 1_000_000;
         if (failure != null) {
             try {
@@ -250,6 +241,25 @@ public final class Controller implements AutoCloseable {
         event("phase", "cutover done: the new store is the primary (new transactions waited " + paused + " ms at most); "
                 + "writes are mirrored back to the old store, so a rollback loses nothing", Map.of("pauseMillis", paused));
         return state;
+    }
+
+    /**
+     * The swap itself, for a cutover and a rollback after one: pauses, drains, saves the new phase
+     * ({@code save}, before it takes effect) and swaps, then resumes whatever happened; null when
+     * swapped, or why not.
+     */
+    private String pauseAndSwap(long started, Runnable save, boolean promote) {
+        String failure = pauseAndDrain(started);
+        if (failure == null) {
+            try {
+                save.run();
+                switchover.swap(promote);
+            } catch (RuntimeException e) {
+                failure = "the swap failed: " + e.getMessage();
+            }
+        }
+        switchover.resume();
+        return failure;
     }
 
     /** Stops admitting transactions and drains the mirror, within the pause limit; null when done, or why not. */
@@ -325,16 +335,7 @@ public final class Controller implements AutoCloseable {
      */
     private MigrationState demote(String why) {
         long started = System.nanoTime();
-        String failure = pauseAndDrain(started);
-        if (failure == null) {
-            try {
-                change(Phase.SYNCING, 0, -1, Plan.IDLE); // saved before it takes effect
-                switchover.swap(false);
-            } catch (RuntimeException e) {
-                failure = "the swap failed: " + e.getMessage();
-            }
-        }
-        switchover.resume();
+        String failure = pauseAndSwap(started, () -> change(Phase.SYNCING, 0, -1, Plan.IDLE), false);
         long paused = (System.nanoTime() - started) / 1_000_000;
         if (failure != null) {
             event("rollback", "rollback abandoned after " + paused + " ms: " + failure + "; the new store is still the "

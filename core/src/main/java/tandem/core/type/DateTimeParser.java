@@ -98,14 +98,14 @@ final class DateTimeParser {
         return p.checkRange(p.localMicros());
     }
 
-    private static final long NOT_PLAIN = Long.MIN_VALUE;
+    static final long NOT_PLAIN = Long.MIN_VALUE;
 
     /**
      * {@code yyyy-mm-dd hh:mm:ss} (or with a T), up to six fraction digits: the form nearly every
      * stored timestamp has, read without the general parser (a third of a verification's reading
      * went into it); anything else, or a field out of its range, is left to the parser.
      */
-    private static long plainTimestamp(String s) {
+    static long plainTimestamp(CharSequence s) {
         int n = s.length();
         if (n < 19 || n == 20 || n > 26 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(13) != ':'
                 || s.charAt(16) != ':' || s.charAt(10) != ' ' && s.charAt(10) != 'T' || n > 19 && s.charAt(19) != '.') {
@@ -131,7 +131,7 @@ final class DateTimeParser {
     }
 
     /** The decimal number in s[from, to), or -1 when a character is no digit. */
-    private static int digits(String s, int from, int to) {
+    private static int digits(CharSequence s, int from, int to) {
         int v = 0;
         for (int i = from; i < to; i++) {
             int d = s.charAt(i) - '0';

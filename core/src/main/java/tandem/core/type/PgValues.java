@@ -97,6 +97,16 @@ public final class PgValues {
     }
 
     /** As {@link #decodeText(PgType, byte[], PgSessionSettings)}, from text already decoded. */
+    /**
+     * Microseconds since 2000-01-01 00:00 of a timestamp written {@code yyyy-mm-dd hh:mm:ss} (or
+     * with a T), up to six fraction digits, no offset, as the timestamp input function reads it;
+     * {@link Long#MIN_VALUE} for any other text, which only the full parser reads. For a caller that
+     * has the text's characters without a String (bytes a store keeps).
+     */
+    public static long plainTimestamp(CharSequence text) {
+        return DateTimeParser.plainTimestamp(text);
+    }
+
     public static Object decodeText(PgType type, String text, PgSessionSettings s) {
         if (text == null) {
             return null;
