@@ -41,6 +41,7 @@ public final class Workload {
 
     private final WorkloadOptions options;
     private volatile Limit limit;
+    private volatile boolean stopped;
 
     public Workload(WorkloadOptions options) {
         this.options = options;
@@ -64,6 +65,9 @@ public final class Workload {
                 keys.events.size());
 
         limit = new Limit(options.duration(), options.operations());
+        if (stopped) {
+            limit.stop(); // told to stop before it started
+        }
         List<WorkloadClient> clients = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
@@ -89,6 +93,7 @@ public final class Workload {
 
     /** Lets every client finish the operation it is in, then stops them; {@link #run()} then reports. */
     public void stop() {
+        stopped = true;
         Limit l = limit;
         if (l != null) {
             l.stop();

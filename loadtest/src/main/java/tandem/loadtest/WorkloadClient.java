@@ -54,7 +54,7 @@ final class WorkloadClient implements Runnable {
                     stats.succeeded(ran, System.nanoTime() - start);
                 } catch (SQLException | RuntimeException e) {
                     stats.failed(op, SqlStates.of(e), String.valueOf(e.getMessage()));
-                    log.debug("client {}: {} failed: {}", index, op.key(), e.getMessage());
+                    log.debug("client {}: {} failed: {}", index, op.key(), e.getMessage(), e);
                     recover(e);
                     if (connection == null) {
                         // the server is unreachable or just dropped us: do not spin at full speed on it

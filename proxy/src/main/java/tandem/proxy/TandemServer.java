@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -34,6 +35,7 @@ import tandem.core.lifecycle.Controller;
 import tandem.core.lifecycle.Phase;
 import tandem.core.metrics.MetricNames;
 import tandem.core.mirror.MirrorService;
+import tandem.core.mirror.MirroredTable;
 import tandem.core.mirror.RowSync;
 import tandem.core.route.ReadShare;
 import tandem.core.session.AdmissionGate;
@@ -44,6 +46,7 @@ import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
 import tandem.core.store.StoreKind;
 import tandem.core.verify.VerificationLog;
+import tandem.core.verify.ChangedRowsCheck;
 import tandem.core.verify.VerificationService;
 import tandem.core.verify.Verifier;
 import tandem.proxy.admin.AdminRoutes;
@@ -148,6 +151,8 @@ public final class TandemServer implements AutoCloseable {
             if (newStore != null) {
                 mirror = MirrorService.open(config.migration(), oldStore, newStore, share, metrics.registry());
                 newStore.batchLoader().ensureCreated();
+                oldStore.describeColumnsAs(mirror.tables().tables().values().stream().map(MirroredTable::target)
+                        .filter(Objects::nonNull).toList());
                 backfill = new BackfillService(mirror.tables(), oldStore, newStore, metrics.registry(),
                         new ClientLatency(metrics.registry(), oldStore.name()));
                 Store target = newStore;
@@ -211,9 +216,14 @@ public final class TandemServer implements AutoCloseable {
             Store secondary = newStore;
             MirrorService mirroring = mirror;
             BackfillService copying = backfill;
-            VerificationService verification = mirror == null ? null : new VerificationService(() -> new Verifier(
-                    mirroring.tables(), primary, secondary, RowSync.between(primary, secondary, mirroring.tables()),
-                    Verifier.Settings.defaults(), Clock.systemUTC()), secondary.verificationLog());
+            java.util.function.Supplier<Verifier> verifiers = () -> new Verifier(mirroring.tables(), primary, secondary,
+                    RowSync.between(primary, secondary, mirroring.tables()), Verifier.Settings.defaults(), Clock.systemUTC());
+            VerificationService verification = mirror == null ? null
+                    : new VerificationService(verifiers, secondary.verificationLog(), mirror.changedRows());
+            if (controller != null) {
+                controller.checkBeforeCutover(new ChangedRowsCheck(mirror.changedRows(), secondary.verificationLog(),
+                        verifiers, Clock.systemUTC()));
+            }
             Controller steering = controller;
             MigrationRoutes.register(routes, () -> status(primary, secondary, share, mirroring, copying, steering),
                     controller);

@@ -30,15 +30,18 @@ final class PostgresVerificationLog implements VerificationLog {
         ControlTables.create(store, pool, "tandem.verification", """
                 CREATE TABLE IF NOT EXISTS tandem.verification (id bigserial PRIMARY KEY,
                   finished_at timestamptz NOT NULL, whole_store boolean NOT NULL, clean boolean NOT NULL,
-                  rows_compared bigint NOT NULL, tables int NOT NULL)""");
+                  rows_compared bigint NOT NULL, tables int NOT NULL)""",
+                // older tandems kept no start: their rows count from their finish
+                "ALTER TABLE tandem.verification ADD COLUMN IF NOT EXISTS started_at timestamptz");
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO tandem.verification (finished_at, whole_store, clean, rows_compared, tables) "
-                        + "VALUES (?, ?, ?, ?, ?)")) {
-            ps.setTimestamp(1, Timestamp.from(report.startedAt().plus(report.took())));
-            ps.setBoolean(2, wholeStore);
-            ps.setBoolean(3, report.clean());
-            ps.setLong(4, report.compared());
-            ps.setInt(5, report.tables().size());
+                "INSERT INTO tandem.verification (started_at, finished_at, whole_store, clean, rows_compared, tables) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setTimestamp(1, Timestamp.from(report.startedAt()));
+            ps.setTimestamp(2, Timestamp.from(report.startedAt().plus(report.took())));
+            ps.setBoolean(3, wholeStore);
+            ps.setBoolean(4, report.clean());
+            ps.setLong(5, report.compared());
+            ps.setInt(6, report.tables().size());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw PgErrors.translate(store, "recording a verification", e);
@@ -47,17 +50,39 @@ final class PostgresVerificationLog implements VerificationLog {
 
     @Override
     public Outcome latest() {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT finished_at, whole_store, clean, rows_compared FROM tandem.verification ORDER BY id DESC LIMIT 1");
+        return first("SELECT coalesce(started_at, finished_at), finished_at, whole_store, clean, rows_compared "
+                + "FROM tandem.verification ORDER BY id DESC LIMIT 1");
+    }
+
+    @Override
+    public Outcome latestClean() {
+        return first("SELECT coalesce(started_at, finished_at), finished_at, whole_store, clean, rows_compared "
+                + "FROM tandem.verification WHERE whole_store AND clean ORDER BY id DESC LIMIT 1");
+    }
+
+    private static Outcome first(Connection c, String sql) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new Outcome(rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant(),
+                    rs.getBoolean(3), rs.getBoolean(4), rs.getLong(5)) : null;
+        }
+    }
+
+    private Outcome first(String sql) {
+        try (Connection c = pool.getConnection();
                 PreparedStatement exists = c.prepareStatement("SELECT to_regclass('tandem.verification') IS NOT NULL")) {
             try (ResultSet rs = exists.executeQuery()) {
                 if (!rs.next() || !rs.getBoolean(1)) {
                     return null;
                 }
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Outcome(rs.getTimestamp(1).toInstant(), rs.getBoolean(2), rs.getBoolean(3),
-                        rs.getLong(4)) : null;
+            try {
+                return first(c, sql);
+            } catch (SQLException e) {
+                if (!"42703".equals(e.getSQLState())) {
+                    throw e;
+                }
+                // a table an older tandem created has no started_at until the next record() adds it
+                return first(c, sql.replace("coalesce(started_at, finished_at)", "finished_at"));
             }
         } catch (SQLException e) {
             throw PgErrors.translate(store, "reading the latest verification", e);

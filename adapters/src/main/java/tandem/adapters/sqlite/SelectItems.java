@@ -35,7 +35,7 @@ final class SelectItems {
             "as", "from", "case", "then", "else", "when", "in", "like", "ilike", "between", "asc", "desc");
 
     /** Stands for {@code *} or {@code t.*}, which expands to the table's columns. */
-    static final Translation.SelectItem STAR = new Translation.SelectItem(null, null, 0);
+    static final Translation.SelectItem STAR = new Translation.SelectItem(null, null, 0, null);
 
     private final List<Token> tokens;
     private final String sql;
@@ -136,7 +136,10 @@ final class SelectItems {
         }
         int parameter = exprEnd - from == 1 && tokens.get(from).type() == TokenType.PARAMETER
                 ? Integer.parseInt(tokens.get(from).raw(sql).substring(1)) : 0;
-        return new Translation.SelectItem(alias != null ? alias : name(from, exprEnd), type(from, exprEnd), parameter);
+        String column = tokens.get(from).type().isName() && isQualifiedName(from, exprEnd)
+                ? tokens.get(exprEnd - 1).text() : null;
+        return new Translation.SelectItem(alias != null ? alias : name(from, exprEnd), type(from, exprEnd), parameter,
+                column);
     }
 
     /** A trailing bare name after a complete operand ({@code count(*) n}) is an alias. */

@@ -10,7 +10,9 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,6 +42,7 @@ import tandem.core.mirror.RepairLog;
 import tandem.core.mirror.RowReader;
 import tandem.core.mirror.RowWriter;
 import tandem.core.mirror.Schema;
+import tandem.core.mirror.Table;
 import tandem.core.sql.Classification;
 import tandem.core.sql.ClassificationCache;
 import tandem.core.store.ReadQueries;
@@ -49,6 +52,7 @@ import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
 import tandem.core.store.StoreKind;
 import tandem.core.store.WireEndpoint;
+import tandem.core.type.PgType;
 
 /**
  * A SQLite database file that tandem serves to PostgreSQL clients by emulating a PostgreSQL
@@ -89,6 +93,9 @@ public final class SqliteStore implements Store {
     private final SqliteRepairLog repairLog = new SqliteRepairLog(this, new RepairKeys(this::schema));
 
     /** A table's columns as read under one schema_version. */
+    /** Table -> column -> the type the new store declares for it (see {@link #describeColumnsAs}). */
+    private volatile Map<String, Map<String, PgType>> describedAs = Map.of();
+
     private record Columns(long schemaVersion, List<TableColumn> columns) {
     }
 
@@ -440,6 +447,27 @@ public final class SqliteStore implements Store {
                     + file + ": " + SqliteErrors.sqliteMessage(e), null, "check that the file still exists and is "
                             + "readable", false, e);
         }
+    }
+
+    @Override
+    public void describeColumnsAs(Collection<Table> tables) {
+        Map<String, Map<String, PgType>> types = new HashMap<>();
+        for (Table table : tables) {
+            Map<String, PgType> columns = new HashMap<>();
+            for (tandem.core.mirror.Column column : table.columns()) {
+                if (StoredValues.converts(column.type())) {
+                    columns.put(column.name().toLowerCase(Locale.ROOT), column.type());
+                }
+            }
+            types.put(table.name().toLowerCase(Locale.ROOT), Map.copyOf(columns));
+        }
+        describedAs = Map.copyOf(types);
+    }
+
+    /** The type the new store declares for a column, or null when it has none tandem can answer in. */
+    PgType describedAs(String table, String column) {
+        Map<String, PgType> columns = describedAs.get(table.toLowerCase(Locale.ROOT));
+        return columns == null ? null : columns.get(column.toLowerCase(Locale.ROOT));
     }
 
     /**

@@ -144,7 +144,7 @@ final class StatementPreparer {
         List<String> tables = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Translation.SelectItem item = items == null ? null : items.get(i);
-            ColumnType declaredType = TypeNames.declared(shape.declaredTypes()[i]);
+            ColumnType declaredType = declaredType(shape, i, item, state, schemaVersion);
             ColumnType type;
             if (item != null && item.type() != null && item.type().basis() == ColumnType.Basis.EXPRESSION) {
                 type = item.type();
@@ -165,6 +165,33 @@ final class StatementPreparer {
         }
         return new SqliteStatement(sql, c, SqliteStatement.Kind.SQLITE, t, sqliteSql, parameterTypes, columns, types,
                 tables, null);
+    }
+
+    /**
+     * Result column {@code i}'s declared type: the new store's for a column of one of its tables (a
+     * client then sees the same types after a cutover), else what SQLite's declaration maps to. The
+     * column is the item's when it names one ({@code p.views AS v}), else SQLite's name for it, and
+     * is taken only when that table column's declaration is the one SQLite reports for the result.
+     */
+    private ColumnType declaredType(StatementShape shape, int i, Translation.SelectItem item, ConnectionState state,
+            long schemaVersion) {
+        String declaration = shape.declaredTypes()[i];
+        ColumnType declared = TypeNames.declared(declaration);
+        String table = shape.tables()[i];
+        if (declared.basis() != ColumnType.Basis.DECLARED || table == null) {
+            return declared;
+        }
+        String column = item != null && item.column() != null ? item.column() : shape.names()[i];
+        PgType described = column == null ? null : store.describedAs(table, column);
+        if (described == null || described == declared.type()) {
+            return declared;
+        }
+        for (SqliteStore.TableColumn c : store.columns(state, schemaVersion, table)) {
+            if (c.name().equalsIgnoreCase(column)) {
+                return declaration.equalsIgnoreCase(c.declaredType()) ? ColumnType.declared(described, -1) : declared;
+            }
+        }
+        return declared;
     }
 
     /**

@@ -30,6 +30,15 @@ final class StoredValues {
     private StoredValues() {
     }
 
+    /** Whether values can be served as {@code type} (the types {@link #convert} knows). */
+    static boolean converts(PgType type) {
+        return switch (type) {
+            case BOOL, INT2, INT4, INT8, FLOAT4, FLOAT8, NUMERIC, TEXT, VARCHAR, BPCHAR, NAME, JSON, JSONB, BYTEA, UUID,
+                    DATE, TIME, TIMESTAMP, TIMESTAMPTZ -> true;
+            default -> false;
+        };
+    }
+
     /**
      * @param table the table the column comes from, or null for an expression
      * @param column the result column's name

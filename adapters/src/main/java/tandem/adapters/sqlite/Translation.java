@@ -27,7 +27,8 @@ record Translation(String sql, int parameterCount, Map<Integer, CastTarget> cast
      *     a column's name, a function's name, {@code ?column?})
      * @param type a type the expression implies (a cast, {@code now()}, a comparison), or null
      * @param parameter n when the column is exactly {@code $n} (typed by the parameter), else 0
+     * @param column the table column the item is, when it is exactly one ({@code p.title AS t}), else null
      */
-    record SelectItem(String name, ColumnType type, int parameter) {
+    record SelectItem(String name, ColumnType type, int parameter, String column) {
     }
 }

@@ -30,6 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tandem.config.SqliteConfig;
 import tandem.core.error.ProxyException;
 import tandem.core.error.SqlState;
+import tandem.core.mirror.Column;
+import tandem.core.mirror.Table;
 import tandem.core.store.SqlSession;
 import tandem.core.type.PgType;
 
@@ -94,6 +96,25 @@ class SqliteTypesTest {
     void mapsDeclaredColumnTypesToPostgresTypes(String column, PgType expected) {
         SqlSession.PreparedSql prepared = session.prepare("SELECT " + column + " FROM everything", List.of());
         assertThat(prepared.columns().get(0).type()).isEqualTo(expected);
+    }
+
+    @Test
+    void describesTableColumnsInTheNewStoresTypesSoClientsSeeTheSameTypesAfterACutover() {
+        fixture.store.describeColumnsAs(List.of(new Table("everything", List.of(
+                new Column("id", PgType.INT8, "bigint", false), new Column("i", PgType.INT4, "integer", true),
+                new Column("big", PgType.INT4, "integer", true), new Column("t", PgType.VARCHAR, "varchar(40)", true),
+                new Column("loose", PgType.TEXT, "text", true)), List.of("id"), List.of(), List.of())));
+        insertRaw("(i, big, t, small) VALUES (42, 9007199254740993, 'x', 7)");
+
+        SqliteFixture.Result r = one(session, "SELECT i, e.i AS renamed, t, small, i + 1 AS next, loose "
+                + "FROM everything e");
+        assertThat(r.types()).containsExactly(PgType.INT4, PgType.INT4, PgType.VARCHAR, PgType.INT2, PgType.INT8,
+                PgType.TEXT);
+        assertThat(r.rows().get(0)).containsExactly("42", "42", "x", "7", "43", null);
+        // a subquery's alias is no column of the table: SQLite's declaration decides
+        assertThat(one(session, "SELECT x FROM (SELECT i AS x FROM everything)").types()).containsExactly(PgType.INT8);
+        // what the new store could not hold is an error, as it would be there
+        assertFails("SELECT big FROM everything", SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "out of range for type integer");
     }
 
     @Test

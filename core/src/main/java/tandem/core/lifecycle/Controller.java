@@ -45,6 +45,7 @@ public final class Controller implements AutoCloseable {
     /** The server's part of a cutover; null where the stores cannot swap (tests of the plan alone). */
     private Switchover switchover;
     private Duration pauseLimit = Duration.ofSeconds(2);
+    private CutoverCheck rowCheck;
 
     /**
      * @param readsNotYet why reads may not move to the new store yet (backfill, verification), or null
@@ -199,6 +200,11 @@ public final class Controller implements AutoCloseable {
         this.pauseLimit = limit;
     }
 
+    /** What a cutover proves before the swap (the rows written since the last verification agree); none by default. */
+    public synchronized void checkBeforeCutover(CutoverCheck check) {
+        this.rowCheck = check;
+    }
+
     /**
      * Makes the new store the primary: from {@code switching} with every eligible read on it. New
      * transactions wait while those in flight finish and the mirror catches up, then the stores swap
@@ -217,6 +223,16 @@ public final class Controller implements AutoCloseable {
         String unsupported = switchover == null ? "this tandem has no new store to swap to" : switchover.unsupported();
         if (unsupported != null) {
             throw refused("cutover is not possible here: " + unsupported, "see the README's Limits");
+        }
+        String notYet;
+        try {
+            notYet = rowCheck == null ? null : rowCheck.prepare();
+        } catch (RuntimeException e) {
+            notYet = "comparing the rows written since the last verification failed: " + e.getMessage();
+        }
+        if (notYet != null) {
+            throw refused("cutover must wait: " + notYet, "run a verification (POST /api/verify, or bin/tandem verify), "
+                    + "then cutover again");
         }
         int stage = state.stage();
         Plan planState = state.plan();
@@ -238,8 +254,12 @@ public final class Controller implements AutoCloseable {
             throw refused("cutover abandoned: " + failure + " (the old store is still the primary)",
                     "try again at a quieter moment, or raise migration.cutover.pause (now " + human(pauseLimit) + ")");
         }
+        String checked = rowCheck == null ? "" : "; the " + rowCheck.rowsCompared() + " row(s) written since the last "
+                + "verification were the same in both stores";
         event("phase", "cutover done: the new store is the primary (new transactions waited " + paused + " ms at most); "
-                + "writes are mirrored back to the old store, so a rollback loses nothing", Map.of("pauseMillis", paused));
+                + "writes are mirrored back to the old store, so a rollback loses nothing" + checked,
+                rowCheck == null ? Map.of("pauseMillis", paused)
+                        : Map.of("pauseMillis", paused, "rowsChecked", rowCheck.rowsCompared()));
         return state;
     }
 
@@ -250,6 +270,16 @@ public final class Controller implements AutoCloseable {
      */
     private String pauseAndSwap(long started, Runnable save, boolean promote) {
         String failure = pauseAndDrain(started);
+        if (failure == null && promote && rowCheck != null) {
+            try {
+                failure = rowCheck.confirm();
+            } catch (RuntimeException e) {
+                failure = "comparing the rows written since the last verification failed: " + e.getMessage();
+            }
+            if (failure == null && System.nanoTime() - started > pauseLimit.toNanos()) {
+                failure = "comparing the rows written since the last verification took longer than " + human(pauseLimit);
+            }
+        }
         if (failure == null) {
             try {
                 save.run();

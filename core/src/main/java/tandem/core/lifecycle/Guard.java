@@ -116,7 +116,11 @@ public final class Guard implements AutoCloseable {
             breaker.reset();
         }
         Consumer<Trip> listener = onTrip;
-        notifier.execute(() -> listener.accept(trip));
+        try {
+            notifier.execute(() -> listener.accept(trip));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // syncs still finishing while tandem stops: nobody is left to tell
+        }
     }
 
     @Override

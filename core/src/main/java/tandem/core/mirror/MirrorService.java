@@ -25,6 +25,7 @@ import tandem.core.store.ReadQueries;
 import tandem.core.store.SqlSession;
 import tandem.core.store.Store;
 import tandem.core.verify.ShadowReads;
+import tandem.core.verify.ChangedRows;
 import tandem.core.verify.SyncedRowCheck;
 
 /**
@@ -36,6 +37,9 @@ import tandem.core.verify.SyncedRowCheck;
  * and starts the drainer, which first takes whatever a previous run left in the log.
  */
 public final class MirrorService implements AutoCloseable {
+
+    /** Keys of rows written since the last clean verification kept for the cutover's check, at most. */
+    private static final int CHANGED_ROWS_KEPT = 200_000;
 
     private final MirroredTables tables;
     private final WriteRewriter rewriter;
@@ -49,13 +53,14 @@ public final class MirrorService implements AutoCloseable {
     private final ShadowReads shadow;
     private final ReadQueries secondaryReads;
     private final SyncedRowCheck check;
+    private final ChangedRows changed;
     private final Guard guard;
     private final String primaryName;
 
     private MirrorService(MirroredTables tables, WriteRewriter rewriter, PendingRepairs pending,
             Mirror mirror, RepairDrainer drainer, Counter refused, Duration timeout, MeterRegistry registry,
-            ReadRouter router, ShadowReads shadow, ReadQueries secondaryReads, SyncedRowCheck check, Guard guard,
-            String primaryName) {
+            ReadRouter router, ShadowReads shadow, ReadQueries secondaryReads, SyncedRowCheck check, ChangedRows changed,
+            Guard guard, String primaryName) {
         this.tables = tables;
         this.rewriter = rewriter;
         this.pending = pending;
@@ -68,6 +73,7 @@ public final class MirrorService implements AutoCloseable {
         this.shadow = shadow;
         this.secondaryReads = secondaryReads;
         this.check = check;
+        this.changed = changed;
         this.guard = guard;
         this.primaryName = primaryName;
     }
@@ -110,16 +116,30 @@ public final class MirrorService implements AutoCloseable {
         }
         drainer.start();
         return new MirrorService(tables, rewriter, pending, mirror, drainer, refused,
-                config.mirrorTimeout(), registry, router, shadow, secondary.readQueries(), check, guard, primary.name());
+                config.mirrorTimeout(), registry, router, shadow, secondary.readQueries(), check,
+                new ChangedRows(CHANGED_ROWS_KEPT, Clock.systemUTC()), guard, primary.name());
     }
 
     public MirroredTables tables() {
         return tables;
     }
 
+    /** The rows written on the primary since the last clean verification, for the cutover's check. */
+    public ChangedRows changedRows() {
+        return changed;
+    }
+
     /** Mirrors a committed transaction; the guard counts the syncs that did not reach the secondary in time. */
     public CommitSync sync() {
-        return (changes, replays) -> mirror.committed(changes, replays).whenComplete((outcome, failure) -> {
+        return (changes, replays) -> {
+            changed.changed(changes);
+            return mirrorCommitted(changes, replays);
+        };
+    }
+
+    private java.util.concurrent.CompletableFuture<Mirror.Outcome> mirrorCommitted(Changes changes,
+            List<RowWriter.Replay> replays) {
+        return mirror.committed(changes, replays).whenComplete((outcome, failure) -> {
             if (!changes.isEmpty() || !replays.isEmpty()) {
                 guard.mirror(outcome != Mirror.Outcome.SYNCED);
             }

@@ -27,6 +27,14 @@ public interface Store extends AutoCloseable {
     /** For stores tandem emulates PostgreSQL over: a new client session. */
     SqlSession openSession(SessionSettings settings);
 
+    /**
+     * For stores whose result types tandem infers (SQLite): a column of one of these tables (the new
+     * store's) is reported in the type they declare for it, so that a client sees the same types
+     * before and after a cutover. Others ignore it: their own server describes their results.
+     */
+    default void describeColumnsAs(java.util.Collection<tandem.core.mirror.Table> tables) {
+    }
+
     /** The store's tables as they are now (introspected again on each call). */
     default tandem.core.mirror.Schema schema() {
         throw new UnsupportedOperationException(kind().displayName() + " store \"" + name() + "\" does not offer introspection yet");

@@ -9,10 +9,10 @@ import java.time.Instant;
 public interface VerificationLog {
 
     /**
-     * A finished verification: when, whether every table mirrored by row was compared
-     * ({@code wholeStore}: no table list was given), and whether they were all the same.
+     * A finished verification: when it started and finished, whether every table mirrored by row was
+     * compared ({@code wholeStore}: no table list was given), and whether they were all the same.
      */
-    record Outcome(Instant finishedAt, boolean wholeStore, boolean clean, long rowsCompared) {
+    record Outcome(Instant startedAt, Instant finishedAt, boolean wholeStore, boolean clean, long rowsCompared) {
 
         /** Whether this outcome lets reads move to the new store. */
         public boolean allowsReads() {
@@ -24,4 +24,7 @@ public interface VerificationLog {
 
     /** The latest outcome, or null when no verification finished yet. */
     Outcome latest();
+
+    /** The latest outcome of a whole-store verification that came back clean, or null when none did. */
+    Outcome latestClean();
 }

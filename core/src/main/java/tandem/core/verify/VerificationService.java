@@ -20,13 +20,20 @@ public final class VerificationService {
 
     private final Supplier<Verifier> verifiers;
     private final VerificationLog outcomes;
+    private final ChangedRows changed;
     private volatile Verifier.Report latest;
     private volatile String lastError;
     private Thread running;
 
     public VerificationService(Supplier<Verifier> verifiers, VerificationLog outcomes) {
+        this(verifiers, outcomes, null);
+    }
+
+    /** @param changed told when a verification of the whole store came back clean (older changes are proven), or null */
+    public VerificationService(Supplier<Verifier> verifiers, VerificationLog outcomes, ChangedRows changed) {
         this.verifiers = verifiers;
         this.outcomes = outcomes;
+        this.changed = changed;
     }
 
     /** Starts a verification in the background; fails (55006) while one runs. */
@@ -41,6 +48,9 @@ public final class VerificationService {
                 Verifier.Report report = verifiers.get().run(tables, repair);
                 latest = report;
                 outcomes.record(report, tables.isEmpty());
+                if (changed != null && tables.isEmpty() && report.clean()) {
+                    changed.verified(report.startedAt());
+                }
             } catch (RuntimeException e) {
                 lastError = e.getMessage();
                 log.error("verify failed: {}", e.getMessage());

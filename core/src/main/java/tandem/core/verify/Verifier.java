@@ -65,11 +65,14 @@ public final class Verifier {
      * @param parallelTables tables verified at once
      * @param chunkRows rows per key range compared by fingerprints; 0 compares every row instead
      * @param sampleRows whole rows compared column by column after the fingerprints agreed
+     * @param settle how long to wait before looking at differing rows again (rows the mirror had not
+     *     synced yet when they were first read then agree); zero reports them as first found
      */
-    public record Settings(int batchSize, int maxReported, int parallelTables, int chunkRows, int sampleRows) {
+    public record Settings(int batchSize, int maxReported, int parallelTables, int chunkRows, int sampleRows,
+            Duration settle) {
 
         public Settings(int batchSize, int maxReported, int parallelTables) {
-            this(batchSize, maxReported, parallelTables, 20_000, 1000);
+            this(batchSize, maxReported, parallelTables, 20_000, 1000, Duration.ofSeconds(1));
         }
 
         public static Settings defaults() {
@@ -77,9 +80,20 @@ public final class Verifier {
         }
 
         public Settings rowByRow() {
-            return new Settings(batchSize, maxReported, parallelTables, 0, 0);
+            return new Settings(batchSize, maxReported, parallelTables, 0, 0, settle);
+        }
+
+        public Settings withMaxReported(int max) {
+            return new Settings(batchSize, max, parallelTables, chunkRows, sampleRows, settle);
+        }
+
+        public Settings withSettle(Duration wait) {
+            return new Settings(batchSize, maxReported, parallelTables, chunkRows, sampleRows, wait);
         }
     }
+
+    /** More differing rows than this are not rows in flight: they are reported without a second look. */
+    private static final int SETTLED_AT_MOST = 10_000;
 
     /** How a table was compared; for fingerprints, how many key ranges and how many of them row by row. */
     public record Method(String name, long ranges, long rangesByRow, long sampled) {
@@ -100,6 +114,19 @@ public final class Verifier {
 
     /** A key that differs: {@code missing} (only the old store has it), {@code extra} (only the new), {@code differs}. */
     public record Difference(String kind, Key key, List<ColumnDifference> columns) {
+
+        /** As a report line says it: {@code users [7]: differs; name old 'a', new 'b'}. */
+        public String describe(String table) {
+            StringBuilder out = new StringBuilder(table).append(' ').append(key).append(": ").append(switch (kind) {
+                case "missing" -> "missing in the new store";
+                case "extra" -> "only in the new store";
+                default -> "differs";
+            });
+            for (ColumnDifference c : columns) {
+                out.append("; ").append(c.column()).append(" old ").append(c.oldValue()).append(", new ").append(c.newValue());
+            }
+            return out.toString();
+        }
     }
 
     /** What one table's verification found. */
@@ -227,6 +254,7 @@ public final class Verifier {
                 lookUp(comparison, readers);
             }
         }
+        settle(comparison);
         Tally tally = comparison.tally;
         Set<Key> toRepair = comparison.toRepair;
         long repaired = 0;
@@ -383,6 +411,89 @@ public final class Verifier {
                 whole.recheck(key, rows.old(), rows.now());
             }
         });
+    }
+
+    /**
+     * The differing rows read again after {@link Settings#settle}: while the mirror runs, a row read
+     * between its commit on the old store and its sync to the new one differs for a moment, and a
+     * report naming it would be wrong. What still differs is reported (as it is now); the count of
+     * rows compared stays.
+     */
+    private void settle(Comparison found) {
+        if (found.toRepair.isEmpty() || settings.settle().isZero() || found.toRepair.size() > SETTLED_AT_MOST) {
+            return;
+        }
+        try {
+            Thread.sleep(settings.settle());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProxyException(SqlState.QUERY_CANCELED, "verification interrupted");
+        }
+        Comparison now = byKeys(found.table, found.types, found.toRepair, settings.maxReported());
+        found.tally.differencesOf(now.tally);
+        found.toRepair.clear();
+        found.toRepair.addAll(now.toRepair);
+    }
+
+    /** The rows of {@code sourceKeys} read from both stores now and compared; a key neither store has is the same. */
+    private Comparison byKeys(MirroredTable table, List<PgType> types, Collection<Key> sourceKeys, int maxReported) {
+        Comparison now = new Comparison(table, types, maxReported);
+        for (List<Key> chunk : chunks(new ArrayList<>(sourceKeys), settings.batchSize())) {
+            readBoth(table, chunk).forEach((key, rows) -> {
+                if (rows.old() == null && rows.now() != null) {
+                    now.extra(table.targetKey(key));
+                } else if (rows.old() != null && rows.now() == null) {
+                    now.missing(key, table.targetKey(key));
+                } else if (rows.old() != null) {
+                    now.compare(key, rows.old(), rows.now());
+                }
+            });
+        }
+        return now;
+    }
+
+    /**
+     * What {@link #compare} found: the old store's keys whose rows differ, by table, and the first
+     * few differences as a report line says them.
+     */
+    public record KeyComparison(long compared, Map<String, Set<Key>> differing, List<String> examples) {
+
+        public boolean clean() {
+            return differing.isEmpty();
+        }
+
+        public long differingRows() {
+            return differing.values().stream().mapToLong(Set::size).sum();
+        }
+    }
+
+    /**
+     * The rows of {@code keys} (the old store's keys, by table) read from both stores now and compared
+     * by meaning, with no second look: what a cutover checks of the rows written since the last
+     * verification. Tables not mirrored by row are left out.
+     */
+    public KeyComparison compare(Map<String, Set<Key>> keys) {
+        long compared = 0;
+        Map<String, Set<Key>> differing = new LinkedHashMap<>();
+        List<String> examples = new ArrayList<>();
+        for (Map.Entry<String, Set<Key>> e : keys.entrySet()) {
+            MirroredTable table = plan.table(e.getKey());
+            if (table == null || table.mode() != MirroredTable.Mode.ROW || e.getValue().isEmpty()) {
+                continue;
+            }
+            List<PgType> types = table.target().columns().stream().map(Column::type).toList();
+            Comparison c = byKeys(table, types, e.getValue(), settings.maxReported());
+            compared += e.getValue().size();
+            if (!c.toRepair.isEmpty()) {
+                differing.put(table.name(), Set.copyOf(c.toRepair));
+                for (Difference d : c.tally.examples) {
+                    if (examples.size() < settings.maxReported()) {
+                        examples.add(d.describe(table.target().name()));
+                    }
+                }
+            }
+        }
+        return new KeyComparison(compared, differing, examples);
     }
 
     /** A key's row in each store, the old one as the new store's types; null where a store lacks the key. */
@@ -713,6 +824,15 @@ public final class Verifier {
         void differs(Key key, List<ColumnDifference> columns) {
             differing++;
             keep(new Difference("differs", key, columns));
+        }
+
+        /** Takes {@code other}'s differences instead of these; the count of rows compared stays. */
+        void differencesOf(Tally other) {
+            missing = other.missing;
+            extra = other.extra;
+            differing = other.differing;
+            examples.clear();
+            examples.addAll(other.examples);
         }
 
         void absorb(Tally other) {

@@ -345,6 +345,63 @@ class ControllerTest {
         assertThat(c.events(0, 20)).extracting(MigrationEvent::kind).contains("cutover");
     }
 
+    /** A check that records when it ran among the swap's steps, and says what its answers are told to. */
+    static final class RecordingCheck implements CutoverCheck {
+        final RecordingSwitchover swap;
+        String prepared;
+        String confirmed;
+
+        RecordingCheck(RecordingSwitchover swap) {
+            this.swap = swap;
+        }
+
+        @Override
+        public String prepare() {
+            swap.steps.add("prepare check");
+            return prepared;
+        }
+
+        @Override
+        public String confirm() {
+            swap.steps.add("confirm check");
+            return confirmed;
+        }
+
+        @Override
+        public long rowsCompared() {
+            return 42;
+        }
+    }
+
+    @Test
+    void theRowsWrittenSinceTheLastVerificationAreComparedBeforeAndDuringThePause() {
+        RecordingSwitchover swap = new RecordingSwitchover();
+        RecordingCheck check = new RecordingCheck(swap);
+        Controller c = atFullReads(swap, Duration.ofSeconds(2));
+        c.checkBeforeCutover(check);
+        check.prepared = "the last clean verification started before this tandem did";
+        assertThatThrownBy(c::cutover).isInstanceOf(TransitionRefused.class)
+                .hasMessage("cutover must wait: the last clean verification started before this tandem did")
+                .satisfies(e -> assertThat(((TransitionRefused) e).hint()).contains("POST /api/verify"));
+        assertThat(swap.steps).containsExactly("prepare check");
+        assertThat(c.state().phase()).isEqualTo(Phase.SWITCHING);
+
+        swap.steps.clear();
+        check.prepared = null;
+        check.confirmed = "1 row(s) written since the last verification differ: items [7]: differs";
+        assertThatThrownBy(c::cutover).hasMessage("cutover abandoned: 1 row(s) written since the last verification "
+                + "differ: items [7]: differs (the old store is still the primary)");
+        assertThat(swap.steps).containsExactly("prepare check", "pause", "drain", "confirm check", "resume");
+        assertThat(c.state().phase()).isEqualTo(Phase.SWITCHING);
+
+        swap.steps.clear();
+        check.confirmed = null;
+        assertThat(c.cutover().phase()).isEqualTo(Phase.PROMOTED);
+        assertThat(swap.steps).containsExactly("prepare check", "pause", "drain", "confirm check", "promote", "resume");
+        assertThat(c.events(0, 20)).extracting(MigrationEvent::message).anySatisfy(m -> assertThat(m)
+                .endsWith("the 42 row(s) written since the last verification were the same in both stores"));
+    }
+
     @Test
     void aRollbackAfterPromotionSwapsBackAndCompleteEndsTheWayBack() {
         RecordingSwitchover swap = new RecordingSwitchover();

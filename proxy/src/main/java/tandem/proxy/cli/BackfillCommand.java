@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import tandem.adapters.StoreFactory;
 import tandem.config.ConfigLoader;
 import tandem.config.TandemConfig;
@@ -30,14 +33,22 @@ import tandem.core.store.Store;
  * both take the same locks on the new store.
  */
 @Command(name = "backfill", mixinStandardHelpOptions = true,
-        description = "Copy every row of the old store into the new one (resumes where it stopped).")
+        description = "Copy every row of the old store into the new one (resumes where it stopped): here with --config, "
+                + "or by the running tandem with start, pause or resume.")
 public final class BackfillCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(BackfillCommand.class);
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
-            description = "YAML configuration, as for serve; stores.new is required.")
+    @Parameters(arity = "0..1", paramLabel = "ACTION",
+            description = "start, pause or resume the running tandem's backfill (its admin API, see --admin).")
+    String action;
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "YAML configuration, as for serve (stores.new is required): copy from here.")
     Path config;
+
+    @Mixin
+    AdminClient api;
 
     @Option(names = "--tables", split = ",", paramLabel = "TABLE",
             description = "Copy only these tables (default: every table mirrored by row).")
@@ -66,6 +77,14 @@ public final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (action != null) {
+            return byRunningTandem(action.toLowerCase(Locale.ROOT));
+        }
+        if (config == null) {
+            throw new ProxyException(SqlState.INVALID_PARAMETER_VALUE, "tandem backfill needs --config FILE to copy from "
+                    + "here, or an action for the running tandem", null,
+                    "tandem backfill --config tandem.yaml, or tandem backfill start|pause|resume");
+        }
         TandemConfig loaded = ConfigLoader.load(config);
         if (loaded.newStore() == null) {
             throw new ProxyException(SqlState.INVALID_PARAMETER_VALUE, "the configuration has no stores.new to copy into",
@@ -78,6 +97,34 @@ public final class BackfillCommand implements Callable<Integer> {
         List<TableProgress> done = copy(loaded, new LinkedHashSet<>(tables),
                 new Backfill.Settings(batchSize, parallel, maxRowsPerSecond, null, !keepIndexes), fromScratch, !noSnapshot);
         return done.stream().allMatch(t -> t.state() == TableProgress.State.DONE) ? 0 : 1;
+    }
+
+    /** The running tandem copies, with this command's settings; {@code tandem status} shows how far it is. */
+    private int byRunningTandem(String what) {
+        if (!what.equals("start") && !what.equals("pause") && !what.equals("resume")) {
+            throw new ProxyException(SqlState.INVALID_PARAMETER_VALUE, "unknown backfill action '" + action + "'", null,
+                    "tandem backfill start|pause|resume (or --config FILE to copy from here)");
+        }
+        if (config != null || fromScratch || noSnapshot) {
+            throw new ProxyException(SqlState.INVALID_PARAMETER_VALUE, "--config, --from-scratch and --no-snapshot are "
+                    + "for a backfill run from here, not for the running tandem's", null,
+                    "leave them out, or run tandem backfill --config FILE without an action");
+        }
+        String body = null;
+        if (what.equals("start")) {
+            if (batchSize < 1 || parallel < 1 || maxRowsPerSecond < 0) {
+                throw new ProxyException(SqlState.INVALID_PARAMETER_VALUE, "--batch-size and --parallel must be at least "
+                        + "1, --max-rows-per-second at least 0");
+            }
+            body = AdminClient.JSON.createObjectNode().put("batchSize", batchSize).put("parallelTables", parallel)
+                    .put("maxRowsPerSecond", maxRowsPerSecond).put("deferConstraints", !keepIndexes)
+                    .<com.fasterxml.jackson.databind.node.ObjectNode>set("tables", AdminClient.JSON.valueToTree(tables))
+                    .toString();
+        }
+        return api.print(api.call("POST", "/api/backfill/" + what, body), a -> switch (what) {
+            case "pause" -> "backfill pausing after its current batches; resume: tandem backfill resume";
+            default -> "backfill running in tandem; tandem status shows how far it is";
+        });
     }
 
     /**

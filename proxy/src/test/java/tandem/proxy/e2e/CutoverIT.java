@@ -186,6 +186,49 @@ class CutoverIT {
         assertThat(events()).contains("migration complete: writes are no longer mirrored to the old store");
     }
 
+    /**
+     * The cutover compares the rows written since the last clean verification: one changed in the
+     * new store behind tandem's back abandons it, naming the row; after a restart, what was written
+     * before it is unknown to this tandem, so a new verification must come first.
+     */
+    @Test
+    void aCutoverComparesTheRowsWrittenSinceTheLastVerification() throws Exception {
+        start();
+        write(6001);
+        write(6002);
+        newDb.execute("UPDATE items SET name = 'changed behind tandem' WHERE id = 6002");
+        HttpResponse<String> abandoned = proxy.admin("POST", "/api/cutover", null);
+        assertThat(abandoned.statusCode()).isEqualTo(409);
+        assertThat(abandoned.body()).contains("cutover abandoned: 1 row(s) written since the last verification differ "
+                + "between the stores after the mirror caught up: items [6002]: differs; name old 'one write', new "
+                + "'changed behind tandem'").contains("verify --repair");
+        assertThat(database()).as("still on the old primary").isEqualTo(oldDb.name());
+
+        proxy.close();
+        proxy = restart.get();
+        HttpResponse<String> unknown = proxy.admin("POST", "/api/cutover", null);
+        assertThat(unknown.statusCode()).isEqualTo(409);
+        assertThat(unknown.body()).contains("cutover must wait: the last clean verification started at")
+                .contains("rows written in between can only be compared by a new verification");
+
+        assertThat(proxy.admin("POST", "/api/verify", "{\"repair\": true}").statusCode()).isEqualTo(202);
+        awaitVerification();
+        write(6003);
+        HttpResponse<String> cut = proxy.admin("POST", "/api/cutover", null);
+        assertThat(cut.statusCode()).as(cut.body()).isEqualTo(200);
+        assertThat(events()).contains("the 1 row(s) written since the last verification were the same in both stores");
+    }
+
+    private void awaitVerification() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String latest = proxy.admin("GET", "/api/verify/latest", null).body();
+        while ((latest.contains("\"running\" : true") || !latest.contains("\"clean\"")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            latest = proxy.admin("GET", "/api/verify/latest", null).body();
+        }
+        assertThat(latest).contains("\"clean\" : true");
+    }
+
     @Test
     void aSessionBoundToAnOldStoreConnectionIsEndedWith57P01AtItsNextTransaction() throws Exception {
         start();
@@ -226,10 +269,21 @@ class CutoverIT {
 
         try (Connection moving = proxy.connect();
                 PreparedStatement bump = moving.prepareStatement("UPDATE items SET hits = hits + 1 WHERE id = ?");
-                PreparedStatement name = moving.prepareStatement("SELECT name, hits FROM items WHERE id = ?")) {
-            for (int i = 0; i < 6; i++) { // past pgjdbc's prepareThreshold: named statements on the server
+                PreparedStatement name = moving.prepareStatement("SELECT name, hits FROM items WHERE id = ?");
+                PreparedStatement totals = moving.prepareStatement(
+                        "SELECT count(*), coalesce(sum(hits), 0), max(name) FROM items WHERE id > ?");
+                PreparedStatement groups = moving.prepareStatement(
+                        "SELECT name, count(*) FROM items WHERE id > ? GROUP BY name ORDER BY name")) {
+            for (int i = 0; i < 6; i++) { // past pgjdbc's prepareThreshold: named statements, results in binary
                 bump.setLong(1, 1);
                 bump.executeUpdate();
+                name.setLong(1, 2);
+                try (ResultSet rs = name.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getInt(2)).isZero();
+                }
+                assertThat(totalsAndGroups(totals, groups)).isEqualTo("2 " + (i + 1) + " from sqlite; also from sqlite 1,"
+                        + " from sqlite 1");
             }
             HttpResponse<String> cut = proxy.admin("POST", "/api/cutover", null);
             assertThat(cut.statusCode()).as(cut.body()).isEqualTo(200);
@@ -241,6 +295,8 @@ class CutoverIT {
                 assertThat(rs.getString(1)).isEqualTo("from sqlite");
                 assertThat(rs.getInt(2)).isEqualTo(7);
             }
+            assertThat(totalsAndGroups(totals, groups)).as("the same types from the new store as the emulation described")
+                    .isEqualTo("2 7 from sqlite; also from sqlite 1, from sqlite 1");
             try (Statement s = moving.createStatement(); ResultSet rs = s.executeQuery("SELECT current_database()")) {
                 rs.next();
                 assertThat(rs.getString(1)).as("the moved session runs on the new store").isEqualTo(newDb.name());
@@ -283,6 +339,22 @@ class CutoverIT {
             }
         }
         return ids;
+    }
+
+    private static String totalsAndGroups(PreparedStatement totals, PreparedStatement groups) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        totals.setLong(1, 0);
+        try (ResultSet rs = totals.executeQuery()) {
+            rs.next();
+            out.append(rs.getLong(1)).append(' ').append(rs.getLong(2)).append(' ').append(rs.getString(3)).append(';');
+        }
+        groups.setLong(1, 0);
+        try (ResultSet rs = groups.executeQuery()) {
+            while (rs.next()) {
+                out.append(' ').append(rs.getString(1)).append(' ').append(rs.getLong(2)).append(',');
+            }
+        }
+        return out.substring(0, out.length() - 1);
     }
 
     private void write(long id) throws SQLException {

@@ -216,6 +216,40 @@ class LifecycleIT {
                 .contains("hint: is tandem running?");
     }
 
+    /** bin/tandem backfill start|pause|resume and bin/tandem verify [--repair] without --config: the running tandem's. */
+    @Test
+    void theBackfillAndVerificationsRunInTheRunningTandemFromTheCommandLine() throws Exception {
+        start(PlanConfig.defaults(), GuardConfig.defaults());
+        String admin = "--admin=http://127.0.0.1:" + proxy.adminPort();
+        Cli idle = cli("backfill", "pause", admin);
+        assertThat(idle.exit()).isEqualTo(1);
+        assertThat(idle.err()).contains("tandem: no backfill is running here");
+        Cli local = cli("backfill", "start", "--from-scratch", admin);
+        assertThat(local.exit()).isEqualTo(2);
+        assertThat(local.err()).contains("--from-scratch and --no-snapshot are for a backfill run from here");
+        Cli neither = cli("backfill", admin);
+        assertThat(neither.exit()).isEqualTo(2);
+        assertThat(neither.err()).contains("tandem backfill needs --config FILE");
+
+        assertThat(cli("backfill", "start", "--batch-size", "50", admin).out())
+                .isEqualTo("backfill running in tandem; tandem status shows how far it is\n");
+        awaitStatus("\"complete\" : true", Duration.ofSeconds(30));
+        assertThat(newRows()).isEqualTo(200);
+        Cli clean = cli("verify", admin);
+        assertThat(clean.exit()).as(clean.err()).isZero();
+        assertThat(clean.out()).containsPattern("items +200 +200 +200 +0 +0 +0")
+                .contains("items: compared by fingerprints of 1 key ranges").contains("clean: the stores hold the same rows");
+
+        newDb.execute("UPDATE items SET name = 'changed' WHERE id = 7");
+        Cli differs = cli("verify", admin);
+        assertThat(differs.exit()).isEqualTo(1);
+        assertThat(differs.out()).contains("items [7]: differs; name old 'item 7', new 'changed'").contains("the stores differ");
+        Cli repaired = cli("verify", "--repair", admin);
+        assertThat(repaired.exit()).as(repaired.out()).isZero();
+        assertThat(repaired.out()).contains("items: 1 repaired, 0 still differ");
+        assertThat(cli("verify", "--json", admin).out()).contains("\"clean\" : true");
+    }
+
     /** GET /api/events/stream: the events so far, then each new one as it happens, as server-sent events. */
     @Test
     void theEventStreamSendsThePastThenEachNewEventAsItHappens() throws Exception {
