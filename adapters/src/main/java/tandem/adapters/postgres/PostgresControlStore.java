@@ -35,9 +35,17 @@ final class PostgresControlStore implements ControlStore, AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** NOTIFY channel on which tandems announce a saved change to each other. */
+    private static final String CHANNEL = "tandem_migration";
+
     private final String store;
     private final DataSource pool;
     private final java.util.function.Supplier<Connection> leaderConnections;
+    /** This tandem among others in {@code tandem.member}: host, process and a random part (tests run several in one process). */
+    private final String name = System.getenv().getOrDefault("HOSTNAME", "tandem") + ":" + ProcessHandle.current().pid()
+            + "/" + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x10000));
+    private volatile Thread listener;
+    private volatile boolean closed;
     private volatile boolean created;
     private Connection leaderConnection;
     private boolean leading;
@@ -60,6 +68,9 @@ final class PostgresControlStore implements ControlStore, AutoCloseable {
         ControlTables.create(store, pool, "tandem.migration_event", """
                 CREATE TABLE IF NOT EXISTS tandem.migration_event (id bigserial PRIMARY KEY, at timestamptz NOT NULL,
                   kind text NOT NULL, message text NOT NULL, details jsonb NOT NULL)""");
+        ControlTables.create(store, pool, "tandem.member", """
+                CREATE TABLE IF NOT EXISTS tandem.member (name text PRIMARY KEY, seen_at timestamptz NOT NULL,
+                  holding bigint NOT NULL DEFAULT 0)""");
         created = true;
     }
 
@@ -146,8 +157,98 @@ final class PostgresControlStore implements ControlStore, AutoCloseable {
     }
 
     @Override
+    public void announce() {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("NOTIFY " + CHANNEL);
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "telling the other tandems of a change", e);
+        }
+    }
+
+    /** LISTENs on a connection of its own, on a thread of its own; connects again when it fails. */
+    @Override
+    public synchronized void onAnnounce(Runnable changed) {
+        if (listener != null) {
+            return;
+        }
+        listener = Thread.ofPlatform().daemon().name("tandem-control-listener").start(() -> {
+            while (!closed) {
+                try (Connection c = leaderConnections.get(); Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + CHANNEL);
+                    org.postgresql.PGConnection pg = c.unwrap(org.postgresql.PGConnection.class);
+                    changed.run(); // whatever was announced while this was not listening
+                    while (!closed) {
+                        org.postgresql.PGNotification[] got = pg.getNotifications(500);
+                        if (got != null && got.length > 0) {
+                            changed.run();
+                        }
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    if (!closed) {
+                        org.slf4j.LoggerFactory.getLogger(PostgresControlStore.class).debug(
+                                "migration: listening for other tandems' changes failed ({}); again in a second",
+                                e.getMessage());
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException interrupted) {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void holding(long version) {
+        create();
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO tandem.member (name, seen_at, holding) VALUES (?, now(), ?)
+                ON CONFLICT (name) DO UPDATE SET seen_at = now(), holding = excluded.holding""")) {
+            ps.setString(1, name);
+            ps.setLong(2, version);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "saying this tandem is alive", e);
+        }
+    }
+
+    @Override
+    public List<String> notHolding(long version, java.time.Duration within) {
+        create();
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT name FROM tandem.member WHERE name <> ? AND holding <> ?
+                  AND seen_at > now() - make_interval(secs => ?) ORDER BY name""")) {
+            ps.setString(1, name);
+            ps.setLong(2, version);
+            ps.setDouble(3, within.toMillis() / 1000.0);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "asking which tandems hold their transactions", e);
+        }
+    }
+
+    @Override
     public synchronized void close() {
+        closed = true;
         closeLeaderConnection();
+        Thread t = listener;
+        if (t != null) {
+            t.interrupt();
+        }
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM tandem.member WHERE name = ?")) {
+            ps.setString(1, name); // gone: a cutover does not wait for it
+            ps.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            // its row ages out of the living within seconds anyway
+        }
     }
 
     @Override

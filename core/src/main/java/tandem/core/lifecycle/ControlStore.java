@@ -23,6 +23,32 @@ public interface ControlStore {
         return true;
     }
 
+    /**
+     * Tells the other tandems that the saved state changed, so that they follow now rather than at
+     * their next tick. A store for one tandem has nobody to tell.
+     */
+    default void announce() {
+    }
+
+    /** Calls {@code changed}, on a thread of the store's, each time another tandem announces a change. */
+    default void onAnnounce(Runnable changed) {
+    }
+
+    /**
+     * Says that this tandem is alive and holds its transactions for the cutover saved as state
+     * version {@code version} (0: it holds none). Called at every tick, and when that changes.
+     */
+    default void holding(long version) {
+    }
+
+    /**
+     * The other tandems seen alive within {@code within} that do not hold their transactions for
+     * {@code version}, by name: what a cutover waits for before it swaps the stores.
+     */
+    default List<String> notHolding(long version, java.time.Duration within) {
+        return List.of();
+    }
+
     /** Appends an event; returns it with its id. */
     MigrationEvent append(MigrationEvent event);
 

@@ -46,6 +46,9 @@ public final class Controller implements AutoCloseable {
     private Switchover switchover;
     private Duration pauseLimit = Duration.ofSeconds(2);
     private CutoverCheck rowCheck;
+    /** The cutover (its state's version) another tandem runs, for which this one holds its transactions; 0 for none. */
+    private long holdingFor;
+    private long holdingSince;
 
     /**
      * @param readsNotYet why reads may not move to the new store yet (backfill, verification), or null
@@ -237,14 +240,17 @@ public final class Controller implements AutoCloseable {
         int stage = state.stage();
         Plan planState = state.plan();
         change(Phase.CUTOVER, state.readPercent(), stage, planState);
+        store.announce(); // the other tandems hold their transactions too
         event("phase", "cutover started: new transactions wait (" + human(pauseLimit) + " at most) while those in "
                 + "flight finish and the mirror catches up", Map.of("pauseLimitMillis", pauseLimit.toMillis()));
         long started = System.nanoTime();
         String failure = pauseAndSwap(started, () -> change(Phase.PROMOTED, state.readPercent(), stage, planState), true);
         long paused = (System.nanoTime() - started) / 1_000_000;
+        announceQuietly(); // promoted or not, the others go on
         if (failure != null) {
             try {
                 change(Phase.SWITCHING, state.readPercent(), stage, planState);
+                announceQuietly();
             } catch (RuntimeException e) {
                 log.error("migration: the abandoned cutover could not be saved ({}); a restart finds phase cutover and "
                         + "goes back to switching", e.getMessage());
@@ -292,11 +298,43 @@ public final class Controller implements AutoCloseable {
         return failure;
     }
 
+    private void announceQuietly() {
+        try {
+            store.announce();
+        } catch (RuntimeException e) {
+            log.warn("migration: could not tell the other tandems at once ({}); they follow at their next tick",
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Waits until every other live tandem holds its transactions for the cutover saved now, within
+     * the pause limit: then no transaction anywhere spans the swap. Null when they do, or who does not.
+     */
+    private String othersHolding(long started) throws InterruptedException {
+        List<String> missing = store.notHolding(state.version(), ALIVE);
+        while (!missing.isEmpty()) {
+            if (System.nanoTime() - started > pauseLimit.toNanos()) {
+                return "other tandem(s) did not hold their transactions within " + human(pauseLimit) + ": "
+                        + String.join(", ", missing);
+            }
+            Thread.sleep(10);
+            missing = store.notHolding(state.version(), ALIVE);
+        }
+        return null;
+    }
+
     /** Stops admitting transactions and drains the mirror, within the pause limit; null when done, or why not. */
     private String pauseAndDrain(long started) {
         java.util.concurrent.CompletableFuture<Void> drained = switchover.pause();
         try {
             drained.get(pauseLimit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (state.phase() == Phase.CUTOVER) {
+                String others = othersHolding(started);
+                if (others != null) {
+                    return others;
+                }
+            }
             long left = pauseLimit.toNanos() - (System.nanoTime() - started);
             switchover.drain(Instant.now().plusNanos(Math.max(0, left)));
             if (System.nanoTime() - started > pauseLimit.toNanos()) {
@@ -381,6 +419,7 @@ public final class Controller implements AutoCloseable {
 
     /** Calls {@link #tick} every {@code period} on a thread of its own until {@link #close}. */
     public synchronized void tickEvery(Duration period) {
+        store.onAnnounce(this::followAnnounced);
         ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("tandem-controller").factory());
         boolean[] failing = {false}; // one line when the new store stops answering, one when it is back: not one a second
@@ -422,6 +461,8 @@ public final class Controller implements AutoCloseable {
             log.info("migration: the guard's trip is saved in the new store now (reads {}%)", state.readPercent());
         }
         follow();
+        releaseStaleHold();
+        store.holding(holdingFor); // also says this tandem is alive, for the cutovers of others
         leader = store.lead();
         if (!leader || state.plan() != Plan.RUNNING || state.phase() != Phase.SWITCHING) {
             return;
@@ -460,12 +501,67 @@ public final class Controller implements AutoCloseable {
             boolean swapped = primaryIsNew(state.phase()) != primaryIsNew(saved.phase());
             state = saved;
             share.set(saved.readPercent());
-            if (swapped && switchover != null) {
+            if (saved.phase() == Phase.CUTOVER && switchover != null) {
+                hold(saved.version());
+            } else if (swapped && switchover != null) {
                 followSwap(primaryIsNew(saved.phase()));
+            } else if (holdingFor != 0) {
+                release("the other tandem's cutover did not happen; the old store is still the primary");
             } else if (saved.phase() == Phase.COMPLETE && switchover != null) {
                 switchover.stopMirroring();
             }
         }
+    }
+
+    /** Called when another tandem announces a change: follows it now rather than at the next tick. */
+    private synchronized void followAnnounced() {
+        try {
+            follow();
+        } catch (RuntimeException e) {
+            log.debug("migration: following an announced change failed ({}); the next tick tries again", e.getMessage());
+        }
+    }
+
+    /**
+     * Another tandem runs a cutover: this one holds its new transactions too, and says so once those
+     * in flight are done; within the pause limit, or it lets them go on (the cutover then gives up).
+     */
+    private void hold(long version) {
+        long started = System.nanoTime();
+        try {
+            switchover.pause().get(pauseLimit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException | RuntimeException e) {
+            switchover.resume();
+            log.warn("migration: another tandem's cutover asked this one to hold its transactions, but {} transaction(s) were still "
+                    + "in flight after {}; they go on here (that cutover will not happen)", switchover.inFlight(),
+                    human(pauseLimit));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            switchover.resume();
+            return;
+        }
+        holdingFor = version;
+        holdingSince = System.nanoTime();
+        store.holding(version);
+        store.announce();
+        log.info("migration: new transactions wait here for another tandem's cutover (those in flight were done in {} ms)",
+                (holdingSince - started) / 1_000_000);
+    }
+
+    /** A hold that lasted past the pause limit: the other tandem's cutover is over, whatever it saved. */
+    private void releaseStaleHold() {
+        if (holdingFor != 0 && System.nanoTime() - holdingSince > pauseLimit.plus(HOLD_GRACE).toNanos()) {
+            release("the other tandem's cutover did not end within " + human(pauseLimit) + "; transactions go on on the "
+                    + state.phase().label() + " phase's primary");
+        }
+    }
+
+    private void release(String why) {
+        holdingFor = 0;
+        switchover.resume();
+        store.holding(0);
+        log.warn("migration: {}", why);
     }
 
     private static boolean primaryIsNew(Phase phase) {
@@ -477,9 +573,11 @@ public final class Controller implements AutoCloseable {
      * up to the pause limit for those in flight; past it, it swaps anyway, and says so).
      */
     private void followSwap(boolean promoted) {
-        long started = System.nanoTime();
+        long started = holdingFor != 0 ? holdingSince : System.nanoTime();
         try {
-            switchover.pause().get(pauseLimit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (holdingFor == 0) { // held already when it saw the cutover begin
+                switchover.pause().get(pauseLimit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
         } catch (java.util.concurrent.TimeoutException e) {
             log.warn("migration: swapping the stores as another tandem did, with {} transaction(s) still in flight "
                     + "here after {}", switchover.inFlight(), human(pauseLimit));
@@ -493,6 +591,10 @@ public final class Controller implements AutoCloseable {
             switchover.stopMirroring();
         }
         switchover.resume();
+        if (holdingFor != 0) {
+            holdingFor = 0;
+            store.holding(0);
+        }
         log.info("migration: the {} store is the primary now, as another tandem decided (paused {} ms)",
                 promoted ? "new" : "old", (System.nanoTime() - started) / 1_000_000);
     }
@@ -647,6 +749,11 @@ public final class Controller implements AutoCloseable {
     private TransitionRefused refused(String message, String hint) {
         return new TransitionRefused(message, hint);
     }
+
+    /** Another tandem counts as alive when seen this recently (each says so at every tick, once a second). */
+    static final Duration ALIVE = Duration.ofSeconds(3);
+    /** How much longer than the pause limit a tandem holds for another's cutover before it gives up on it. */
+    private static final Duration HOLD_GRACE = Duration.ofSeconds(2);
 
     private static String human(Duration d) {
         if (d.toMillis() % 1000 != 0) {

@@ -437,6 +437,52 @@ class ControllerTest {
         assertThat(restarted.events(0, 50).getLast().message()).contains("it did not happen");
     }
 
+    /** Two tandems: the cutover waits until the other holds its transactions, and it swaps with it. */
+    @Test
+    void aCutoverWaitsForTheOtherTandemsToHoldTheirTransactionsAndTheySwapWithIt() {
+        RecordingSwitchover here = new RecordingSwitchover();
+        RecordingSwitchover there = new RecordingSwitchover();
+        Controller c = tandem("a", share, here);
+        Controller other = tandem("b", new ReadShare(0), there);
+        c.setReads(100, false);
+        c.tick();
+        other.tick(); // both alive
+        assertThat(c.cutover().phase()).isEqualTo(Phase.PROMOTED);
+        assertThat(there.steps).as("held when the cutover began, swapped when it was done").containsExactly("pause",
+                "promote", "resume");
+        assertThat(other.state().phase()).isEqualTo(Phase.PROMOTED);
+        assertThat(here.steps).containsExactly("pause", "drain", "promote", "resume");
+    }
+
+    @Test
+    void aCutoverIsAbandonedWhenAnotherTandemCannotHoldItsTransactionsAndItGoesOnThere() {
+        RecordingSwitchover here = new RecordingSwitchover();
+        RecordingSwitchover there = new RecordingSwitchover();
+        there.drained = new java.util.concurrent.CompletableFuture<>(); // a transaction there never ends
+        Controller c = tandem("a", share, here);
+        Controller other = tandem("b", new ReadShare(0), there);
+        c.switchover(here, Duration.ofMillis(300));
+        other.switchover(there, Duration.ofMillis(100));
+        c.setReads(100, false);
+        c.tick();
+        other.tick();
+        assertThatThrownBy(c::cutover).hasMessage("cutover abandoned: other tandem(s) did not hold their transactions "
+                + "within 300 ms: b (the old store is still the primary)");
+        assertThat(there.steps).as("it could not hold, and went on").containsExactly("pause", "resume");
+        assertThat(here.steps).containsExactly("pause", "resume");
+        other.tick();
+        assertThat(other.state().phase()).isEqualTo(Phase.SWITCHING);
+    }
+
+    private Controller tandem(String name, ReadShare reads, RecordingSwitchover swap) {
+        Controller c = new Controller(store.as(name), reads, new PlanConfig(List.of(10, 50, 100), Duration.ofMinutes(1)),
+                () -> notYet, clock);
+        c.start(0);
+        c.switchover(swap, Duration.ofSeconds(2));
+        c.tickEvery(Duration.ofHours(1)); // listens to the others' announcements; the test ticks by hand
+        return c;
+    }
+
     @Test
     void anotherTandemSwapsTheStoresWhenItSeesTheCutover() {
         RecordingSwitchover here = new RecordingSwitchover();

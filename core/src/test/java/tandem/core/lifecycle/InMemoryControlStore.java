@@ -54,4 +54,62 @@ final class InMemoryControlStore implements ControlStore {
     public synchronized List<MigrationEvent> events(long afterId, int limit) {
         return events.stream().filter(e -> e.id() > afterId).limit(limit).toList();
     }
+
+    /** What each tandem holds for (see {@link ControlStore#holding}), by name; a tandem in the map is alive. */
+    private final java.util.Map<String, Long> holding = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Runnable> listeners = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * This store as the tandem {@code name} sees it: the same state and events, and its own part in
+     * a cutover. Announcements reach the other tandems at once, on the announcing thread.
+     */
+    ControlStore as(String name) {
+        InMemoryControlStore shared = this;
+        return new ControlStore() {
+            @Override
+            public Optional<MigrationState> load() {
+                return shared.load();
+            }
+
+            @Override
+            public long save(MigrationState state, long expected) {
+                return shared.save(state, expected);
+            }
+
+            @Override
+            public MigrationEvent append(MigrationEvent event) {
+                return shared.append(event);
+            }
+
+            @Override
+            public List<MigrationEvent> events(long afterId, int limit) {
+                return shared.events(afterId, limit);
+            }
+
+            @Override
+            public void announce() {
+                listeners.forEach((other, changed) -> {
+                    if (!other.equals(name)) {
+                        changed.run();
+                    }
+                });
+            }
+
+            @Override
+            public void onAnnounce(Runnable changed) {
+                listeners.put(name, changed);
+            }
+
+            @Override
+            public void holding(long version) {
+                holding.put(name, version);
+            }
+
+            @Override
+            public List<String> notHolding(long version, java.time.Duration within) {
+                return holding.entrySet().stream().filter(e -> !e.getKey().equals(name) && e.getValue() != version)
+                        .map(java.util.Map.Entry::getKey).sorted().toList();
+            }
+        };
+    }
 }

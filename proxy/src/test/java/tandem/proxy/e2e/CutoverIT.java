@@ -78,14 +78,20 @@ class CutoverIT {
         private final List<Thread> clients = new ArrayList<>();
 
         Load(int count) {
+            this(proxy, count, 1000);
+        }
+
+        /** {@code count} clients of {@code through}, inserting ids from {@code firstId} on. */
+        Load(Proxy through, int count, long firstId) {
+            ids.set(firstId);
             for (int i = 0; i < count; i++) {
                 boolean inTransactions = i % 2 == 0;
-                clients.add(Thread.ofPlatform().name("load-" + i).start(() -> run(inTransactions)));
+                clients.add(Thread.ofPlatform().name("load-" + i).start(() -> run(through, inTransactions)));
             }
         }
 
-        private void run(boolean inTransactions) {
-            try (Connection c = proxy.connect()) {
+        private void run(Proxy through, boolean inTransactions) {
+            try (Connection c = through.connect()) {
                 c.setAutoCommit(!inTransactions);
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO items (id, name) VALUES (?, ?)");
                         PreparedStatement update = c.prepareStatement("UPDATE items SET hits = hits + 1 WHERE id = ?")) {
@@ -157,6 +163,60 @@ class CutoverIT {
         awaitSame(Duration.ofSeconds(15));
         assertThat(events()).contains("cutover started").contains("cutover done: the new store is the primary")
                 .contains("rolled back from promoted: the old store is the primary again").contains(": drill");
+    }
+
+    /**
+     * Two tandems in front of the same stores, both under load: the cutover through one waits until
+     * the other holds its transactions too, and both swap in the same pause, no client failing.
+     * One that cannot hold (a transaction open on it) makes the cutover give up, naming it.
+     */
+    @Test
+    void twoTandemsCutOverInOnePause() throws Exception {
+        start();
+        Proxy other = restart.get();
+        try {
+            Thread.sleep(1500); // each said it is alive at a tick
+            try (Connection open = other.connect()) {
+                open.setAutoCommit(false);
+                try (Statement s = open.createStatement()) {
+                    s.executeUpdate("UPDATE items SET hits = hits + 1 WHERE id = 1"); // and not committed
+                }
+                HttpResponse<String> refused = proxy.admin("POST", "/api/cutover", null);
+                assertThat(refused.statusCode()).isEqualTo(409);
+                assertThat(refused.body()).contains("cutover abandoned: other tandem(s) did not hold their transactions "
+                        + "within 2 s: ");
+                open.commit();
+            }
+            assertThat(status(other)).contains("\"phase\" : \"switching\"");
+
+            try (Load here = new Load(proxy, 2, 1000); Load there = new Load(other, 2, 500_000)) {
+                Thread.sleep(500);
+                HttpResponse<String> cut = proxy.admin("POST", "/api/cutover", null);
+                assertThat(cut.statusCode()).as(cut.body()).isEqualTo(200);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!status(other).contains("\"phase\" : \"promoted\"") && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(500);
+                here.close();
+                there.close();
+                assertThat(here.failures).as("clients of the tandem that cut over").isEmpty();
+                assertThat(there.failures).as("clients of the other tandem").isEmpty();
+                assertThat(there.transactions.get()).isPositive();
+            }
+            try (Connection c = other.connect(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT current_database()")) {
+                rs.next();
+                assertThat(rs.getString(1)).as("the other tandem swapped too").isEqualTo(newDb.name());
+            }
+            awaitSame(Duration.ofSeconds(15));
+        } finally {
+            other.close();
+        }
+    }
+
+    private static String status(Proxy p) {
+        return p.admin("GET", "/api/status", null).body();
     }
 
     @Test
