@@ -26,8 +26,7 @@ import tandem.proxy.wire.frontend.Sync;
  * prepares them on its server connection when they are first used). A batch the emulation took
  * just before the cutover, which waited at the gate and found the primary gone before running
  * anything, is run on the relay instead, with whatever the client sent after it (the emulation
- * hands them back). Its startup settings go with it; what it changed with SET since does not (see
- * the README's Limits).
+ * hands them back). Its startup settings go with it, and what it changed with SET since.
  */
 final class MovingBackend implements Backend {
 
@@ -97,8 +96,10 @@ final class MovingBackend implements Backend {
                 relay.adopt(name, p.sql(), p.parameterTypes());
             }
         });
+        relay.adoptSettings(emulated.settingsAsSql());
         // not opened as at a login: the relay takes a connection (with the client's startup settings) for
-        // the first message that needs one, as it does after giving one back between transactions
+        // the first message that needs one, as it does after giving one back between transactions, and
+        // applies the settings the client made since before the first statement
         emulated.close();
         current = relay;
         log.debug("client {} moved from the emulation to the new store, with {} prepared statements",

@@ -122,6 +122,21 @@ final class SessionParameters {
         settings = null;
     }
 
+    /**
+     * The session-level SETs as statements for a PostgreSQL session, each value as SHOW prints it: a
+     * list ({@code search_path}) as SQL's list syntax, which SHOW's form is, anything else quoted.
+     */
+    Map<String, String> asSql() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : values.keySet()) {
+            KnownParameters.Parameter p = parameter(k);
+            String shown = show(k);
+            out.put(p.name(), "SET " + p.name() + " TO " + (k.equals("search_path") ? shown
+                    : "'" + shown.replace("'", "''") + "'"));
+        }
+        return out;
+    }
+
     /** The value as SHOW prints it. */
     String show(String name) {
         KnownParameters.Parameter p = parameter(name);

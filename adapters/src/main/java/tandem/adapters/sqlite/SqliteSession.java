@@ -218,6 +218,11 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
     }
 
     @Override
+    public Map<String, String> settingsAsSql() {
+        return parameters.asSql();
+    }
+
+    @Override
     public void cancel() {
         interrupts.cancel();
     }

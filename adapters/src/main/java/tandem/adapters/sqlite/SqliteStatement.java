@@ -131,4 +131,9 @@ final class SqliteStatement implements SqlSession.PreparedSql {
     public String toString() {
         return "SqliteStatement[" + kind + ": " + sql + "]";
     }
+
+    @Override
+    public boolean typedByValue(int i) {
+        return readOnly() && columnTypes.get(i).decidedByValue(); // as RowsCursor settles them
+    }
 }

@@ -179,7 +179,13 @@ public final class MirroredSession implements SqlSession {
 
     private Cursor read(ReadSql statement, List<Object> parameters) {
         List<Classification> batch = List.of(statement.classification);
-        switch (policy.route(batch, wroteInBatch || inBlock)) {
+        SessionPolicy.ReadRoute route = policy.route(batch, wroteInBatch || inBlock);
+        if (route == SessionPolicy.ReadRoute.SECONDARY && typedByValue(statement.inner)) {
+            // the primary types such a column by its first value at each execution, and a client that
+            // kept an earlier execution's type (pgjdbc, reading binary) would misread the secondary's
+            route = SessionPolicy.ReadRoute.PRIMARY;
+        }
+        switch (route) {
             case SECONDARY -> {
                 try {
                     long started = System.nanoTime();
@@ -320,6 +326,11 @@ public final class MirroredSession implements SqlSession {
     }
 
     @Override
+    public Map<String, String> settingsAsSql() {
+        return inner.settingsAsSql();
+    }
+
+    @Override
     public void cancel() {
         Thread waiting = atGate;
         if (waiting != null) {
@@ -372,6 +383,11 @@ public final class MirroredSession implements SqlSession {
         public String command() {
             return inner.command();
         }
+
+        @Override
+        public boolean typedByValue(int i) {
+            return inner.typedByValue(i);
+        }
     }
 
     /** A write rewritten to return its keys first: it describes itself as the client's statement. */
@@ -398,6 +414,15 @@ public final class MirroredSession implements SqlSession {
         public boolean readOnly() {
             return false;
         }
+    }
+
+    private static boolean typedByValue(PreparedSql statement) {
+        for (int i = 0; i < statement.columns().size(); i++) {
+            if (statement.typedByValue(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A plain read, which may be served by the secondary or compared there. */

@@ -61,6 +61,15 @@ public interface SqlSession extends AutoCloseable {
     /** ParameterStatus values that changed since the last call (a SET of application_name, say). */
     Map<String, String> changedParameters();
 
+    /**
+     * What the client changed with SET since it connected (committed), as the statements that give a
+     * PostgreSQL session the same values: name to {@code SET name TO value}. For a session that
+     * moves to a PostgreSQL store at a cutover.
+     */
+    default Map<String, String> settingsAsSql() {
+        return Map.of();
+    }
+
     /** Interrupts whatever runs now; called from another thread. */
     void cancel();
 
@@ -89,6 +98,14 @@ public interface SqlSession extends AutoCloseable {
 
         /** The statement's command word(s) as CommandComplete begins, e.g. {@code INSERT}. */
         String command();
+
+        /**
+         * Whether column {@code i}'s type is decided at each execution by its first value (its
+         * {@link #columns()} type is what is reported before): SQLite's untyped expressions.
+         */
+        default boolean typedByValue(int i) {
+            return false;
+        }
     }
 
     /** The rows of one execution, read forward; a command's cursor has no rows. */

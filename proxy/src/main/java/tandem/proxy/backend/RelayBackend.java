@@ -116,6 +116,11 @@ public final class RelayBackend implements Backend, BackendListener {
         requests.adopt(name, sql, parameterTypes);
     }
 
+    /** Settings the client made elsewhere (see {@link ClientSettings#adopt}), applied before its next statement. */
+    public void adoptSettings(Map<String, String> settings) {
+        state.settings.adopt(settings);
+    }
+
     @Override
     public EventLoop loop() {
         return out.loop();

@@ -207,6 +207,12 @@ public final class EmulatedBackend implements Backend {
         this.onPrimaryMoved = elsewhere;
     }
 
+    /** What the client changed with SET, as statements for a PostgreSQL session (read between two batches). */
+    public Map<String, String> settingsAsSql() {
+        SqlSession current = sql;
+        return current == null ? Map.of() : current.settingsAsSql();
+    }
+
     /** The client's named prepared statements, by name (read between two batches). */
     public Map<String, Prepared> namedStatements() {
         return Map.copyOf(parsed);

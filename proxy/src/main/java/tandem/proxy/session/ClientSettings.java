@@ -34,6 +34,17 @@ public final class ClientSettings {
         return version;
     }
 
+    /**
+     * Settings the client made where tandem did not see them as SETs (the emulation, before a session
+     * moved to the relay at a cutover): name to the SQL that sets it.
+     */
+    public void adopt(Map<String, String> settings) {
+        if (!settings.isEmpty()) {
+            current.putAll(settings);
+            version++;
+        }
+    }
+
     /** A SET or RESET ran in the client's open (implicit or explicit) transaction. */
     public void recordTentative(SetCommand set) {
         tentative.add(set);

@@ -272,21 +272,11 @@ class CutoverIT {
                 .contains("rows written in between can only be compared by a new verification");
 
         assertThat(proxy.admin("POST", "/api/verify", "{\"repair\": true}").statusCode()).isEqualTo(202);
-        awaitVerification();
+        assertThat(proxy.awaitVerification()).contains("\"clean\" : true");
         write(6003);
         HttpResponse<String> cut = proxy.admin("POST", "/api/cutover", null);
         assertThat(cut.statusCode()).as(cut.body()).isEqualTo(200);
         assertThat(events()).contains("the 1 row(s) written since the last verification were the same in both stores");
-    }
-
-    private void awaitVerification() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String latest = proxy.admin("GET", "/api/verify/latest", null).body();
-        while ((latest.contains("\"running\" : true") || !latest.contains("\"clean\"")) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            latest = proxy.admin("GET", "/api/verify/latest", null).body();
-        }
-        assertThat(latest).contains("\"clean\" : true");
     }
 
     @Test
@@ -334,6 +324,11 @@ class CutoverIT {
                         "SELECT count(*), coalesce(sum(hits), 0), max(name) FROM items WHERE id > ?");
                 PreparedStatement groups = moving.prepareStatement(
                         "SELECT name, count(*) FROM items WHERE id > ? GROUP BY name ORDER BY name")) {
+            try (Statement s = moving.createStatement()) {
+                s.execute("SET TIME ZONE 'America/New_York'");
+                s.execute("SET statement_timeout = '5s'");
+                s.execute("SET search_path TO public, \"$user\"");
+            }
             for (int i = 0; i < 6; i++) { // past pgjdbc's prepareThreshold: named statements, results in binary
                 bump.setLong(1, 1);
                 bump.executeUpdate();
@@ -357,9 +352,12 @@ class CutoverIT {
             }
             assertThat(totalsAndGroups(totals, groups)).as("the same types from the new store as the emulation described")
                     .isEqualTo("2 7 from sqlite; also from sqlite 1, from sqlite 1");
-            try (Statement s = moving.createStatement(); ResultSet rs = s.executeQuery("SELECT current_database()")) {
+            try (Statement s = moving.createStatement(); ResultSet rs = s.executeQuery("SELECT current_database(), "
+                    + "current_setting('TimeZone'), current_setting('statement_timeout'), current_setting('search_path')")) {
                 rs.next();
                 assertThat(rs.getString(1)).as("the moved session runs on the new store").isEqualTo(newDb.name());
+                assertThat(rs.getString(2) + " " + rs.getString(3) + " " + rs.getString(4))
+                        .as("with the settings it made with SET").isEqualTo("America/New_York 5s public, \"$user\"");
             }
         }
         assertThat(database()).as("relayed to the new store").isEqualTo(newDb.name());
@@ -474,12 +472,7 @@ class CutoverIT {
             Thread.sleep(100);
         }
         assertThat(proxy.admin("POST", "/api/verify", "{}").statusCode()).isEqualTo(202);
-        String latest = proxy.admin("GET", "/api/verify/latest", null).body();
-        while ((latest.contains("\"running\" : true") || !latest.contains("\"clean\"")) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            latest = proxy.admin("GET", "/api/verify/latest", null).body();
-        }
-        assertThat(latest).contains("\"clean\" : true");
+        assertThat(proxy.awaitVerification()).contains("\"clean\" : true");
     }
 
     private String status() {

@@ -369,13 +369,7 @@ class LifecycleIT {
         assertThat(proxy.admin("POST", "/api/backfill", "{}").statusCode()).isEqualTo(202);
         awaitStatus("\"complete\" : true", Duration.ofSeconds(30));
         assertThat(proxy.admin("POST", "/api/verify", "{}").statusCode()).isEqualTo(202);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String latest = proxy.admin("GET", "/api/verify/latest", null).body();
-        while ((latest.contains("\"running\" : true") || !latest.contains("\"clean\"")) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            latest = proxy.admin("GET", "/api/verify/latest", null).body();
-        }
-        assertThat(latest).contains("\"clean\" : true");
+        assertThat(proxy.awaitVerification()).contains("\"clean\" : true");
     }
 
     private void awaitStatus(String pattern, Duration within) throws InterruptedException {

@@ -105,6 +105,17 @@ public final class Proxy implements AutoCloseable {
         return server.adminPort();
     }
 
+    /** Waits (30 s at most) for the verification started last to finish; its report, as GET /api/verify/latest answers it. */
+    public String awaitVerification() throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        String latest = admin("GET", "/api/verify/latest", null).body();
+        while ((latest.contains("\"running\" : true") || !latest.contains("\"clean\"")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            latest = admin("GET", "/api/verify/latest", null).body();
+        }
+        return latest;
+    }
+
     public String database() {
         return database;
     }
