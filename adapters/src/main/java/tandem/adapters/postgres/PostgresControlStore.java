@@ -237,18 +237,19 @@ final class PostgresControlStore implements ControlStore, AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        closeLeaderConnection();
         Thread t = listener;
         if (t != null) {
             t.interrupt();
         }
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM tandem.member WHERE name = ?")) {
-            ps.setString(1, name); // gone: a cutover does not wait for it
-            ps.executeUpdate();
-        } catch (SQLException | RuntimeException e) {
-            // its row ages out of the living within seconds anyway
+        if (leaderConnection != null) { // not the pool's: a store going away at the same time only fails this
+            try (PreparedStatement ps = leaderConnection.prepareStatement("DELETE FROM tandem.member WHERE name = ?")) {
+                ps.setString(1, name); // gone: a cutover does not wait for it
+                ps.executeUpdate();
+            } catch (SQLException | RuntimeException e) {
+                // its row ages out of the living within seconds anyway
+            }
         }
+        closeLeaderConnection();
     }
 
     @Override

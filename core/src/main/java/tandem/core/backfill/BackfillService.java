@@ -155,12 +155,13 @@ public final class BackfillService implements AutoCloseable {
 
     /**
      * The checkpoints as last read from the new store, read again in the background when older than
-     * two seconds: the status answers at once even while the new store hangs.
+     * two seconds; the status waits a second at most for that read (a status asked after a quiet hour
+     * must not show that hour's old news), then answers what it has, even while the new store hangs.
      */
     private Known checkpoints() {
         Known k = known.get();
         if (System.nanoTime() - k.readAtNanos() > REFRESH_NANOS && refreshing.compareAndSet(false, true)) {
-            refresher.execute(() -> {
+            java.util.concurrent.Future<?> read = refresher.submit(() -> {
                 try {
                     known.set(new Known(target.batchLoader().checkpoints(), null, System.nanoTime()));
                 } catch (RuntimeException e) {
@@ -169,6 +170,13 @@ public final class BackfillService implements AutoCloseable {
                     refreshing.set(false);
                 }
             });
+            try {
+                read.get(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // the store is slow: what was read last
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return known.get();
     }
