@@ -56,6 +56,7 @@ import tandem.proxy.admin.HealthRoutes;
 import tandem.proxy.admin.LifecycleRoutes;
 import tandem.proxy.admin.MetricsRoute;
 import tandem.proxy.admin.MigrationRoutes;
+import tandem.proxy.admin.LeaderRequests;
 import tandem.proxy.admin.VerifyRoutes;
 import tandem.proxy.auth.ScramCredentials;
 import tandem.proxy.backend.BackendPool;
@@ -229,7 +230,10 @@ public final class TandemServer implements AutoCloseable {
                     controller);
             LifecycleRoutes.register(routes, controller);
             BackfillRoutes.register(routes, backfill);
-            VerifyRoutes.register(routes, verification);
+            VerifyRoutes.register(routes, verification, () -> steering != null && steering.requestPending(LeaderRequests.VERIFY));
+            if (controller != null) {
+                LeaderRequests.register(routes, controller, verification);
+            }
             AdminServer admin = AdminServer.start(config.admin().listen().host(), config.admin().listen().port(),
                     routes, config.admin().token(), group);
             InetSocketAddress bound = (InetSocketAddress) listener.localAddress();

@@ -71,6 +71,10 @@ final class PostgresControlStore implements ControlStore, AutoCloseable {
         ControlTables.create(store, pool, "tandem.member", """
                 CREATE TABLE IF NOT EXISTS tandem.member (name text PRIMARY KEY, seen_at timestamptz NOT NULL,
                   holding bigint NOT NULL DEFAULT 0)""");
+        ControlTables.create(store, pool, "tandem.request", """
+                CREATE TABLE IF NOT EXISTS tandem.request (id bigserial PRIMARY KEY, method text NOT NULL,
+                  path text NOT NULL, body text, requested_at timestamptz NOT NULL DEFAULT now(), requested_by text,
+                  taken_by text, taken_at timestamptz, finished_at timestamptz, outcome text)""");
         created = true;
     }
 
@@ -231,6 +235,70 @@ final class PostgresControlStore implements ControlStore, AutoCloseable {
             return out;
         } catch (SQLException e) {
             throw PgErrors.translate(store, "asking which tandems hold their transactions", e);
+        }
+    }
+
+    @Override
+    public void request(String method, String path, String body) {
+        create();
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO tandem.request (method, path, body, requested_by) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, method);
+            ps.setString(2, path);
+            ps.setString(3, body);
+            ps.setString(4, name);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "leaving a request for the leading tandem", e);
+        }
+    }
+
+    @Override
+    public List<Request> takeRequests() {
+        create();
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE tandem.request SET taken_by = ?, taken_at = now()
+                WHERE id IN (SELECT id FROM tandem.request WHERE taken_by IS NULL ORDER BY id FOR UPDATE SKIP LOCKED)
+                RETURNING id, method, path, body""")) {
+            ps.setString(1, name);
+            List<Request> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Request(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+            out.sort(java.util.Comparator.comparingLong(Request::id));
+            return out;
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "taking the requests left for the leading tandem", e);
+        }
+    }
+
+    @Override
+    public void finished(long id, String outcome) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE tandem.request SET finished_at = now(), outcome = ? WHERE id = ?")) {
+            ps.setString(1, outcome);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "marking a request finished", e);
+        }
+    }
+
+    @Override
+    public boolean pending(String path) {
+        create();
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT EXISTS (SELECT FROM tandem.request WHERE path = ? AND finished_at IS NULL
+                  AND requested_at > now() - interval '1 hour')""")) {
+            ps.setString(1, path);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "asking for requests left for the leading tandem", e);
         }
     }
 

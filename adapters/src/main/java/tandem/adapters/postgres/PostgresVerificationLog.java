@@ -17,6 +17,8 @@ import tandem.core.verify.Verifier;
  */
 final class PostgresVerificationLog implements VerificationLog {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final String store;
     private final DataSource pool;
 
@@ -32,19 +34,23 @@ final class PostgresVerificationLog implements VerificationLog {
                   finished_at timestamptz NOT NULL, whole_store boolean NOT NULL, clean boolean NOT NULL,
                   rows_compared bigint NOT NULL, tables int NOT NULL)""",
                 // older tandems kept no start: their rows count from their finish
-                "ALTER TABLE tandem.verification ADD COLUMN IF NOT EXISTS started_at timestamptz");
+                "ALTER TABLE tandem.verification ADD COLUMN IF NOT EXISTS started_at timestamptz",
+                "ALTER TABLE tandem.verification ADD COLUMN IF NOT EXISTS report jsonb");
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO tandem.verification (started_at, finished_at, whole_store, clean, rows_compared, tables) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)")) {
+                "INSERT INTO tandem.verification (started_at, finished_at, whole_store, clean, rows_compared, tables, "
+                        + "report) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)")) {
             ps.setTimestamp(1, Timestamp.from(report.startedAt()));
             ps.setTimestamp(2, Timestamp.from(report.startedAt().plus(report.took())));
             ps.setBoolean(3, wholeStore);
             ps.setBoolean(4, report.clean());
             ps.setLong(5, report.compared());
             ps.setInt(6, report.tables().size());
+            ps.setString(7, JSON.writeValueAsString(report.document()));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw PgErrors.translate(store, "recording a verification", e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -58,6 +64,30 @@ final class PostgresVerificationLog implements VerificationLog {
     public Outcome latestClean() {
         return first("SELECT coalesce(started_at, finished_at), finished_at, whole_store, clean, rows_compared "
                 + "FROM tandem.verification WHERE whole_store AND clean ORDER BY id DESC LIMIT 1");
+    }
+
+    @Override
+    public String latestReport() {
+        try (Connection c = pool.getConnection();
+                PreparedStatement exists = c.prepareStatement("SELECT to_regclass('tandem.verification') IS NOT NULL")) {
+            try (ResultSet rs = exists.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return null;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT report::text FROM tandem.verification WHERE report IS NOT NULL ORDER BY id DESC LIMIT 1");
+                    ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            } catch (SQLException e) {
+                if ("42703".equals(e.getSQLState())) {
+                    return null; // kept by an older tandem, without reports
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw PgErrors.translate(store, "reading the latest verification's report", e);
+        }
     }
 
     private static Outcome first(Connection c, String sql) throws SQLException {

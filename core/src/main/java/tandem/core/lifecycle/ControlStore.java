@@ -49,6 +49,29 @@ public interface ControlStore {
         return List.of();
     }
 
+    /** An admin request a tandem that does not lead left for the one that does (a backfill, a verification). */
+    record Request(long id, String method, String path, String body) {
+    }
+
+    /** Leaves an admin request for the leading tandem (it takes it at its next tick, or when announced). */
+    default void request(String method, String path, String body) {
+        throw new UnsupportedOperationException("a store for one tandem: it always leads");
+    }
+
+    /** The requests left for the leader, oldest first, each given to one caller once; the leader calls it. */
+    default List<Request> takeRequests() {
+        return List.of();
+    }
+
+    /** The leader finished request {@code id}: {@code outcome} says how. */
+    default void finished(long id, String outcome) {
+    }
+
+    /** Whether a request for {@code path} is left or taken and not finished yet (taken in the last hour). */
+    default boolean pending(String path) {
+        return false;
+    }
+
     /** Appends an event; returns it with its id. */
     MigrationEvent append(MigrationEvent event);
 

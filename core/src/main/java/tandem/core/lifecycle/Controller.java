@@ -46,6 +46,7 @@ public final class Controller implements AutoCloseable {
     private Switchover switchover;
     private Duration pauseLimit = Duration.ofSeconds(2);
     private CutoverCheck rowCheck;
+    private RequestRunner requests;
     /** The cutover (its state's version) another tandem runs, for which this one holds its transactions; 0 for none. */
     private long holdingFor;
     private long holdingSince;
@@ -112,6 +113,7 @@ public final class Controller implements AutoCloseable {
             log.info("migration: another tandem changed the state while this one started; following it");
         }
         share.set(state.readPercent());
+        leader = store.lead(); // before the first tick: a lone tandem leads at once
     }
 
     public MigrationState state() {
@@ -201,6 +203,44 @@ public final class Controller implements AutoCloseable {
     public synchronized void switchover(Switchover steps, Duration limit) {
         this.switchover = steps;
         this.pauseLimit = limit;
+    }
+
+    /** Runs an admin request another tandem received, for the leader; {@code done} is told how it ended, when it has. */
+    public interface RequestRunner {
+        void run(ControlStore.Request request, java.util.function.Consumer<String> done);
+    }
+
+    /** How this tandem runs the requests other tandems leave for the leader (backfill, verification). */
+    public synchronized void runRequests(RequestRunner runner) {
+        this.requests = runner;
+    }
+
+    /** Leaves an admin request for the leading tandem, and tells it. */
+    public void forward(String method, String path, String body) {
+        store.request(method, path, body);
+        announceQuietly();
+    }
+
+    /** Whether a request for {@code path} waits for the leader or runs there. */
+    public boolean requestPending(String path) {
+        return store.pending(path);
+    }
+
+    /** The leader runs what other tandems received for it. */
+    private void serveRequests() {
+        if (!leader || requests == null) {
+            return;
+        }
+        for (ControlStore.Request r : store.takeRequests()) {
+            log.info("migration: running {} {}, which another tandem received, here where the migration is led",
+                    r.method(), r.path());
+            try {
+                requests.run(r, outcome -> store.finished(r.id(), outcome));
+            } catch (RuntimeException e) {
+                log.warn("migration: {} {} from another tandem failed here: {}", r.method(), r.path(), e.getMessage());
+                store.finished(r.id(), "failed: " + e.getMessage());
+            }
+        }
     }
 
     /** What a cutover proves before the swap (the rows written since the last verification agree); none by default. */
@@ -464,6 +504,7 @@ public final class Controller implements AutoCloseable {
         releaseStaleHold();
         store.holding(holdingFor); // also says this tandem is alive, for the cutovers of others
         leader = store.lead();
+        serveRequests();
         if (!leader || state.plan() != Plan.RUNNING || state.phase() != Phase.SWITCHING) {
             return;
         }
@@ -517,6 +558,7 @@ public final class Controller implements AutoCloseable {
     private synchronized void followAnnounced() {
         try {
             follow();
+            serveRequests();
         } catch (RuntimeException e) {
             log.debug("migration: following an announced change failed ({}); the next tick tries again", e.getMessage());
         }

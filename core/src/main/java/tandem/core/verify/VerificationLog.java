@@ -27,4 +27,9 @@ public interface VerificationLog {
 
     /** The latest outcome of a whole-store verification that came back clean, or null when none did. */
     Outcome latestClean();
+
+    /** The latest report, whoever ran it, as {@link Verifier.Report#document} in JSON; null when none is kept. */
+    default String latestReport() {
+        return null;
+    }
 }

@@ -71,6 +71,11 @@ public final class VerificationService {
         return lastError;
     }
 
+    /** The latest report kept in the new store, whichever tandem or command ran it (JSON), or null. */
+    public String latestStoredReport() {
+        return outcomes.latestReport();
+    }
+
     /**
      * The latest verification's outcome as the new store keeps it: also one the CLI ran, or one
      * from before tandem restarted; null when none finished.

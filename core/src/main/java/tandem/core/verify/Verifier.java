@@ -148,6 +148,62 @@ public final class Verifier {
         public long compared() {
             return tables.stream().mapToLong(TableReport::compared).sum();
         }
+        /** The report as the admin API answers it and the new store keeps it (JSON-ready: maps, lists, scalars). */
+        public Map<String, Object> document() {
+            Report report = this;
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("clean", report.clean());
+            doc.put("startedAt", report.startedAt().toString());
+            doc.put("seconds", report.took().toMillis() / 1000.0);
+            doc.put("rowsCompared", report.compared());
+            doc.put("rowsPerSecond", Math.round(report.compared() / Math.max(0.001, report.took().toMillis() / 1000.0)));
+            doc.put("repair", report.repair());
+            List<Map<String, Object>> tables = new ArrayList<>();
+            for (TableReport t : report.tables()) {
+                Map<String, Object> table = new LinkedHashMap<>();
+                table.put("table", t.table());
+                table.put("clean", t.clean());
+                table.put("method", t.method().name());
+                if (t.method().ranges() > 0) {
+                    table.put("keyRanges", t.method().ranges());
+                    table.put("keyRangesComparedRowByRow", t.method().rangesByRow());
+                    table.put("rowsSampled", t.method().sampled());
+                }
+                table.put("oldRows", t.oldRows());
+                table.put("newRows", t.newRows());
+                table.put("compared", t.compared());
+                table.put("missingInNew", t.missing());
+                table.put("extraInNew", t.extra());
+                table.put("differing", t.differing());
+                if (report.repair()) {
+                    table.put("repaired", t.repaired());
+                    table.put("stillDiffering", t.stillDiffering());
+                }
+                table.put("seconds", t.took().toMillis() / 1000.0);
+                List<Map<String, Object>> examples = new ArrayList<>();
+                for (Difference d : t.examples()) {
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("kind", d.kind());
+                    e.put("key", d.key().values().stream().map(String::valueOf).toList());
+                    if (!d.columns().isEmpty()) {
+                        List<Map<String, Object>> columns = new ArrayList<>();
+                        for (ColumnDifference c : d.columns()) {
+                            Map<String, Object> column = new LinkedHashMap<>();
+                            column.put("column", c.column());
+                            column.put("old", c.oldValue());
+                            column.put("new", c.newValue());
+                            columns.add(column);
+                        }
+                        e.put("columns", columns);
+                    }
+                    examples.add(e);
+                }
+                table.put("differences", examples);
+                tables.add(table);
+            }
+            doc.put("tables", tables);
+            return doc;
+        }
     }
 
     private final MirroredTables plan;

@@ -19,6 +19,30 @@ public final class AdminRoutes {
         return this;
     }
 
+    /** Replaces the handler of {@code method path} by what {@code around} makes of it. */
+    public AdminRoutes wrap(String method, String path,
+            java.util.function.UnaryOperator<Function<AdminRequest, AdminResponse>> around) {
+        for (int i = 0; i < routes.size(); i++) {
+            Route r = routes.get(i);
+            if (r.method().equals(method) && r.path().equals(path)) {
+                routes.set(i, new Route(method, path, around.apply(r.handler())));
+                return this;
+            }
+        }
+        throw new IllegalArgumentException("no route " + method + " " + path);
+    }
+
+    /** Answers a request made in-process (one another tandem left for this one). */
+    public AdminResponse serve(String method, String path, String body) {
+        AdminRequest request = new AdminRequest(method, path, java.util.Map.of(),
+                body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            return handle(request);
+        } catch (AdminException e) {
+            return AdminResponse.error(e.status(), e.getMessage(), e.hint());
+        }
+    }
+
     AdminResponse handle(AdminRequest request) {
         Set<String> allowed = new LinkedHashSet<>();
         for (Route route : routes) {

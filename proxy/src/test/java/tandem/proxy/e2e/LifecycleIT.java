@@ -188,6 +188,40 @@ class LifecycleIT {
         }
     }
 
+    /**
+     * Backfill and verification run where the migration is led: a tandem that does not lead hands
+     * them to the one that does and says so; its verification report and progress come from the new
+     * store, so the command line may ask either.
+     */
+    @Test
+    void aTandemThatDoesNotLeadHandsTheBackfillAndVerificationToTheLeader() throws Exception {
+        start(PlanConfig.defaults(), GuardConfig.defaults());
+        Proxy other = restart.get();
+        try {
+            Thread.sleep(1500); // both ticked: one leads
+            boolean firstLeads = status(proxy).contains("\"leader\" : true");
+            Proxy leader = firstLeads ? proxy : other;
+            Proxy follower = firstLeads ? other : proxy;
+            assertThat(status(follower)).contains("\"leader\" : false");
+
+            HttpResponse<String> handed = follower.admin("POST", "/api/backfill", "{\"batchSize\": 50}");
+            assertThat(handed.statusCode()).isEqualTo(202);
+            assertThat(handed.body()).contains("\"forwarded\" : true").contains("the tandem that leads the migration");
+            awaitStatus(follower, "\"complete\" : true", Duration.ofSeconds(30));
+            assertThat(newRows()).isEqualTo(200);
+
+            String admin = "--admin=http://127.0.0.1:" + follower.adminPort();
+            Cli verified = cli("verify", admin);
+            assertThat(verified.exit()).as(verified.err()).isZero();
+            assertThat(verified.out()).contains("clean: the stores hold the same rows (200 rows compared");
+            assertThat(leader.admin("GET", "/api/verify/latest", null).body()).contains("\"clean\" : true");
+        } finally {
+            if (other != null) {
+                other.close();
+            }
+        }
+    }
+
     /** bin/tandem status, plan, reads, rollback and events call the admin API and print what it said. */
     @Test
     void theCommandLineSteersTheMigrationThroughTheAdminApi() throws Exception {
