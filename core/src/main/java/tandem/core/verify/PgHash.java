@@ -294,13 +294,27 @@ public final class PgHash {
                 if (p >= b.length || b[p] != '"') {
                     throw bad("expected a key in an object");
                 }
-                byte[] key = stringBytes();
+                int keyStart = p + 1;
+                int keyEnd = plainStringEnd(keyStart);
+                byte[] keyBytes;
+                int keyFrom;
+                int keyLength;
+                if (keyEnd >= 0) { // no escape: hashed and compared where it lies
+                    keyBytes = b;
+                    keyFrom = keyStart;
+                    keyLength = keyEnd - keyStart;
+                    p = keyEnd + 1;
+                } else {
+                    keyBytes = stringBytes();
+                    keyFrom = 0;
+                    keyLength = keyBytes.length;
+                }
                 space();
                 if (p >= b.length || b[p] != ':') {
                     throw bad("expected : after a key");
                 }
                 p++;
-                members.add(new Member(key, members.size(), value()));
+                members.add(new Member(keyBytes, keyFrom, keyLength, members.size(), value()));
                 space();
                 if (p < b.length && b[p] == ',') {
                     p++;
@@ -314,8 +328,7 @@ public final class PgHash {
             if (members.size() > 1) {
                 // jsonb's key order; of equal keys the one written last stays
                 members.sort((x, y) -> {
-                    int c = x.key.length != y.key.length ? Integer.compare(x.key.length, y.key.length)
-                            : Arrays.compareUnsigned(x.key, y.key);
+                    int c = x.length != y.length ? Integer.compare(x.length, y.length) : x.compareKey(y);
                     return c != 0 ? c : Integer.compare(x.position, y.position);
                 });
             }
@@ -323,16 +336,35 @@ public final class PgHash {
             int rotations = 0;
             for (int i = 0; i < members.size(); i++) {
                 Member m = members.get(i);
-                if (i + 1 < members.size() && Arrays.equals(m.key, members.get(i + 1).key)) {
+                if (i + 1 < members.size() && m.length == members.get(i + 1).length && m.compareKey(members.get(i + 1)) == 0) {
                     continue;
                 }
-                hash = after(Integer.rotateLeft(hash, 1) ^ bytes(m.key), m.value);
+                hash = after(Integer.rotateLeft(hash, 1) ^ bytes(m.bytes, m.from, m.length), m.value);
                 rotations += 1 + ((int) (m.value >>> 32) & 31);
             }
             return part(hash, rotations, false);
         }
 
-        private record Member(byte[] key, int position, long value) {
+        /** A key ({@code length} bytes of {@code bytes} from {@code from}: the text itself, or its escapes decoded) and its value. */
+        private record Member(byte[] bytes, int from, int length, int position, long value) {
+
+            int compareKey(Member o) {
+                return Arrays.compareUnsigned(bytes, from, from + length, o.bytes, o.from, o.from + o.length);
+            }
+        }
+
+        /** Where the string starting at {@code start} (after its quote) ends, when it has no escape; else -1. */
+        private int plainStringEnd(int start) {
+            for (int q = start; q < b.length; q++) {
+                int c = b[q] & 0xff;
+                if (c == '"') {
+                    return q;
+                }
+                if (c == '\\' || c < 0x20) {
+                    return -1;
+                }
+            }
+            return -1;
         }
 
         private long literal(String word, int hash) {
