@@ -97,7 +97,8 @@ public final class MirrorService implements AutoCloseable {
         RowSync sync = RowSync.between(primary, secondary, tables);
         PendingRepairs pending = new PendingRepairs();
         Mirror mirror = new Mirror(sync, repairLog, pending, config.mirrorTimeout(), registry);
-        RepairDrainer drainer = new RepairDrainer(sync, repairLog, pending, drain, registry, Clock.systemUTC());
+        RepairDrainer drainer = new RepairDrainer(sync, repairLog, pending, drain, registry, Clock.systemUTC(),
+                secondary.name());
         Counter refused = Counter.builder(MetricNames.REFUSED)
                 .description("statements refused because they cannot be mirrored (DDL on a mirrored table, ...)")
                 .register(registry);

@@ -114,6 +114,15 @@ public final class RepairDrainer implements AutoCloseable {
 
     public RepairDrainer(RowSync sync, RepairLog repairLog, PendingRepairs pending, Settings settings,
             MeterRegistry registry, Clock clock) {
+        this(sync, repairLog, pending, settings, registry, clock, "secondary");
+    }
+
+    /**
+     * @param target the store it copies to, which tags its gauges: after a cutover a second drainer
+     *     copies the other way, and each shows its own repair log
+     */
+    public RepairDrainer(RowSync sync, RepairLog repairLog, PendingRepairs pending, Settings settings,
+            MeterRegistry registry, Clock clock, String target) {
         this.sync = sync;
         this.repairLog = repairLog;
         this.pending = pending;
@@ -135,11 +144,11 @@ public final class RepairDrainer implements AutoCloseable {
         this.registry = registry;
         this.syncedAttempts = attempts("synced", "none");
         this.failures = new FailureSummary(settings.summaryEvery(), clock);
-        Gauge.builder(MetricNames.REPAIR_BACKLOG, backlog, b -> b.get().rows())
+        Gauge.builder(MetricNames.REPAIR_BACKLOG, backlog, b -> b.get().rows()).tag("to", target)
                 .description("repair-log entries waiting (rows not known to be on the secondary)").register(registry);
-        Gauge.builder(MetricNames.REPAIR_OLDEST, this, d -> d.oldestSeconds())
+        Gauge.builder(MetricNames.REPAIR_OLDEST, this, d -> d.oldestSeconds()).tag("to", target)
                 .description("age of the oldest repair-log entry").register(registry);
-        Gauge.builder(MetricNames.REPAIR_BREAKER, breaker, b -> stateNumber(b.getState()))
+        Gauge.builder(MetricNames.REPAIR_BREAKER, breaker, b -> stateNumber(b.getState())).tag("to", target)
                 .description("repair circuit breaker: 0 closed, 1 open, 2 half-open").register(registry);
     }
 

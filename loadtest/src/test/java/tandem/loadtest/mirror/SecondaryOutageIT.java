@@ -92,7 +92,7 @@ class SecondaryOutageIT {
                         backlogSeen.toMillis(), breakerOpen.toMillis(), backlogAtRestore, queued, drain.toMillis());
                 assertThat(backlogAtRestore).as("rows written during the outage waited in the repair log").isPositive();
                 assertThat(queued).as("commits left to the repair log").isPositive();
-                assertThat(admin.metric("tandem_repair_backlog_rows")).isZero();
+                assertThat(admin.metric("tandem_repair_backlog_rows{to=\"new\"}")).isZero();
                 Admin.await("the breaker closed", Duration.ofSeconds(10), () -> admin.breaker().equals("closed"),
                         () -> "status " + admin.status().path("mirror"));
             } finally {

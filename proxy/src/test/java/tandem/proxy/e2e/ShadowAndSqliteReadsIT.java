@@ -234,7 +234,7 @@ class ShadowAndSqliteReadsIT {
         }
         assertThat(newStoreRows()).as("the new store after the drainer caught up")
                 .isEqualTo("1 changed while away, 2 while away");
-        awaitMetric("tandem_repair_backlog_rows 0\\.0");
+        awaitMetric("tandem_repair_backlog_rows\\{to=\"new\"\\} 0\\.0");
     }
 
     private String newStoreRows() throws SQLException {
