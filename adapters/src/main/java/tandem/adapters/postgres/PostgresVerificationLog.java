@@ -17,6 +17,9 @@ import tandem.core.verify.Verifier;
  */
 final class PostgresVerificationLog implements VerificationLog {
 
+    /** undefined_column: a column a newer tandem adds at its first record(). */
+    private static final String OLDER_TABLE = "42703";
+
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final String store;
@@ -56,37 +59,43 @@ final class PostgresVerificationLog implements VerificationLog {
 
     @Override
     public Outcome latest() {
-        return first("SELECT coalesce(started_at, finished_at), finished_at, whole_store, clean, rows_compared "
-                + "FROM tandem.verification ORDER BY id DESC LIMIT 1");
+        return read("reading the latest verification", c -> outcome(c, "SELECT coalesce(started_at, finished_at), "
+                + "finished_at, whole_store, clean, rows_compared FROM tandem.verification ORDER BY id DESC LIMIT 1"));
     }
 
     @Override
     public Outcome latestClean() {
-        return first("SELECT coalesce(started_at, finished_at), finished_at, whole_store, clean, rows_compared "
-                + "FROM tandem.verification WHERE whole_store AND clean ORDER BY id DESC LIMIT 1");
+        return read("reading the latest clean verification", c -> outcome(c, "SELECT coalesce(started_at, finished_at), "
+                + "finished_at, whole_store, clean, rows_compared FROM tandem.verification WHERE whole_store AND clean "
+                + "ORDER BY id DESC LIMIT 1"));
     }
 
     @Override
     public String latestReport() {
-        try (Connection c = pool.getConnection();
-                PreparedStatement exists = c.prepareStatement("SELECT to_regclass('tandem.verification') IS NOT NULL")) {
-            try (ResultSet rs = exists.executeQuery()) {
-                if (!rs.next() || !rs.getBoolean(1)) {
-                    return null;
-                }
-            }
+        return read("reading the latest verification's report", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT report::text FROM tandem.verification WHERE report IS NOT NULL ORDER BY id DESC LIMIT 1");
                     ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             } catch (SQLException e) {
-                if ("42703".equals(e.getSQLState())) {
-                    return null; // kept by an older tandem, without reports
+                if (!OLDER_TABLE.equals(e.getSQLState())) {
+                    throw e;
                 }
+                return null; // kept by an older tandem, without reports
+            }
+        });
+    }
+
+    /** The outcome {@code sql} selects, also from a table an older tandem created without started_at. */
+    private static Outcome outcome(Connection c, String sql) throws SQLException {
+        try {
+            return first(c, sql);
+        } catch (SQLException e) {
+            if (!OLDER_TABLE.equals(e.getSQLState())) {
                 throw e;
             }
-        } catch (SQLException e) {
-            throw PgErrors.translate(store, "reading the latest verification's report", e);
+            // started_at comes with the next record()
+            return first(c, sql.replace("coalesce(started_at, finished_at)", "finished_at"));
         }
     }
 
@@ -97,7 +106,12 @@ final class PostgresVerificationLog implements VerificationLog {
         }
     }
 
-    private Outcome first(String sql) {
+    private interface Query<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** What {@code query} reads from tandem.verification; null before the table exists. */
+    private <T> T read(String what, Query<T> query) {
         try (Connection c = pool.getConnection();
                 PreparedStatement exists = c.prepareStatement("SELECT to_regclass('tandem.verification') IS NOT NULL")) {
             try (ResultSet rs = exists.executeQuery()) {
@@ -105,17 +119,9 @@ final class PostgresVerificationLog implements VerificationLog {
                     return null;
                 }
             }
-            try {
-                return first(c, sql);
-            } catch (SQLException e) {
-                if (!"42703".equals(e.getSQLState())) {
-                    throw e;
-                }
-                // a table an older tandem created has no started_at until the next record() adds it
-                return first(c, sql.replace("coalesce(started_at, finished_at)", "finished_at"));
-            }
+            return query.run(c);
         } catch (SQLException e) {
-            throw PgErrors.translate(store, "reading the latest verification", e);
+            throw PgErrors.translate(store, what, e);
         }
     }
 }

@@ -280,7 +280,7 @@ public final class Controller implements AutoCloseable {
         int stage = state.stage();
         Plan planState = state.plan();
         change(Phase.CUTOVER, state.readPercent(), stage, planState);
-        store.announce(); // the other tandems hold their transactions too
+        announceQuietly(); // the other tandems hold their transactions too (unannounced, the cutover waits for them)
         event("phase", "cutover started: new transactions wait (" + human(pauseLimit) + " at most) while those in "
                 + "flight finish and the mirror catches up", Map.of("pauseLimitMillis", pauseLimit.toMillis()));
         long started = System.nanoTime();
@@ -315,7 +315,7 @@ public final class Controller implements AutoCloseable {
      * swapped, or why not.
      */
     private String pauseAndSwap(long started, Runnable save, boolean promote) {
-        String failure = pauseAndDrain(started);
+        String failure = pauseAndDrain(started, promote);
         if (failure == null && promote && rowCheck != null) {
             try {
                 failure = rowCheck.confirm();
@@ -364,12 +364,15 @@ public final class Controller implements AutoCloseable {
         return null;
     }
 
-    /** Stops admitting transactions and drains the mirror, within the pause limit; null when done, or why not. */
-    private String pauseAndDrain(long started) {
+    /**
+     * Stops admitting transactions (for a cutover, every tandem's) and drains the mirror, within the
+     * pause limit; null when done, or why not.
+     */
+    private String pauseAndDrain(long started, boolean cutover) {
         java.util.concurrent.CompletableFuture<Void> drained = switchover.pause();
         try {
             drained.get(pauseLimit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-            if (state.phase() == Phase.CUTOVER) {
+            if (cutover) {
                 String others = othersHolding(started);
                 if (others != null) {
                     return others;
@@ -586,7 +589,7 @@ public final class Controller implements AutoCloseable {
         holdingFor = version;
         holdingSince = System.nanoTime();
         store.holding(version);
-        store.announce();
+        announceQuietly();
         log.info("migration: new transactions wait here for another tandem's cutover (those in flight were done in {} ms)",
                 (holdingSince - started) / 1_000_000);
     }

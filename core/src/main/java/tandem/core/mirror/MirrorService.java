@@ -134,17 +134,12 @@ public final class MirrorService implements AutoCloseable {
     public CommitSync sync() {
         return (changes, replays) -> {
             changed.changed(changes);
-            return mirrorCommitted(changes, replays);
+            return mirror.committed(changes, replays).whenComplete((outcome, failure) -> {
+                if (!changes.isEmpty() || !replays.isEmpty()) {
+                    guard.mirror(outcome != Mirror.Outcome.SYNCED);
+                }
+            });
         };
-    }
-
-    private java.util.concurrent.CompletableFuture<Mirror.Outcome> mirrorCommitted(Changes changes,
-            List<RowWriter.Replay> replays) {
-        return mirror.committed(changes, replays).whenComplete((outcome, failure) -> {
-            if (!changes.isEmpty() || !replays.isEmpty()) {
-                guard.mirror(outcome != Mirror.Outcome.SYNCED);
-            }
-        });
     }
 
     /** Watches the secondary while it serves reads; the controller listens for its trips. */
