@@ -119,15 +119,34 @@ final class DateTimeParser {
         int second = digits(s, 17, 19);
         int micros = n > 19 ? digits(s, 20, n) : 0;
         if ((year | month | day | hour | minute | second | micros) < 0 || year == 0 || month < 1 || month > 12
-                || day < 1 || day > java.time.Month.of(month).length(java.time.Year.isLeap(year)) || hour > 23 || minute > 59
-                || second > 59) {
+                || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
             return NOT_PLAIN;
         }
         for (int i = n; i < 26; i++) {
             micros *= 10;
         }
-        long days = java.time.LocalDate.of(year, month, day).toEpochDay() - DateTimes.EPOCH_DAY_2000;
+        long days = epochDay(year, month, day) - DateTimes.EPOCH_DAY_2000;
         return days * DateTimes.MICROS_PER_DAY + ((hour * 60L + minute) * 60 + second) * 1_000_000L + micros;
+    }
+
+    private static final int[] DAYS_IN_MONTH = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    private static int daysInMonth(int year, int month) {
+        boolean leap = (year & 3) == 0 && (year % 100 != 0 || year % 400 == 0);
+        return month == 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+    }
+
+    /**
+     * Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil), the same
+     * number {@code LocalDate.toEpochDay} gives without making a LocalDate per value.
+     */
+    static long epochDay(int year, int month, int day) {
+        int y = month <= 2 ? year - 1 : year;
+        int era = Math.floorDiv(y, 400);
+        int yearOfEra = y - era * 400;
+        int dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468;
     }
 
     /** The decimal number in s[from, to), or -1 when a character is no digit. */
