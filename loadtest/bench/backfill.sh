@@ -162,7 +162,7 @@ printf '%-18s %10s %12s\n' "copy of $rows rows" seconds rows/s
 printf '%-18s %10s %12s\n' "COPY FROM (csv)" "$copy_s" "$(rate "$copy_s")"
 printf '%-18s %10s %12s\n' "pgloader" "$pgloader_s" "$(rate "$pgloader_s")"
 printf '%-18s %10s %12s\n' "tandem backfill" "$tandem_s" "$(rate "$tandem_s")"
-printf '%-18s %10s %12s\n' "tandem verify" "$verify_s" "$(rate "$verify_s")  (median of ${verify_times[*]} s)"
+printf '%-18s %10s %12s  %s\n' "tandem verify" "$verify_s" "$(rate "$verify_s")" "(median of ${verify_times[*]} s)"
 echo "PostgreSQL to PostgreSQL:"
 printf '%-18s %10s %12s\n' "pg_dump | psql" "$pgdump_s" "$(rate "$pgdump_s")"
 printf '%-18s %10s %12s\n' "tandem backfill" "$tandempg_s" "$(rate "$tandempg_s")"
