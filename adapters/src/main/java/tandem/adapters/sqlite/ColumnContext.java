@@ -61,6 +61,11 @@ final class ColumnContext {
         return column == null ? null : column.declaredType();
     }
 
+    /** The column the value at token {@code p} of {@code INSERT ... VALUES} goes to, or null. */
+    SqliteStore.TableColumn insertTargetAt(int p) {
+        return insertTargets.get(p);
+    }
+
     /** The column the value at token {@code p} is compared with or assigned to, or null. */
     SqliteStore.TableColumn columnAt(int p) {
         SqliteStore.TableColumn insert = insertTargets.get(p);
@@ -168,7 +173,8 @@ final class ColumnContext {
     }
 
     /** The (qualified) column whose last token is at k. */
-    private SqliteStore.TableColumn columnEndingAt(int k) {
+    /** The table column whose (qualified) name ends at token {@code k}, or null. */
+    SqliteStore.TableColumn columnEndingAt(int k) {
         if (k < 0 || !tokens.get(k).type().isName() || is(k + 1, TokenType.LEFT_PAREN)) {
             return null;
         }

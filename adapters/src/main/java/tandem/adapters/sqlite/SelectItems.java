@@ -139,7 +139,7 @@ final class SelectItems {
         String column = tokens.get(from).type().isName() && isQualifiedName(from, exprEnd)
                 ? tokens.get(exprEnd - 1).text() : null;
         return new Translation.SelectItem(alias != null ? alias : name(from, exprEnd), type(from, exprEnd), parameter,
-                column);
+                column, from, exprEnd);
     }
 
     /** A trailing bare name after a complete operand ({@code count(*) n}) is an alias. */
@@ -284,6 +284,13 @@ final class SelectItems {
             return cast.columnType();
         }
         Token first = tokens.get(from);
+        if (to - from == 1 && first.type() == TokenType.NUMBER) {
+            return numberType(first.raw(sql), false);
+        }
+        if (to - from == 2 && first.type() == TokenType.OPERATOR && first.raw(sql).equals("-")
+                && tokens.get(from + 1).type() == TokenType.NUMBER) {
+            return numberType(tokens.get(from + 1).raw(sql), true);
+        }
         if (to - from == 1 && first.type() == TokenType.IDENTIFIER) {
             switch (first.text()) {
                 case "true", "false":
@@ -299,6 +306,10 @@ final class SelectItems {
                 default:
                     break;
             }
+        }
+        ColumnType json = jsonSubquery(from, to);
+        if (json != null) {
+            return json;
         }
         int call = functionCall(from, to);
         if (call >= 0 && call == from) {
@@ -322,6 +333,53 @@ final class SelectItems {
             }
         }
         return looksBoolean(from, to) ? ColumnType.guessed(PgType.BOOL) : null;
+    }
+
+    /**
+     * {@code (SELECT [coalesce(]json_agg(...)...)}, {@code json_build_array(...)} or
+     * {@code json_build_object(...)} (an inlined LATERAL join's, {@link LateralJoins}): json, or
+     * jsonb for the jsonb functions; null for anything else.
+     */
+    private ColumnType jsonSubquery(int from, int to) {
+        if (!is(from, TokenType.LEFT_PAREN) || operands.match(from) != to - 1 || !isKeyword(from + 1, "select")) {
+            return null;
+        }
+        int f = from + 2;
+        if (isKeyword(f, "coalesce") && is(f + 1, TokenType.LEFT_PAREN)) {
+            f += 2;
+        }
+        if (f >= to || tokens.get(f).type() != TokenType.IDENTIFIER || !is(f + 1, TokenType.LEFT_PAREN)) {
+            return null;
+        }
+        return switch (tokens.get(f).text()) {
+            case "json_agg", "json_build_array", "json_build_object", "json_object_agg" -> ColumnType.expression(PgType.JSON);
+            case "jsonb_agg", "jsonb_build_array", "jsonb_build_object", "jsonb_object_agg" ->
+                    ColumnType.expression(PgType.JSONB);
+            default -> null;
+        };
+    }
+
+    /**
+     * A numeric constant's type as PostgreSQL's parser gives it: an integer is integer when it fits
+     * 32 bits, bigint when it fits 64, numeric beyond; one with a point or an exponent is numeric
+     * (with the scale it is written with).
+     */
+    static ColumnType numberType(String literal, boolean negative) {
+        String digits = literal.replace("_", "");
+        if (digits.chars().allMatch(Character::isDigit)) {
+            java.math.BigInteger v = new java.math.BigInteger(digits);
+            v = negative ? v.negate() : v;
+            if (v.bitLength() < 32) {
+                return ColumnType.expression(PgType.INT4);
+            }
+            return v.bitLength() < 64 ? ColumnType.expression(PgType.INT8) : ColumnType.expression(PgType.NUMERIC, 0);
+        }
+        if (digits.startsWith("0x") || digits.startsWith("0o") || digits.startsWith("0b")) {
+            return null;
+        }
+        int point = digits.indexOf('.');
+        boolean exponent = digits.indexOf('e') >= 0 || digits.indexOf('E') >= 0;
+        return ColumnType.expression(PgType.NUMERIC, point >= 0 && !exponent ? digits.length() - point - 1 : -1);
     }
 
     /** A comparison, AND/OR/NOT, IS, LIKE, IN, BETWEEN or EXISTS outside parentheses and CASE. */

@@ -87,6 +87,22 @@ final class SqliteFunctions {
         create(c, state, "tandem_divide", 2, deterministic, a -> Arithmetic.divide(a[0], a[1]));
         create(c, state, "tandem_modulo", 2, deterministic, a -> Arithmetic.modulo(a[0], a[1]));
         create(c, state, "tandem_json_text", 1, deterministic, a -> jsonText(a[0]));
+        create(c, state, "tandem_one_row", 1, deterministic, a -> oneRow(a[0]));
+    }
+
+    /** The LIMIT of a LATERAL subquery tandem inlined ({@link LateralJoins}): at most one row, or an error. */
+    private static Object oneRow(Object limit) {
+        long n;
+        try {
+            n = limit instanceof Number number ? number.longValue() : Long.parseLong(String.valueOf(limit).strip());
+        } catch (NumberFormatException e) {
+            n = Long.MAX_VALUE;
+        }
+        if (n <= 1) {
+            return n;
+        }
+        throw Refusals.of("a LATERAL subquery with LIMIT " + limit, "SQLite has no LATERAL: tandem reads a lateral "
+                + "subquery of at most one row where it is used; give a LIMIT of 1, or aggregate the rows (json_agg)");
     }
 
     private static void create(SQLiteConnection c, ConnectionState state, String name, int arguments, int flags,

@@ -158,6 +158,7 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
                 case SET_CONSTRAINTS -> setConstraints(statement);
                 case LOCK -> lock();
                 case TRUNCATE -> truncate(statement);
+                case SCHEMA -> schema(statement);
                 case DISCARD_ALL -> discardAll();
                 case NOTHING, EMPTY -> FixedCursor.command(statement.command());
             };
@@ -744,6 +745,26 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
             interrupts.stop(token);
         }
         return FixedCursor.command("TRUNCATE TABLE");
+    }
+
+    /** A schema statement, translated against the schema as the writer sees it now, its steps in this transaction. */
+    private Cursor schema(SqliteStatement statement) {
+        Lease on = connectionFor(true);
+        SchemaTranslator.SchemaChange change = SchemaTranslator.translate(statement.sql, statement.command(),
+                new LiveSchema(on.state.connection));
+        Object token = interrupts.start(on.state, parameters.statementTimeout());
+        String step = statement.sql;
+        try {
+            for (String s : change.steps()) {
+                step = s;
+                on.execute(s);
+            }
+        } catch (SQLException e) {
+            throw SqliteErrors.map(e, on.state.takeFunctionError(), interrupts.timedOut(), statement.sql, step);
+        } finally {
+            interrupts.stop(token);
+        }
+        return FixedCursor.command(change.tag());
     }
 
     private Cursor discardAll() {

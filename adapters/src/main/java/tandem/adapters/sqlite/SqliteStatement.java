@@ -30,6 +30,8 @@ final class SqliteStatement implements SqlSession.PreparedSql {
         LOCK,
         /** TRUNCATE: DELETE FROM each table. */
         TRUNCATE,
+        /** A schema statement in PostgreSQL's dialect, translated when it runs ({@link SchemaTranslator}). */
+        SCHEMA,
         /** DISCARD ALL: RESET ALL. */
         DISCARD_ALL,
         /** Completes with its tag and does nothing (DEALLOCATE ALL, DISCARD PLANS, ...). */

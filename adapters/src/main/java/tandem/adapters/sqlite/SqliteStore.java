@@ -104,8 +104,11 @@ public final class SqliteStore implements Store {
      * and for DEFAULT in INSERT and UPDATE.
      *
      * @param defaultValue the DEFAULT expression as SQLite keeps its text, or null for none
+     * @param pgType the PostgreSQL type of a column created through tandem as serial or identity,
+     *     which its declaration (INTEGER) cannot carry ({@link SchemaTranslator}); null for others
+     * @param generated serial, always or by default for those columns; null for others
      */
-    record TableColumn(String name, String declaredType, String defaultValue) {
+    record TableColumn(String name, String declaredType, String defaultValue, PgType pgType, String generated) {
     }
 
     private SqliteStore(String name, Path file, SqliteConfig config, Clock clock, String sqliteVersion,
@@ -482,12 +485,17 @@ public final class SqliteStore implements Store {
                 return known.columns();
             }
             List<TableColumn> columns = new ArrayList<>();
-            try (var ps = on.connection.prepareStatement("SELECT name, type, dflt_value FROM pragma_table_info(?)")) {
+            boolean recorded = new LiveSchema(on.connection).tableExists(SchemaTranslator.COLUMNS);
+            String sql = recorded ? "SELECT p.name, p.type, p.dflt_value, c.type, c.generated FROM pragma_table_info(?1) p "
+                    + "LEFT JOIN " + SchemaTranslator.COLUMNS + " c ON c.table_name = ?1 AND c.column_name = p.name "
+                    + "AND p.type = 'INTEGER'" : "SELECT name, type, dflt_value, NULL, NULL FROM pragma_table_info(?1)";
+            try (var ps = on.connection.prepareStatement(sql)) {
                 ps.setString(1, table);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
+                        String pgType = rs.getString(4);
                         columns.add(new TableColumn(rs.getString(1).toLowerCase(Locale.ROOT), rs.getString(2),
-                                rs.getString(3)));
+                                rs.getString(3), pgType == null ? null : PgType.bySqlName(pgType), rs.getString(5)));
                     }
                 }
             }

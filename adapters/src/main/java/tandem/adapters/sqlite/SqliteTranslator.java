@@ -15,6 +15,7 @@ import tandem.core.sql.Classification;
 import tandem.core.sql.SessionFeature;
 import tandem.core.sql.SqlLexer;
 import tandem.core.sql.StatementKind;
+import tandem.core.sql.TableRef;
 import tandem.core.sql.Token;
 import tandem.core.sql.TokenType;
 
@@ -67,9 +68,9 @@ final class SqliteTranslator {
 
     Translation translate(String sql, Classification classification) {
         if (sql.length() > MAX_CACHED_LENGTH) {
-            return new Rewrite(sql, classification).run();
+            return new Rewrite(LateralJoins.inline(sql), classification).run();
         }
-        return cache.get(sql, s -> new Rewrite(s, classification).run());
+        return cache.get(sql, s -> new Rewrite(LateralJoins.inline(s), classification).run());
     }
 
     /** One statement's translation; not reused. */
@@ -107,6 +108,7 @@ final class SqliteTranslator {
                 return new Translation(sql, 0, Map.of(), null, tokens, sql,
                         new SqlTemplate(sql, tokens, new String[n], List.of()));
             }
+            qualifiedTables();
             for (int i = 0; i < n; i++) {
                 if (!skip[i]) {
                     token(i);
@@ -169,6 +171,40 @@ final class SqliteTranslator {
                         }
                     }
                 }
+            }
+        }
+
+        /**
+         * Tables named with their schema as SQLite names them ({@link SchemaTranslator}): public's by
+         * their name ({@code public.users} is {@code "users"}), another schema's as one name
+         * ({@code drizzle.journal} is {@code "drizzle.journal"}).
+         */
+        private void qualifiedTables() {
+            Set<TableRef> tables = new java.util.HashSet<>(classification.readTables());
+            tables.addAll(classification.writeTables());
+            for (int i = 0; i + 2 < n; i++) {
+                Token schema = tokens.get(i);
+                if (!schema.type().isName() || tokens.get(i + 1).type() != TokenType.DOT
+                        || !tokens.get(i + 2).type().isName() || i > 0 && tokens.get(i - 1).type() == TokenType.DOT) {
+                    continue;
+                }
+                String name = tokens.get(i + 2).text();
+                if (schema.text().equals("pg_catalog") || schema.text().equals("information_schema")
+                        || !tables.contains(new TableRef(schema.text(), name))) {
+                    continue;
+                }
+                replace[i] = SchemaTranslator.quote(schema.text().equals("public") ? name : schema.text() + "." + name);
+                replace[i + 1] = "";
+                replace[i + 2] = "";
+                skip[i] = skip[i + 1] = skip[i + 2] = true;
+                i += 2;
+            }
+        }
+
+        /** PostgreSQL's JSON function as SQLite's of the same meaning ({@code json_agg} is {@code json_group_array}). */
+        private void rename(int i, boolean call, String sqliteName) {
+            if (call) {
+                replace[i] = sqliteName;
             }
         }
 
@@ -323,6 +359,10 @@ final class SqliteTranslator {
                         throw Refusals.arrays(word.toUpperCase() + "(...)");
                     }
                 }
+                case "json_agg", "jsonb_agg" -> rename(i, call, "json_group_array");
+                case "json_build_array", "jsonb_build_array" -> rename(i, call, "json_array");
+                case "json_build_object", "jsonb_build_object" -> rename(i, call, "json_object");
+                case "json_object_agg", "jsonb_object_agg" -> rename(i, call, "json_group_object");
                 case "current_timestamp" -> clockValue(i, "now()", "tandem_now");
                 case "localtimestamp" -> clockValue(i, "tandem_localtimestamp()", "tandem_localtimestamp");
                 case "localtime" -> clockValue(i, "tandem_localtime()", "tandem_localtime");

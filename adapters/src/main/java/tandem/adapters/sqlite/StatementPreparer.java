@@ -43,6 +43,14 @@ final class StatementPreparer {
                 if (c.command().equals("LOCK TABLE")) {
                     yield SqliteStatement.emulated(sql, c, SqliteStatement.Kind.LOCK, null, List.of());
                 }
+                if (c.command().equals("VACUUM") || c.command().equals("ANALYZE")) {
+                    // maintenance PostgreSQL needs and SQLite does on its own (its statistics come with ANALYZE,
+                    // which would scan every table each time pgbench asks): done, with PostgreSQL's tag
+                    yield SqliteStatement.emulated(sql, c, SqliteStatement.Kind.NOTHING, null, List.of());
+                }
+                if (c.kind() == tandem.core.sql.StatementKind.DDL && SchemaTranslator.handles(c.command())) {
+                    yield SqliteStatement.emulated(sql, c, SqliteStatement.Kind.SCHEMA, null, List.of());
+                }
                 if (c.command().equals("TRUNCATE TABLE")) {
                     checkTruncate(sql);
                     yield SqliteStatement.emulated(sql, c, SqliteStatement.Kind.TRUNCATE, null, List.of());
@@ -155,7 +163,9 @@ final class StatementPreparer {
             } else if (item != null && item.type() != null) {
                 type = item.type();
             } else {
-                type = ColumnType.UNKNOWN;
+                ColumnType schemaTyped = item == null ? null : ExpressionTypes.of(t.tokens(), t.source(), item.from(),
+                        item.to(), token -> declaredColumnType(context.columnEndingAt(token)));
+                type = schemaTyped != null ? schemaTyped : ColumnType.UNKNOWN;
             }
             String name = item != null && item.name() != null ? item.name()
                     : fallbackName(shape.names()[i], shape.tables()[i]);
@@ -165,6 +175,16 @@ final class StatementPreparer {
         }
         return new SqliteStatement(sql, c, SqliteStatement.Kind.SQLITE, t, sqliteSql, parameterTypes, columns, types,
                 tables, null);
+    }
+
+    /** A table column's type as declared (PostgreSQL's, for serial and identity columns), or null when SQLite's values decide. */
+    private static ColumnType declaredColumnType(SqliteStore.TableColumn column) {
+        if (column == null) {
+            return null;
+        }
+        ColumnType type = column.pgType() != null ? ColumnType.declared(column.pgType(), -1)
+                : TypeNames.declared(column.declaredType());
+        return type.basis() == ColumnType.Basis.DECLARED ? type : null;
     }
 
     /**
@@ -182,13 +202,15 @@ final class StatementPreparer {
             return declared;
         }
         String column = item != null && item.column() != null ? item.column() : shape.names()[i];
-        PgType described = column == null ? null : store.describedAs(table, column);
-        if (described == null || described == declared.type()) {
+        if (column == null) {
             return declared;
         }
+        PgType described = store.describedAs(table, column);
         for (SqliteStore.TableColumn c : store.columns(state, schemaVersion, table)) {
             if (c.name().equalsIgnoreCase(column)) {
-                return declaration.equalsIgnoreCase(c.declaredType()) ? ColumnType.declared(described, -1) : declared;
+                PgType type = described != null ? described : c.pgType();
+                return type != null && declaration.equalsIgnoreCase(c.declaredType()) ? ColumnType.declared(type, -1)
+                        : declared;
             }
         }
         return declared;
@@ -216,6 +238,12 @@ final class StatementPreparer {
         List<Token> tokens = t.tokens();
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
+            SqliteStore.TableColumn generated = context.insertTargetAt(i);
+            if (generated != null && "always".equals(generated.generated()) && !token.isKeyword("default")) {
+                throw new ProxyException(SqlState.GENERATED_ALWAYS, "cannot insert a non-DEFAULT value into column \""
+                        + generated.name() + "\"", "Column \"" + generated.name() + "\" is an identity column defined as "
+                        + "GENERATED ALWAYS.", "Use OVERRIDING SYSTEM VALUE to override.");
+            }
             if (token.isKeyword("default")) {
                 SqliteStore.TableColumn column = context.columnAt(i);
                 if (column != null) {

@@ -54,7 +54,8 @@ final class StoredValues {
                 case INT2, INT4, INT8 -> integer(v, column.type());
                 case FLOAT4, FLOAT8 -> floating(v, column.type());
                 case NUMERIC -> numeric(v, column.scale());
-                case TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN, INTERVAL -> text(v, column.type());
+                case BPCHAR -> padded(text(v, column.type()), column.scale());
+                case TEXT, VARCHAR, NAME, UNKNOWN, INTERVAL -> text(v, column.type());
                 case JSON, JSONB -> json(v, column.type());
                 case BYTEA -> bytea(v);
                 case UUID -> uuid(v);
@@ -65,6 +66,15 @@ final class StoredValues {
         } catch (ProxyException e) {
             throw located(e, v, column, table, name);
         }
+    }
+
+    /** character(n) as PostgreSQL keeps it: padded with blanks to its length (a ColumnType's scale holds n). */
+    private static Object padded(Object text, int length) {
+        if (!(text instanceof String s) || length <= 0) {
+            return text;
+        }
+        int chars = s.codePointCount(0, s.length());
+        return chars >= length ? s : s + " ".repeat(length - chars);
     }
 
     private static Object bool(Object v) {

@@ -28,7 +28,13 @@ record Translation(String sql, int parameterCount, Map<Integer, CastTarget> cast
      * @param type a type the expression implies (a cast, {@code now()}, a comparison), or null
      * @param parameter n when the column is exactly {@code $n} (typed by the parameter), else 0
      * @param column the table column the item is, when it is exactly one ({@code p.title AS t}), else null
+     * @param from the first token of the item's expression, for typing it from the schema ({@link ExpressionTypes})
+     * @param to the token after the expression
      */
-    record SelectItem(String name, ColumnType type, int parameter, String column) {
+    record SelectItem(String name, ColumnType type, int parameter, String column, int from, int to) {
+
+        SelectItem(String name, ColumnType type, int parameter, String column) {
+            this(name, type, parameter, column, -1, -1);
+        }
     }
 }

@@ -35,9 +35,15 @@ final class TypeNames {
                 return ColumnType.declared(PgType.BOOL, -1);
             case "SMALLINT", "INT2":
                 return ColumnType.declared(PgType.INT2, -1);
+            case "INT4": // PostgreSQL's integer, as tandem declares it (a bare INTEGER or INT is SQLite's 64-bit one)
+                return ColumnType.declared(PgType.INT4, -1);
+            case "FLOAT4": // PostgreSQL's real, as tandem declares it (a bare REAL is SQLite's 8-byte one)
+                return ColumnType.declared(PgType.FLOAT4, -1);
             case "NUMERIC", "DECIMAL":
                 int scale = args.length >= 2 ? args[1] : args.length == 1 ? 0 : -1;
                 return ColumnType.declared(PgType.NUMERIC, scale);
+            case "BPCHAR": // PostgreSQL's character(n), as tandem declares it: padded to n on output
+                return ColumnType.declared(PgType.BPCHAR, args.length == 1 ? args[0] : -1);
             case "VARCHAR", "CHARACTER VARYING", "VARYING CHARACTER", "NVARCHAR", "NATIVE CHARACTER":
                 return ColumnType.declared(PgType.VARCHAR, -1);
             case "BYTEA":
@@ -88,7 +94,7 @@ final class TypeNames {
             return null;
         }
         return switch (type.type()) {
-            case BOOL, UUID, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, BYTEA, JSON, JSONB, INT2, INT8, FLOAT8 ->
+            case BOOL, UUID, DATE, TIME, TIMESTAMP, TIMESTAMPTZ, BYTEA, JSON, JSONB, INT2, INT4, INT8, FLOAT4, FLOAT8 ->
                     new CastTarget(type.type(), -1, -1);
             case NUMERIC -> {
                 int paren = decltype.indexOf('(');

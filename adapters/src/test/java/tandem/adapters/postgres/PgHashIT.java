@@ -28,6 +28,15 @@ import tandem.core.verify.PgHash;
 @ExtendWith(PostgresExtension.class)
 class PgHashIT {
 
+    /** Documents with the cases jsonb normalises: key order, duplicates, escapes, numbers, space. */
+    static final List<String> JSON_EXAMPLES = List.of("{}", "[]", "null", "true", "false", "0", "-1.50", "\"x\"",
+                "{\"a\": 1}", "{\"b\": 1, \"a\": 2}", "{\"bb\": 1, \"a\": 2, \"ab\": [1, 2, {}]}",
+                "{\"a\": 1, \"a\": 2}", "[[], {}, [[]], {\"k\": {\"k\": null}}]", "[1, \"1\", 1.0, 10e-1]",
+                "{\"page\": \"/items/12\", \"ref\": \"lorem ipsum\"}", "{\"é\": \"日本\", \"e\": \"🙂\"}",
+                "  {\"x\" : [ true , false ]}  ", "[\"\\u00e9\\n\\\"\"]", "{\"n\": 1e300}",
+                "[\"\\ud83d\\ude00\", \"a\\/b\\t\"]", "{\"\\u0061\": 1, \"a\": 2}", "[1E+2, -0.0e-0, 12345678901234567890,"
+                + " 123456789012345678, 100000000, 0.5, 10000]");
+
     private static Connection c;
 
     @BeforeAll
@@ -115,13 +124,7 @@ class PgHashIT {
 
     @Test
     void jsonbHashesAsTheServerStoresTheDocument() throws SQLException {
-        List<String> values = new ArrayList<>(List.of("{}", "[]", "null", "true", "false", "0", "-1.50", "\"x\"",
-                "{\"a\": 1}", "{\"b\": 1, \"a\": 2}", "{\"bb\": 1, \"a\": 2, \"ab\": [1, 2, {}]}",
-                "{\"a\": 1, \"a\": 2}", "[[], {}, [[]], {\"k\": {\"k\": null}}]", "[1, \"1\", 1.0, 10e-1]",
-                "{\"page\": \"/items/12\", \"ref\": \"lorem ipsum\"}", "{\"é\": \"日本\", \"e\": \"🙂\"}",
-                "  {\"x\" : [ true , false ]}  ", "[\"\\u00e9\\n\\\"\"]", "{\"n\": 1e300}",
-                "[\"\\ud83d\\ude00\", \"a\\/b\\t\"]", "{\"\\u0061\": 1, \"a\": 2}", "[1E+2, -0.0e-0, 12345678901234567890,"
-                + " 123456789012345678, 100000000, 0.5, 10000]"));
+        List<String> values = new ArrayList<>(JSON_EXAMPLES);
         Random random = new Random(13);
         for (int i = 0; i < 300; i++) {
             values.add(randomJson(random, 0));
@@ -129,7 +132,7 @@ class PgHashIT {
         agree("SELECT jsonb_hash(?::jsonb)", values, (ps, v) -> ps.setString(1, v), PgHash::jsonb);
     }
 
-    private static String randomJson(Random r, int depth) {
+    static String randomJson(Random r, int depth) {
         int kind = depth > 3 ? r.nextInt(4) : r.nextInt(6);
         return switch (kind) {
             case 0 -> "\"" + "abcé🙂".substring(0, r.nextInt(4)) + r.nextInt(100) + "\"";

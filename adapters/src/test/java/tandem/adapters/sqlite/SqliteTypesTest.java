@@ -127,7 +127,7 @@ class SqliteTypesTest {
                 + "atz, clock, doc, docb, u, loose FROM everything");
         assertThat(r.rows().get(0)).containsExactly("42", "9007199254740993", "-7", "t", "1.5", "0.1", "12.5", "3.50",
                 "héllo", "v", "abc", "\\x00ff", "2024-01-15", "2024-01-15 10:30:00.5", "2024-01-15 10:30:00",
-                "2024-01-15 10:30:00+00", "23:59:59.999999", "{\"a\": [1, 2]}", "{\"b\":true}",
+                "2024-01-15 10:30:00+00", "23:59:59.999999", "{\"a\": [1, 2]}", "{\"b\": true}",
                 "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", null);
     }
 
@@ -249,10 +249,10 @@ class SqliteTypesTest {
     }
 
     @Test
-    void typesExpressionColumnsByTheirFirstValue() {
+    void typesConstantsAsPostgresAndOtherExpressionsByTheirFirstValue() {
         SqliteFixture.Result r = one(session, "SELECT 1, 1.5, 'x', '\\x01'::bytea, NULL, 1 + 1 AS two");
-        assertThat(r.types()).containsExactly(PgType.INT8, PgType.FLOAT8, PgType.TEXT, PgType.BYTEA, PgType.TEXT,
-                PgType.INT8);
+        assertThat(r.types()).containsExactly(PgType.INT4, PgType.NUMERIC, PgType.TEXT, PgType.BYTEA, PgType.TEXT,
+                PgType.INT4);
         assertThat(r.rows().get(0)).containsExactly("1", "1.5", "x", "\\x01", null, "2");
     }
 
@@ -273,7 +273,7 @@ class SqliteTypesTest {
                 PgType.BOOL, PgType.TEXT, PgType.TIMESTAMP, PgType.DATE, PgType.UUID, PgType.VARCHAR, PgType.BPCHAR,
                 PgType.BYTEA, PgType.JSONB, PgType.INT8);
         assertThat(r.rows().get(0)).containsExactly("42", "3", "4", "1.50", "t", "f", "12.5", "2024-01-15 10:30:00",
-                "2024-01-15", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "abc", "ab  ", "\\x0102", "{\"a\":1}", "7");
+                "2024-01-15", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "abc", "ab  ", "\\x0102", "{\"a\": 1}", "7");
     }
 
     @Test

@@ -147,6 +147,16 @@ public enum PgType {
         return null;
     }
 
+    /** The type PostgreSQL's format_type names so ({@code integer}, {@code double precision}), or null. */
+    public static PgType bySqlName(String sqlName) {
+        for (PgType type : values()) {
+            if (type.sqlName.equals(sqlName)) {
+                return type;
+            }
+        }
+        return null;
+    }
+
     /** The type with this OID, or null when tandem does not handle it. */
     public static PgType byOid(int oid) {
         return oid > 0 && oid < MAX_OID ? BY_OID[oid] : null;

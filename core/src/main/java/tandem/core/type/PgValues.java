@@ -71,7 +71,8 @@ public final class PgValues {
             case NUMERIC -> Coerce.numeric(value) instanceof java.math.BigDecimal d ? NumericCodec.text(d)
                     : NumericCodec.specialText((Double) Coerce.numeric(value));
             case TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN -> Coerce.text(type, value, s);
-            case JSON, JSONB -> Coerce.json(type, value);
+            case JSON -> Coerce.json(type, value);
+            case JSONB -> JsonbText.canonical(Coerce.json(type, value)); // a store may keep the text as written
             case CHAR -> charText(Coerce.charByte(value));
             case BYTEA -> s.byteaOutput() == PgSessionSettings.ByteaOutput.HEX ? ByteaText.hex(Coerce.bytea(value))
                     : ByteaText.escape(Coerce.bytea(value));
@@ -160,7 +161,7 @@ public final class PgValues {
                     : NumericCodec.specialBinary((Double) Coerce.numeric(value));
             case TEXT, VARCHAR, BPCHAR, NAME, UNKNOWN -> Coerce.text(type, value, s);
             case JSON -> Coerce.json(type, value);
-            case JSONB -> jsonb(Coerce.json(type, value));
+            case JSONB -> jsonb(JsonbText.canonical(Coerce.json(type, value)));
             case CHAR -> {
                 int b = Coerce.charByte(value);
                 yield new byte[] {(byte) (b < 0 ? 0 : b)};

@@ -155,7 +155,8 @@ class TextOutputTest {
         assertThat(text(PgType.TEXT, true)).isEqualTo("true");
         assertThat(text(PgType.TEXT, 1.5e-7)).isEqualTo("1.5e-07");
         assertThat(text(PgType.TEXT, LocalDate.of(2024, 1, 15))).isEqualTo("2024-01-15");
-        assertThat(text(PgType.JSONB, "{\"a\":  1}")).isEqualTo("{\"a\":  1}");
+        assertThat(text(PgType.JSON, "{\"b\":  1, \"a\": 2}")).isEqualTo("{\"b\":  1, \"a\": 2}");
+        assertThat(text(PgType.JSONB, "{\"b\":  1, \"a\": 2}")).isEqualTo("{\"a\": 2, \"b\": 1}"); // as jsonb prints
         assertState(() -> text(PgType.TEXT, "a\u0000b"), SqlState.CHARACTER_NOT_IN_REPERTOIRE);
         assertState(() -> text(PgType.TEXT, "lone \uD800 surrogate"), SqlState.CHARACTER_NOT_IN_REPERTOIRE);
         assertState(() -> text(PgType.TEXT, new byte[] {(byte) 0xC3}), SqlState.CHARACTER_NOT_IN_REPERTOIRE);

@@ -20,6 +20,7 @@ import tandem.core.error.SqlState;
 import tandem.core.session.PrimaryMoved;
 import tandem.core.session.TransactionStatus;
 import tandem.core.sql.ClassificationCache;
+import tandem.core.sql.CopyCommand;
 import tandem.core.sql.StatementKind;
 import tandem.core.sql.StatementSplitter;
 import tandem.core.store.SessionSettings;
@@ -38,6 +39,7 @@ import tandem.proxy.session.ClientSession;
 import tandem.proxy.wire.backend.BindComplete;
 import tandem.proxy.wire.backend.CloseComplete;
 import tandem.proxy.wire.backend.CommandComplete;
+import tandem.proxy.wire.backend.CopyInResponse;
 import tandem.proxy.wire.backend.EmptyQueryResponse;
 import tandem.proxy.wire.backend.NoData;
 import tandem.proxy.wire.backend.ParameterDescription;
@@ -107,6 +109,8 @@ public final class EmulatedBackend implements Backend {
     public record Prepared(String sql, int[] parameterTypes) {
     }
     private final Map<String, Portal> portals = new HashMap<>();
+    /** The COPY FROM STDIN under way, or null. */
+    private CopyIn copying;
     private boolean inBatch;
     private boolean batchFailed;
     private boolean skipping;
@@ -310,6 +314,11 @@ public final class EmulatedBackend implements Backend {
     }
 
     private void handle(FrontendMessage message, List<FrontendMessage> batch) {
+        if (copying != null && !(message instanceof CopyData || message instanceof CopyDone
+                || message instanceof CopyFail || message instanceof Flush || message instanceof Sync)) {
+            copyFailed(new ProxyException(SqlState.PROTOCOL_VIOLATION, "unexpected message type 0x"
+                    + Integer.toHexString(message.getClass().getSimpleName().charAt(0)) + " during COPY from stdin"));
+        }
         if (message instanceof Query query) {
             simpleQuery(query);
             return;
@@ -329,7 +338,10 @@ public final class EmulatedBackend implements Backend {
             return;
         }
         if (message instanceof CopyData || message instanceof CopyDone || message instanceof CopyFail) {
-            return; // no COPY is ever started on a SQLite store; PostgreSQL ignores strays too
+            if (copying != null) {
+                copy(message);
+            }
+            return; // outside a COPY: PostgreSQL ignores strays too
         }
         if (skipping) {
             return;
@@ -364,7 +376,18 @@ public final class EmulatedBackend implements Backend {
             boolean writes = statementsInQuery.stream().anyMatch(s -> mayWrite(s));
             batchStarted = meters.now();
             sql.beginBatch(writes);
-            for (String text : statementsInQuery) {
+            for (int i = 0; i < statementsInQuery.size(); i++) {
+                String text = statementsInQuery.get(i);
+                if (CopyCommand.isCopyFromStdin(text)) {
+                    if (i + 1 < statementsInQuery.size()) {
+                        throw new ProxyException(SqlState.FEATURE_NOT_SUPPORTED, "COPY FROM STDIN followed by other "
+                                + "statements in one query is not supported on SQLite stores", null,
+                                "send the COPY as a query of its own");
+                    }
+                    copying = CopyIn.start(sql, CopyCommand.parse(text));
+                    output.write(new CopyInResponse(0, new short[copying.columns()]));
+                    return; // the rows come as CopyData; CopyDone ends the query
+                }
                 PreparedSql statement = sql.prepare(text, List.of());
                 if (!statement.parameterTypes().isEmpty()) {
                     throw new ProxyException(SqlState.UNDEFINED_PARAMETER, "there is no parameter $1");
@@ -383,6 +406,46 @@ public final class EmulatedBackend implements Backend {
             failed = true;
         }
         ready(endBatch(failed));
+    }
+
+    /** A message of the COPY under way: rows in, then its end (CopyDone) or the client's abandon (CopyFail). */
+    private void copy(FrontendMessage message) {
+        CopyIn copy = copying;
+        try {
+            if (message instanceof CopyData data && !copy.failed()) {
+                byte[] bytes = new byte[data.data().readableBytes()];
+                data.data().getBytes(data.data().readerIndex(), bytes);
+                copy.accept(bytes);
+            } else if (message instanceof CopyDone) {
+                copying = null;
+                if (copy.failed()) {
+                    ready(endBatch(true));
+                    return;
+                }
+                long rows = copy.finish();
+                output.write(new CommandComplete("COPY " + rows));
+                ready(endBatch(false));
+            } else if (message instanceof CopyFail fail) {
+                copying = null;
+                if (!copy.failed()) {
+                    error(new ProxyException(SqlState.QUERY_CANCELED, "COPY from stdin failed: " + fail.message()));
+                }
+                ready(endBatch(true));
+            }
+        } catch (ProxyException e) {
+            if (copying == null) { // CopyDone: the last row failed
+                error(e);
+                ready(endBatch(true));
+            } else {
+                copyFailed(e);
+            }
+        }
+    }
+
+    /** The COPY fails now; what the client still streams is dropped until its CopyDone or CopyFail. */
+    private void copyFailed(ProxyException e) {
+        error(e);
+        copying.fail();
     }
 
     private TransactionStatus endBatch(boolean failed) {
@@ -600,21 +663,27 @@ public final class EmulatedBackend implements Backend {
         int sent = 0;
         while (sent < limit && cursor.next()) {
             ByteBuf buf = output.buffer();
+            int start = buf.writerIndex();
             buf.writeByte('D');
             int lengthAt = buf.writerIndex();
             buf.writeInt(0);
             buf.writeShort(columns.size());
-            for (int i = 0; i < columns.size(); i++) {
-                Object value = cursor.value(i);
-                if (value == null) {
-                    buf.writeInt(-1);
-                    continue;
+            try {
+                for (int i = 0; i < columns.size(); i++) {
+                    Object value = cursor.value(i);
+                    if (value == null) {
+                        buf.writeInt(-1);
+                        continue;
+                    }
+                    PgType type = columns.get(i).type();
+                    byte[] bytes = format(formats, i) == 1 ? PgValues.encodeBinary(type, value, settings)
+                            : PgValues.encodeText(type, value, settings);
+                    buf.writeInt(bytes.length);
+                    buf.writeBytes(bytes);
                 }
-                PgType type = columns.get(i).type();
-                byte[] bytes = format(formats, i) == 1 ? PgValues.encodeBinary(type, value, settings)
-                        : PgValues.encodeText(type, value, settings);
-                buf.writeInt(bytes.length);
-                buf.writeBytes(bytes);
+            } catch (RuntimeException e) {
+                buf.writerIndex(start); // a value that cannot be read or encoded: the error follows, never half a row
+                throw e;
             }
             buf.setInt(lengthAt, buf.writerIndex() - lengthAt);
             output.wrote();

@@ -40,7 +40,8 @@ final class Clients {
             throw new IllegalStateException(e);
         }
         if (!present) {
-            String message = program + " is not installed (apt install postgresql-client postgresql-15)";
+            String message = program + " is not installed (apt install "
+                    + (program.equals("node") ? "nodejs npm" : "postgresql-client postgresql-15") + ")";
             if (System.getenv("TANDEM_REQUIRE_CLIENTS") != null) {
                 throw new AssertionError(message + "; TANDEM_REQUIRE_CLIENTS is set, so this fails rather than skips");
             }
