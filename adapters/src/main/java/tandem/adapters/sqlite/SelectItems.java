@@ -30,7 +30,7 @@ final class SelectItems {
             "offset", "union", "intersect", "except", "fetch", "for", "into");
     private static final Set<String> BOOLEAN_WORDS = Set.of("and", "or", "not", "is", "isnull", "notnull", "like",
             "ilike", "in", "between", "exists");
-    private static final Set<String> COMPARISONS = Set.of("=", "<", ">", "<=", ">=", "<>", "!=");
+    private static final Set<String> COMPARISONS = Set.of("=", "<", ">", "<=", ">=", "<>", "!=", "~", "~*", "!~", "!~*");
     private static final Set<String> RESERVED = Set.of("null", "true", "false", "end", "and", "or", "not", "is",
             "as", "from", "case", "then", "else", "when", "in", "like", "ilike", "between", "asc", "desc");
 

@@ -137,8 +137,9 @@ final class SqliteErrors {
             String lower = table.toLowerCase();
             boolean catalog = lower.startsWith("pg_") || lower.contains("information_schema");
             return new ProxyException(SqlState.UNDEFINED_TABLE, "relation \"" + table + "\" does not exist", detail,
-                    catalog ? "catalog queries (pg_catalog, information_schema) need a PostgreSQL store; on SQLite read "
-                            + "sqlite_schema or pragma_table_info('table')" : null);
+                    catalog ? "tandem answers these catalogs over SQLite: " + String.join(", ",
+                            new java.util.TreeSet<>(SqliteCatalogs.TABLES)) + "; others need a PostgreSQL store (or read "
+                            + "sqlite_schema and pragma_table_info('table'))" : null);
         }
         if (message.startsWith("no such column: ")) {
             return new ProxyException(SqlState.UNDEFINED_COLUMN, "column \"" + message.substring("no such column: "

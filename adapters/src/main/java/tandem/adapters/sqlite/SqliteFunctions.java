@@ -88,6 +88,17 @@ final class SqliteFunctions {
         create(c, state, "tandem_modulo", 2, deterministic, a -> Arithmetic.modulo(a[0], a[1]));
         create(c, state, "tandem_json_text", 1, deterministic, a -> jsonText(a[0]));
         create(c, state, "tandem_one_row", 1, deterministic, a -> oneRow(a[0]));
+        create(c, state, "tandem_oid", 1, deterministic, a -> SqliteCatalogs.oid(text(a[0])));
+        create(c, state, "tandem_column_type", 3, deterministic, a -> SqliteCatalogs.columnType(
+                a[0] == null ? null : text(a[0]), a[1] == null ? null : text(a[1]), text(a[2])));
+        create(c, state, "tandem_column_default", 1, deterministic,
+                a -> a[0] == null ? null : SqliteCatalogs.columnDefault(text(a[0])));
+        create(c, state, "tandem_regex", 3, deterministic,
+                a -> a[0] == null || a[1] == null ? null : Regex.matches(text(a[0]), text(a[1]), (Long) a[2] != 0) ? 1L : 0L);
+        create(c, state, "regexp_replace", 3, deterministic,
+                a -> a[0] == null || a[1] == null || a[2] == null ? null : Regex.replace(text(a[0]), text(a[1]), text(a[2]), ""));
+        create(c, state, "regexp_replace", 4, deterministic, a -> a[0] == null || a[1] == null || a[2] == null
+                ? null : Regex.replace(text(a[0]), text(a[1]), text(a[2]), a[3] == null ? "" : text(a[3])));
     }
 
     /** The LIMIT of a LATERAL subquery tandem inlined ({@link LateralJoins}): at most one row, or an error. */

@@ -317,6 +317,9 @@ final class SqliteSession implements SqlSession, ConnectionState.Session {
         ConnectionState state = on.state;
         ConnectionState.Cached cached;
         try {
+            if (statement.translation.readsCatalogs()) {
+                SqliteCatalogs.refresh(state.connection);
+            }
             cached = state.statement(statement.sqliteSql, -1);
         } catch (SQLException e) {
             throw SqliteErrors.map(e, state.takeFunctionError(), false, statement.sql, statement.sqliteSql);

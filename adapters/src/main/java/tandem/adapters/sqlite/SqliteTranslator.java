@@ -56,7 +56,7 @@ final class SqliteTranslator {
     /** Functions tandem registers on its connections; a schema that calls one works only through tandem. */
     static final Set<String> TANDEM_FUNCTIONS = Set.of("now", "gen_random_uuid", "uuid_generate_v4",
             "statement_timestamp", "clock_timestamp", "transaction_timestamp", "current_setting", "greatest", "least",
-            "version", "current_database", "current_schema", "pg_backend_pid");
+            "version", "current_database", "current_schema", "pg_backend_pid", "regexp_replace");
 
     private static final int MAX_CACHED_LENGTH = 16 * 1024;
 
@@ -90,6 +90,7 @@ final class SqliteTranslator {
         private final List<CastSpan> casts = new ArrayList<>();
         private final Map<Integer, CastTarget> castParameters = new HashMap<>();
         private int parameterCount;
+        private boolean readsCatalogs;
 
         Rewrite(String sql, Classification classification) {
             this.sql = sql;
@@ -106,7 +107,7 @@ final class SqliteTranslator {
             if (classification.kind() == StatementKind.DDL) {
                 checkSchemaStatement();
                 return new Translation(sql, 0, Map.of(), null, tokens, sql,
-                        new SqlTemplate(sql, tokens, new String[n], List.of()));
+                        new SqlTemplate(sql, tokens, new String[n], List.of()), false);
             }
             qualifiedTables();
             for (int i = 0; i < n; i++) {
@@ -118,7 +119,7 @@ final class SqliteTranslator {
                     operands);
             SqlTemplate template = new SqlTemplate(sql, tokens, replace, wraps);
             return new Translation(template.render(), parameterCount, Map.copyOf(castParameters), items, tokens,
-                    sql, template);
+                    sql, template, readsCatalogs);
         }
 
         // ---- whole statements ----
@@ -182,6 +183,16 @@ final class SqliteTranslator {
         private void qualifiedTables() {
             Set<TableRef> tables = new java.util.HashSet<>(classification.readTables());
             tables.addAll(classification.writeTables());
+            for (int i = 0; i < n; i++) { // pg_class without its schema is pg_catalog's, as on PostgreSQL's search path
+                Token t = tokens.get(i);
+                if (t.type() == TokenType.IDENTIFIER && t.text().startsWith("pg_") && !is(i + 1, TokenType.DOT)
+                        && !is(i + 1, TokenType.LEFT_PAREN) && (i == 0 || tokens.get(i - 1).type() != TokenType.DOT)
+                        && tables.contains(TableRef.of(t.text())) && SqliteCatalogs.TABLES.contains("pg_catalog." + t.text())) {
+                    replace[i] = SchemaTranslator.quote("pg_catalog." + t.text());
+                    skip[i] = true;
+                    readsCatalogs = true;
+                }
+            }
             for (int i = 0; i + 2 < n; i++) {
                 Token schema = tokens.get(i);
                 if (!schema.type().isName() || tokens.get(i + 1).type() != TokenType.DOT
@@ -189,9 +200,16 @@ final class SqliteTranslator {
                     continue;
                 }
                 String name = tokens.get(i + 2).text();
-                if (schema.text().equals("pg_catalog") || schema.text().equals("information_schema")
-                        || !tables.contains(new TableRef(schema.text(), name))) {
+                if (!tables.contains(new TableRef(schema.text(), name))) {
                     continue;
+                }
+                if (schema.text().equals("pg_catalog") || schema.text().equals("information_schema")) {
+                    if (!SqliteCatalogs.TABLES.contains(schema.text() + "." + name)) {
+                        throw new ProxyException(SqlState.UNDEFINED_TABLE, "relation \"" + schema.text() + "." + name
+                                + "\" does not exist", null, "tandem answers these catalogs over SQLite: "
+                                + String.join(", ", new java.util.TreeSet<>(SqliteCatalogs.TABLES)));
+                    }
+                    readsCatalogs = true;
                 }
                 replace[i] = SchemaTranslator.quote(schema.text().equals("public") ? name : schema.text() + "." + name);
                 replace[i + 1] = "";
@@ -317,7 +335,8 @@ final class SqliteTranslator {
         private void operator(int i) {
             String op = tokens.get(i).raw(sql);
             switch (op) {
-                case "~", "~*", "!~", "!~*", "~~", "~~*", "!~~", "!~~*" -> throw Refusals.regex(op);
+                case "~", "~*", "!~", "!~*" -> regex(i, op);
+                case "~~", "~~*", "!~~", "!~~*" -> throw Refusals.regex(op);
                 case "@>", "<@", "&&" -> throw Refusals.arrays("operator " + op);
                 case "?|", "?&", "#>", "#>>", "@?", "@@", "-|-", "<->" -> throw Refusals.of("operator " + op,
                         "use SQLite's json_extract() and json_each() for JSON paths and membership");
@@ -459,6 +478,21 @@ final class SqliteTranslator {
                 replace[i - 1] = "";
             }
             wrap(start, end - 1, (not ? "NOT " : "") + "tandem_ilike(", ")");
+        }
+
+        /**
+         * {@code a ~ b} (and {@code ~*}, {@code !~}, {@code !~*}): PostgreSQL's regular expression
+         * match, case-insensitive with {@code *}, negated with {@code !}, by {@code tandem_regex}.
+         */
+        private void regex(int i, String op) {
+            int start = operands.start(i, Operands.Level.OTHER);
+            int end = operands.end(i + 1, Operands.Level.OTHER);
+            if (start < 0 || end < 0) {
+                throw syntaxError(i);
+            }
+            replace[i] = ",";
+            wrap(start, end - 1, (op.startsWith("!") ? "NOT " : "") + "tandem_regex(", ", " + (op.endsWith("*") ? 1 : 0)
+                    + ")");
         }
 
         /** PostgreSQL's LIKE escapes with a backslash unless told otherwise; SQLite's has no escape at all. */

@@ -138,6 +138,9 @@ final class StatementPreparer {
         });
         List<PgType> parameterTypes = ParameterInference.infer(t, declared, context);
         String sqliteSql = coerceToColumns(t, c, context, parameterTypes);
+        if (t.readsCatalogs()) {
+            SqliteCatalogs.refresh(state.connection);
+        }
         ConnectionState.Cached cached = state.statement(sqliteSql, schemaVersion);
         StatementShape shape;
         try {

@@ -55,7 +55,8 @@ final class StoredValues {
                 case FLOAT4, FLOAT8 -> floating(v, column.type());
                 case NUMERIC -> numeric(v, column.scale());
                 case BPCHAR -> padded(text(v, column.type()), column.scale());
-                case TEXT, VARCHAR, NAME, UNKNOWN, INTERVAL -> text(v, column.type());
+                case TEXT, VARCHAR, NAME, UNKNOWN, INTERVAL, CHAR -> text(v, column.type());
+                case OID -> integer(v, PgType.INT8); // the catalogs' (SqliteCatalogs)
                 case JSON, JSONB -> json(v, column.type());
                 case BYTEA -> bytea(v);
                 case UUID -> uuid(v);

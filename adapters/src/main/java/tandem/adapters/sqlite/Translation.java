@@ -18,7 +18,7 @@ import tandem.core.sql.Token;
  * @param template the edits, to render again with coercions that need the schema
  */
 record Translation(String sql, int parameterCount, Map<Integer, CastTarget> castParameters, List<SelectItem> items,
-        List<Token> tokens, String source, SqlTemplate template) {
+        List<Token> tokens, String source, SqlTemplate template, boolean readsCatalogs) {
 
     /**
      * A result column as the statement's text describes it.

@@ -42,6 +42,12 @@ final class TypeNames {
             case "NUMERIC", "DECIMAL":
                 int scale = args.length >= 2 ? args[1] : args.length == 1 ? 0 : -1;
                 return ColumnType.declared(PgType.NUMERIC, scale);
+            case "PG_OID": // the catalogs' own types (SqliteCatalogs)
+                return ColumnType.declared(PgType.OID, -1);
+            case "PG_NAME":
+                return ColumnType.declared(PgType.NAME, -1);
+            case "PG_CHAR":
+                return ColumnType.declared(PgType.CHAR, -1);
             case "BPCHAR": // PostgreSQL's character(n), as tandem declares it: padded to n on output
                 return ColumnType.declared(PgType.BPCHAR, args.length == 1 ? args[0] : -1);
             case "VARCHAR", "CHARACTER VARYING", "VARYING CHARACTER", "NVARCHAR", "NATIVE CHARACTER":

@@ -103,12 +103,13 @@ class SqliteErrorsTest {
     }
 
     @Test
-    void catalogQueriesFailWithAHintThatTheyNeedPostgres() {
-        ProxyException e = failure("SELECT relname FROM pg_class");
+    void catalogsTandemDoesNotAnswerFailWithAHintNamingThoseItDoes() {
+        ProxyException e = failure("SELECT indexrelid FROM pg_index");
         assertThat(e.state()).isEqualTo(SqlState.UNDEFINED_TABLE);
-        assertThat(e.hint()).contains("need a PostgreSQL store");
-        ProxyException schema = failure("SELECT table_name FROM information_schema.tables");
-        assertThat(schema.hint()).contains("need a PostgreSQL store");
+        assertThat(e.hint()).contains("information_schema.columns").contains("need a PostgreSQL store");
+        ProxyException schema = failure("SELECT constraint_name FROM information_schema.table_constraints");
+        assertThat(schema.state()).isEqualTo(SqlState.UNDEFINED_TABLE);
+        assertThat(schema.hint()).contains("pg_catalog.pg_class");
     }
 
     @Test

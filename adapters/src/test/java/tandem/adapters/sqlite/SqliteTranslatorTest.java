@@ -154,10 +154,15 @@ class SqliteTranslatorTest {
     }
 
     @Test
+    void regularExpressionOperatorsCallTandemsMatcher() {
+        assertThat(sqlite("SELECT * FROM t WHERE name ~* '^a' AND NOT code !~ $1"))
+                .isEqualTo("SELECT * FROM t WHERE tandem_regex(name , '^a', 1) AND NOT NOT tandem_regex(code , ?1, 0)");
+    }
+
+    @Test
     void refusesWhatSqliteCannotMeanTheSameWay() {
         refused("SELECT DISTINCT ON (a) a, b FROM t", "DISTINCT ON");
-        refused("SELECT * FROM t WHERE name ~ '^a'", "regular expression");
-        refused("SELECT * FROM t WHERE name ~* '^a'", "regular expression");
+        refused("SELECT * FROM t WHERE name ~~ 'a%'", "regular expression");
         refused("SELECT * FROM t WHERE name SIMILAR TO 'a%'", "SIMILAR TO");
         refused("SELECT * FROM t WHERE id = ANY($1)", "arrays");
         refused("SELECT ARRAY[1, 2]", "arrays");

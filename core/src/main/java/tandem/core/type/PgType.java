@@ -118,6 +118,16 @@ public enum PgType {
         return element != null;
     }
 
+    /** An array type's element type; null for others. */
+    public PgType element() {
+        return element;
+    }
+
+    /** The OID of the array type of this type ({@code pg_type.typarray}); 0 for an array or none. */
+    public int arrayOid() {
+        return arrayOid;
+    }
+
     /** The element type of an array type, or null for a scalar. */
     public PgType elementType() {
         return element;
