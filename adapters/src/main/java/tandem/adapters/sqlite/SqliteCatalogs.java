@@ -35,7 +35,18 @@ final class SqliteCatalogs {
     private static final int INFORMATION_SCHEMA = 13000;
     private static final String VERSION = "\"pg_catalog.tandem_version\"";
 
+    /**
+     * Relation OID -> whether it lies in public, the one schema on tandem's search path: what
+     * pg_table_is_visible answers. OIDs come from names, so one map serves every connection.
+     */
+    private static final java.util.Map<Long, Boolean> VISIBLE = new java.util.concurrent.ConcurrentHashMap<>();
+
     private SqliteCatalogs() {
+    }
+
+    /** pg_table_is_visible: a relation of public (the search path's only schema) or of pg_catalog. */
+    static boolean visible(long oid) {
+        return VISIBLE.getOrDefault(oid, oid < 16384);
     }
 
     /** A stable OID for a user object, from its kind and name. */
@@ -165,6 +176,14 @@ final class SqliteCatalogs {
                 + "tandem_column_type(" + type + ", 'typmod'), 0, p.\"notnull\" OR p.pk > 0, p.dflt_value IS NOT NULL "
                 + "OR " + generated + " = 'serial', CASE " + generated + " WHEN 'always' THEN 'a' WHEN 'by default' "
                 + "THEN 'd' ELSE '' END, '', 0, 0" + columns);
+        s.execute("INSERT INTO \"pg_catalog.pg_database\" VALUES (tandem_oid('database ' || current_database()), "
+                + "current_database(), 10, 6, 'C', 'C', 1)");
+        s.execute("INSERT INTO \"pg_catalog.pg_roles\" VALUES (10, tandem_current_user(), 1, 1)");
+        try (ResultSet rs = s.executeQuery("SELECT oid, relnamespace FROM \"pg_catalog.pg_class\"")) {
+            while (rs.next()) {
+                VISIBLE.put(rs.getLong(1), rs.getLong(2) == PUBLIC);
+            }
+        }
         s.execute("INSERT INTO \"information_schema.tables\" SELECT " + database + ", " + schemaName + ", " + relname
                 + ", CASE m.type WHEN 'view' THEN 'VIEW' ELSE 'BASE TABLE' END, CASE m.type WHEN 'view' THEN 'NO' "
                 + "ELSE 'YES' END, 'NO' FROM main.sqlite_schema m WHERE m.type IN ('table', 'view') "

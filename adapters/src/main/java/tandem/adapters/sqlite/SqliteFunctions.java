@@ -89,6 +89,9 @@ final class SqliteFunctions {
         create(c, state, "tandem_json_text", 1, deterministic, a -> jsonText(a[0]));
         create(c, state, "tandem_one_row", 1, deterministic, a -> oneRow(a[0]));
         create(c, state, "tandem_oid", 1, deterministic, a -> SqliteCatalogs.oid(text(a[0])));
+        create(c, state, "pg_get_userbyid", 1, 0, a -> a[0] instanceof Long oid && oid == 10 ? state.session().user()
+                : "unknown (OID=" + a[0] + ")");
+        create(c, state, "pg_table_is_visible", 1, 0, a -> a[0] instanceof Long oid && SqliteCatalogs.visible(oid) ? 1L : 0L);
         create(c, state, "tandem_column_type", 3, deterministic, a -> SqliteCatalogs.columnType(
                 a[0] == null ? null : text(a[0]), a[1] == null ? null : text(a[1]), text(a[2])));
         create(c, state, "tandem_column_default", 1, deterministic,

@@ -183,6 +183,15 @@ final class SqliteTranslator {
         private void qualifiedTables() {
             Set<TableRef> tables = new java.util.HashSet<>(classification.readTables());
             tables.addAll(classification.writeTables());
+            for (int i = 0; i + 3 < n; i++) { // pg_catalog.f(...): the function tandem registers under f
+                if (tokens.get(i).isKeyword("pg_catalog") && tokens.get(i + 1).type() == TokenType.DOT
+                        && tokens.get(i + 2).type() == TokenType.IDENTIFIER && tokens.get(i + 3).type() == TokenType.LEFT_PAREN) {
+                    replace[i] = tokens.get(i + 2).raw(sql); // an emptied token takes the blank before it along
+                    replace[i + 1] = "";
+                    replace[i + 2] = "";
+                    skip[i] = skip[i + 1] = skip[i + 2] = true;
+                }
+            }
             for (int i = 0; i < n; i++) { // pg_class without its schema is pg_catalog's, as on PostgreSQL's search path
                 Token t = tokens.get(i);
                 if (t.type() == TokenType.IDENTIFIER && t.text().startsWith("pg_") && !is(i + 1, TokenType.DOT)
