@@ -80,6 +80,33 @@ class CopySqliteIT {
     }
 
     @Test
+    void copiedRowsAreMirroredToTheNewStore() throws Exception {
+        Path file = dir.resolve("mirrored.db");
+        try (Connection sqlite = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+                Statement s = sqlite.createStatement()) {
+            s.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, qty int4)");
+        }
+        tandem.adapters.testing.TestDatabase newDb = tandem.adapters.testing.TestPostgres.shared()
+                .createDatabase("copy_new");
+        newDb.execute("CREATE TABLE items (id bigint PRIMARY KEY, name text NOT NULL, qty integer)");
+        tandem.config.StoreConfig newStore = tandem.config.StoreConfig.postgres(newDb.jdbcUrl(), newDb.user(),
+                newDb.password().isEmpty() ? null : newDb.password());
+        try (Proxy mirrored = Proxy.start(tandem.config.TandemConfig.builder().database("app")
+                .oldStore(tandem.config.StoreConfig.sqlite(file)).newStore(newStore), "app");
+                Connection client = mirrored.connect()) {
+            CopyManager api = client.unwrap(PGConnection.class).getCopyAPI();
+            assertThat(api.copyIn("COPY items (id, name, qty) FROM STDIN", new StringReader("1\tapple\t3\n2\tpear\t\\N\n")))
+                    .isEqualTo(2);
+        }
+        try (Connection c2 = newDb.connect(); Statement s = c2.createStatement();
+                ResultSet rs = s.executeQuery("SELECT string_agg(id || ':' || name || ':' || coalesce(qty::text, 'null'), "
+                        + "',' ORDER BY id) FROM items")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("1:apple:3,2:pear:null");
+        }
+    }
+
+    @Test
     void aFailingCopyInsertsNothingAndTheSessionGoesOn() throws Exception {
         fails("COPY items (owner_id, name) FROM STDIN", "1\tok\n1\ttoo\tmany\n", "22P04");
         fails("COPY items (owner_id, name) FROM STDIN", "1\tok\n9\tno owner\n", "23503");
