@@ -19,6 +19,11 @@ import tandem.core.error.SqlState;
  */
 public final class JsonbText {
 
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+    /** The sign of a zero, which numeric does not print. */
+    private static final java.util.regex.Pattern NEGATIVE_ZERO = java.util.regex.Pattern.compile("^-(?=0(\\.0*)?$)");
+
     private final byte[] b;
     private int p;
     private ByteArrayOutputStream out;
@@ -166,7 +171,7 @@ public final class JsonbText {
             p++;
         }
         String text = new String(b, start, p - start, StandardCharsets.US_ASCII);
-        if (!text.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?")) {
+        if (!NUMBER.matcher(text).matches()) {
             p = start;
             throw invalid();
         }
@@ -174,79 +179,23 @@ public final class JsonbText {
         if (d.scale() < 0) {
             d = d.setScale(0);
         }
-        out.writeBytes(d.toPlainString().replaceFirst("^-(?=0(\\.0*)?$)", "").getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(NEGATIVE_ZERO.matcher(d.toPlainString()).replaceFirst("").getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** The string at p, escapes decoded, as UTF-8. */
+    /** The string at p, escapes decoded ({@link JsonStrings}), as UTF-8. */
     private byte[] string() {
-        p++;
         ByteArrayOutputStream s = new ByteArrayOutputStream();
-        while (true) {
-            if (p >= b.length) {
-                throw invalid();
-            }
-            int c = b[p] & 0xff;
-            if (c == '"') {
-                p++;
-                return s.toByteArray();
-            }
-            if (c < 0x20) {
-                throw invalid();
-            }
-            if (c != '\\') {
-                s.write(c);
-                p++;
-                continue;
-            }
-            if (p + 1 >= b.length) {
-                throw invalid();
-            }
-            char e = (char) b[p + 1];
-            p += 2;
-            switch (e) {
-                case '"', '\\', '/' -> s.write(e);
-                case 'b' -> s.write('\b');
-                case 'f' -> s.write('\f');
-                case 'n' -> s.write('\n');
-                case 'r' -> s.write('\r');
-                case 't' -> s.write('\t');
-                case 'u' -> {
-                    int cp = hex4();
-                    if (Character.isHighSurrogate((char) cp) && p + 1 < b.length && b[p] == '\\' && b[p + 1] == 'u') {
-                        p += 2;
-                        int low = hex4();
-                        if (!Character.isLowSurrogate((char) low)) {
-                            throw unicode();
-                        }
-                        cp = Character.toCodePoint((char) cp, (char) low);
-                    } else if (Character.isSurrogate((char) cp)) {
-                        throw unicode();
-                    }
-                    if (cp == 0) {
-                        throw new ProxyException(SqlState.UNTRANSLATABLE_CHARACTER, "unsupported Unicode escape sequence",
-                                "\\u0000 cannot be converted to text.", null);
-                    }
-                    s.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
-                }
-                default -> throw invalid();
-            }
+        try {
+            p = JsonStrings.decode(b, p, s);
+        } catch (JsonStrings.Malformed e) {
+            throw switch (e.problem()) {
+                case NUL -> new ProxyException(SqlState.UNTRANSLATABLE_CHARACTER, "unsupported Unicode escape sequence",
+                        "\\u0000 cannot be converted to text.", null);
+                case UNPAIRED_SURROGATE -> unicode();
+                default -> invalid();
+            };
         }
-    }
-
-    private int hex4() {
-        if (p + 4 > b.length) {
-            throw invalid();
-        }
-        int v = 0;
-        for (int i = 0; i < 4; i++) {
-            int d = Character.digit(b[p + i], 16);
-            if (d < 0) {
-                throw invalid();
-            }
-            v = v * 16 + d;
-        }
-        p += 4;
-        return v;
+        return s.toByteArray();
     }
 
     /** escape_json: quotes, backslashes and control characters escaped, everything else as it is. */

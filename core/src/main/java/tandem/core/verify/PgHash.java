@@ -409,67 +409,8 @@ public final class PgHash {
                 }
             }
             java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            while (true) {
-                if (p >= b.length) {
-                    throw bad("a string without its closing quote");
-                }
-                int c = b[p++] & 0xff;
-                if (c == '"') {
-                    return out.toByteArray();
-                }
-                if (c < 0x20) {
-                    throw bad("a control character in a string");
-                }
-                if (c != '\\') {
-                    out.write(c);
-                    continue;
-                }
-                if (p >= b.length) {
-                    throw bad("a string without its closing quote");
-                }
-                int e = b[p++];
-                switch (e) {
-                    case '"', '\\', '/' -> out.write(e);
-                    case 'b' -> out.write('\b');
-                    case 'f' -> out.write('\f');
-                    case 'n' -> out.write('\n');
-                    case 'r' -> out.write('\r');
-                    case 't' -> out.write('\t');
-                    case 'u' -> {
-                        int u = hex4();
-                        if (Character.isHighSurrogate((char) u) && p + 1 < b.length && b[p] == '\\' && b[p + 1] == 'u') {
-                            p += 2;
-                            int low = hex4();
-                            if (!Character.isLowSurrogate((char) low)) {
-                                throw bad("a high surrogate without its low one");
-                            }
-                            u = Character.toCodePoint((char) u, (char) low);
-                        } else if (Character.isSurrogate((char) u)) {
-                            throw bad("an unpaired surrogate");
-                        }
-                        if (u == 0) {
-                            throw bad("\\u0000, which jsonb cannot hold");
-                        }
-                        out.writeBytes(new String(Character.toChars(u)).getBytes(StandardCharsets.UTF_8));
-                    }
-                    default -> throw bad("an unknown escape in a string");
-                }
-            }
-        }
-
-        private int hex4() {
-            if (p + 4 > b.length) {
-                throw bad("a short \\u escape");
-            }
-            int v = 0;
-            for (int i = 0; i < 4; i++) {
-                int d = Character.digit(b[p++], 16);
-                if (d < 0) {
-                    throw bad("a bad \\u escape");
-                }
-                v = v << 4 | d;
-            }
-            return v;
+            p = tandem.core.type.JsonStrings.decode(b, p - 1, out); // a Malformed is this hash's IllegalArgumentException
+            return out.toByteArray();
         }
 
         /** A number as RFC 8259 writes it, hashed as numeric; integers of up to 18 digits without BigDecimal. */
