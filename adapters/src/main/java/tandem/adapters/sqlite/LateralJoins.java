@@ -42,13 +42,14 @@ final class LateralJoins {
     /** The statement with its first inlinable lateral join inlined, or null when there is none. */
     private static String inlineFirst(String sql) {
         List<Token> t = SqlLexer.tokenize(sql);
+        int[] match = Operands.matchGroups(t);
         for (int i = 0; i + 1 < t.size(); i++) {
             if (!t.get(i).isKeyword("lateral") || t.get(i + 1).type() != TokenType.LEFT_PAREN) {
                 continue;
             }
             int joinStart = joinStart(t, i);
             int open = i + 1;
-            int close = closing(t, open);
+            int close = t.get(match[open]).type() == TokenType.RIGHT_PAREN ? match[open] : -1;
             if (joinStart < 0 || close < 0 || close + 1 >= t.size()) {
                 continue;
             }
@@ -164,17 +165,5 @@ final class LateralJoins {
             }
         }
         return out.append(subquery, copied, subquery.length()).toString();
-    }
-
-    private static int closing(List<Token> t, int open) {
-        int depth = 0;
-        for (int i = open; i < t.size(); i++) {
-            if (t.get(i).type() == TokenType.LEFT_PAREN) {
-                depth++;
-            } else if (t.get(i).type() == TokenType.RIGHT_PAREN && --depth == 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -92,6 +92,8 @@ final class SchemaTranslator {
 
     private final String sql;
     private final List<Token> tokens;
+    /** Each parenthesis's partner ({@link Operands#matchGroups}). */
+    private final int[] match;
     private final Catalog catalog;
     private final List<String> steps = new ArrayList<>();
     /** ALTER TABLE: the table's columns as its actions so far leave them (lower case). */
@@ -104,6 +106,7 @@ final class SchemaTranslator {
         while (!tokens.isEmpty() && tokens.get(tokens.size() - 1).type() == TokenType.SEMICOLON) {
             tokens.remove(tokens.size() - 1);
         }
+        this.match = Operands.matchGroups(tokens);
         this.catalog = catalog;
     }
 
@@ -134,9 +137,7 @@ final class SchemaTranslator {
 
     private SchemaChange createTable() {
         expect("create");
-        if (accept("unlogged")) {
-            // no write-ahead log to skip in SQLite's sense; the table is an ordinary one
-        }
+        accept("unlogged"); // no write-ahead log to skip in SQLite's sense: an ordinary table
         expect("table");
         boolean ifNotExists = acceptAll("if", "not", "exists");
         String table = qualifiedName(true);
@@ -169,9 +170,7 @@ final class SchemaTranslator {
         if (accept("with")) { // storage parameters: WITH (fillfactor=100)
             skipParenthesised();
         }
-        while (accept("without") || accept("oids")) {
-            // WITHOUT OIDS: PostgreSQL's default
-        }
+        acceptAll("without", "oids"); // PostgreSQL's default
         if (p < tokens.size()) {
             throw syntaxError();
         }
@@ -223,7 +222,7 @@ final class SchemaTranslator {
         String column = name(first);
         int typeStart = from + 1;
         int typeEnd = typeEnd(typeStart, end);
-        ColumnType type = columnType(typeStart, typeEnd);
+        DeclaredType type = columnType(typeStart, typeEnd);
         StringBuilder out = new StringBuilder(quote(column)).append(' ');
         boolean primaryKey = tableKey.size() == 1 && tableKey.get(0).equals(column);
         for (int i = typeEnd; i + 1 < end; i++) {
@@ -344,7 +343,7 @@ final class SchemaTranslator {
         return end;
     }
 
-    private record ColumnType(String name, String sqlite, String pgName, boolean serial) {
+    private record DeclaredType(String name, String sqlite, String pgName, boolean serial) {
 
         boolean integer() {
             return sqlite.equals("int2") || sqlite.equals("int4") || sqlite.equals("int8") || serial;
@@ -352,7 +351,7 @@ final class SchemaTranslator {
     }
 
     /** A column's type in PostgreSQL's words, as SQLite declares it ({@link SchemaTranslator}'s comment). */
-    private ColumnType columnType(int from, int to) {
+    private DeclaredType columnType(int from, int to) {
         if (from >= to) {
             throw syntaxError();
         }
@@ -378,32 +377,32 @@ final class SchemaTranslator {
         String name = String.join(" ", words);
         String m = modifier == null ? "" : modifier;
         return switch (name) {
-            case "int", "integer", "int4" -> new ColumnType(name, "int4", "integer", false);
-            case "bigint", "int8" -> new ColumnType(name, "int8", "bigint", false);
-            case "smallint", "int2" -> new ColumnType(name, "int2", "smallint", false);
-            case "serial", "serial4" -> new ColumnType(name, "INTEGER", "integer", true);
-            case "bigserial", "serial8" -> new ColumnType(name, "INTEGER", "bigint", true);
-            case "smallserial", "serial2" -> new ColumnType(name, "INTEGER", "smallint", true);
-            case "real", "float4" -> new ColumnType(name, "float4", "real", false);
-            case "double precision", "float8" -> new ColumnType(name, "float8", "double precision", false);
+            case "int", "integer", "int4" -> new DeclaredType(name, "int4", "integer", false);
+            case "bigint", "int8" -> new DeclaredType(name, "int8", "bigint", false);
+            case "smallint", "int2" -> new DeclaredType(name, "int2", "smallint", false);
+            case "serial", "serial4" -> new DeclaredType(name, "INTEGER", "integer", true);
+            case "bigserial", "serial8" -> new DeclaredType(name, "INTEGER", "bigint", true);
+            case "smallserial", "serial2" -> new DeclaredType(name, "INTEGER", "smallint", true);
+            case "real", "float4" -> new DeclaredType(name, "float4", "real", false);
+            case "double precision", "float8" -> new DeclaredType(name, "float8", "double precision", false);
             case "float" -> floatType(modifier);
-            case "numeric", "decimal" -> new ColumnType(name, "numeric" + m, "numeric" + m, false);
-            case "boolean", "bool" -> new ColumnType(name, "boolean", "boolean", false);
-            case "text" -> new ColumnType(name, "text", "text", false);
-            case "varchar", "character varying" -> new ColumnType(name, "varchar" + m, "character varying" + m, false);
-            case "timestamp", "timestamp without time zone" -> new ColumnType(name, "timestamp",
+            case "numeric", "decimal" -> new DeclaredType(name, "numeric" + m, "numeric" + m, false);
+            case "boolean", "bool" -> new DeclaredType(name, "boolean", "boolean", false);
+            case "text" -> new DeclaredType(name, "text", "text", false);
+            case "varchar", "character varying" -> new DeclaredType(name, "varchar" + m, "character varying" + m, false);
+            case "timestamp", "timestamp without time zone" -> new DeclaredType(name, "timestamp",
                     "timestamp without time zone", false);
-            case "timestamptz", "timestamp with time zone" -> new ColumnType(name, "timestamptz",
+            case "timestamptz", "timestamp with time zone" -> new DeclaredType(name, "timestamptz",
                     "timestamp with time zone", false);
-            case "date" -> new ColumnType(name, "date", "date", false);
-            case "time", "time without time zone" -> new ColumnType(name, "time", "time without time zone", false);
-            case "interval" -> new ColumnType(name, "interval", "interval", false);
-            case "uuid" -> new ColumnType(name, "uuid", "uuid", false);
-            case "json" -> new ColumnType(name, "json", "json", false);
-            case "jsonb" -> new ColumnType(name, "jsonb", "jsonb", false);
-            case "bytea" -> new ColumnType(name, "bytea", "bytea", false);
+            case "date" -> new DeclaredType(name, "date", "date", false);
+            case "time", "time without time zone" -> new DeclaredType(name, "time", "time without time zone", false);
+            case "interval" -> new DeclaredType(name, "interval", "interval", false);
+            case "uuid" -> new DeclaredType(name, "uuid", "uuid", false);
+            case "json" -> new DeclaredType(name, "json", "json", false);
+            case "jsonb" -> new DeclaredType(name, "jsonb", "jsonb", false);
+            case "bytea" -> new DeclaredType(name, "bytea", "bytea", false);
             // bpchar(n): SQLite's affinity reads it as text (it has CHAR), and TypeNames pads it to n on output
-            case "char", "character", "bpchar" -> new ColumnType(name, "bpchar" + (m.isEmpty() ? "(1)" : m),
+            case "char", "character", "bpchar" -> new DeclaredType(name, "bpchar" + (m.isEmpty() ? "(1)" : m),
                     "character" + (m.isEmpty() ? "(1)" : m), false);
             default -> throw Refusals.of("the " + name + " type", "use one of the types the README's SQLite "
                     + "section lists (integer, bigint, numeric, double precision, boolean, text, varchar(n), "
@@ -411,7 +410,7 @@ final class SchemaTranslator {
         };
     }
 
-    private static ColumnType floatType(String modifier) {
+    private static DeclaredType floatType(String modifier) {
         int precision = 53;
         if (modifier != null) {
             try {
@@ -420,8 +419,8 @@ final class SchemaTranslator {
                 throw new ProxyException(SqlState.SYNTAX_ERROR, "invalid float precision " + modifier);
             }
         }
-        return precision <= 24 ? new ColumnType("float", "float4", "real", false)
-                : new ColumnType("float", "float8", "double precision", false);
+        return precision <= 24 ? new DeclaredType("float", "float4", "real", false)
+                : new DeclaredType("float", "float8", "double precision", false);
     }
 
     /** ALWAYS or BY DEFAULT for {@code GENERATED ... AS IDENTITY}; null for a generated (computed) column. */
@@ -716,24 +715,15 @@ final class SchemaTranslator {
         }
         String definition = catalog.tableSql(table);
         List<Token> t = SqlLexer.tokenize(definition);
-        int open = -1;
-        for (int i = 0; i < t.size(); i++) {
-            if (t.get(i).type() == TokenType.LEFT_PAREN) {
-                open = i;
-                break;
-            }
+        int open = 0;
+        while (open < t.size() && t.get(open).type() != TokenType.LEFT_PAREN) {
+            open++;
         }
-        int depth = 0;
-        int close = -1;
-        for (int i = open; i < t.size(); i++) {
-            if (t.get(i).type() == TokenType.LEFT_PAREN) {
-                depth++;
-            } else if (t.get(i).type() == TokenType.RIGHT_PAREN && --depth == 0) {
-                close = i;
-                break;
-            }
+        int close = open < t.size() ? Operands.matchGroups(t)[open] : -1;
+        if (close >= 0 && t.get(close).type() != TokenType.RIGHT_PAREN) {
+            close = -1;
         }
-        if (open < 0 || close < 0) {
+        if (close < 0) {
             throw new IllegalStateException("cannot read the definition of " + table + ": " + definition);
         }
         String staging = "tandem_rebuild_" + table;
@@ -749,14 +739,10 @@ final class SchemaTranslator {
 
     /** The end (exclusive) of the ALTER TABLE action at {@code from}: the next comma at its level, or the end. */
     private int actionEnd(int from) {
-        int depth = 0;
         for (int i = from; i < tokens.size(); i++) {
-            TokenType type = tokens.get(i).type();
-            if (type == TokenType.LEFT_PAREN) {
-                depth++;
-            } else if (type == TokenType.RIGHT_PAREN) {
-                depth--;
-            } else if (type == TokenType.COMMA && depth == 0) {
+            if (tokens.get(i).type() == TokenType.LEFT_PAREN) {
+                i = match[i];
+            } else if (tokens.get(i).type() == TokenType.COMMA) {
                 return i;
             }
         }
@@ -774,7 +760,7 @@ final class SchemaTranslator {
         boolean ifExists = acceptAll("if", "exists");
         List<String> names = new ArrayList<>();
         do {
-            names.add(what.equals("TABLE") ? qualifiedName(false) : indexName());
+            names.add(qualifiedName(false));
         } while (acceptType(TokenType.COMMA));
         if (!accept("cascade")) {
             accept("restrict");
@@ -838,9 +824,6 @@ final class SchemaTranslator {
         return ordered;
     }
 
-    private String indexName() {
-        return qualifiedName(false);
-    }
 
     // ---- CREATE INDEX ----
 
@@ -869,7 +852,9 @@ final class SchemaTranslator {
         List<String> parts = new ArrayList<>();
         int start = p + 1;
         for (int i = start; i <= close; i++) {
-            if (i == close || tokens.get(i).type() == TokenType.COMMA && depth(start, i) == 0) {
+            if (i < close && tokens.get(i).type() == TokenType.LEFT_PAREN) {
+                i = match[i];
+            } else if (i == close || tokens.get(i).type() == TokenType.COMMA) {
                 parts.add(indexElement(start, i, columns));
                 start = i + 1;
             }
@@ -1125,44 +1110,20 @@ final class SchemaTranslator {
 
     /** The index of the parenthesis that closes the one at {@code open}. */
     private int closing(int open) {
-        int depth = 0;
-        for (int i = open; i < tokens.size(); i++) {
-            TokenType type = tokens.get(i).type();
-            if (type == TokenType.LEFT_PAREN) {
-                depth++;
-            } else if (type == TokenType.RIGHT_PAREN && --depth == 0) {
-                return i;
-            }
+        int close = match[open];
+        if (tokens.get(close).type() != TokenType.RIGHT_PAREN) {
+            throw new ProxyException(SqlState.SYNTAX_ERROR, "syntax error at end of input");
         }
-        throw new ProxyException(SqlState.SYNTAX_ERROR, "syntax error at end of input");
-    }
-
-    private int depth(int from, int to) {
-        int depth = 0;
-        for (int i = from; i < to; i++) {
-            TokenType type = tokens.get(i).type();
-            if (type == TokenType.LEFT_PAREN) {
-                depth++;
-            } else if (type == TokenType.RIGHT_PAREN) {
-                depth--;
-            }
-        }
-        return depth;
+        return close;
     }
 
     /** The end (exclusive) of the table element starting at {@code from}: the next comma or closing parenthesis at its level. */
     private int elementEnd(int from) {
-        int depth = 0;
         for (int i = from; i < tokens.size(); i++) {
             TokenType type = tokens.get(i).type();
             if (type == TokenType.LEFT_PAREN) {
-                depth++;
-            } else if (type == TokenType.RIGHT_PAREN) {
-                if (depth == 0) {
-                    return i;
-                }
-                depth--;
-            } else if (type == TokenType.COMMA && depth == 0) {
+                i = match[i];
+            } else if (type == TokenType.RIGHT_PAREN || type == TokenType.COMMA) {
                 return i;
             }
         }

@@ -316,8 +316,8 @@ public final class EmulatedBackend implements Backend {
     private void handle(FrontendMessage message, List<FrontendMessage> batch) {
         if (copying != null && !(message instanceof CopyData || message instanceof CopyDone
                 || message instanceof CopyFail || message instanceof Flush || message instanceof Sync)) {
-            copyFailed(new ProxyException(SqlState.PROTOCOL_VIOLATION, "unexpected message type 0x"
-                    + Integer.toHexString(message.getClass().getSimpleName().charAt(0)) + " during COPY from stdin"));
+            copyFailed(new ProxyException(SqlState.PROTOCOL_VIOLATION, "unexpected " + message.getClass().getSimpleName()
+                    + " message during COPY from stdin"));
         }
         if (message instanceof Query query) {
             simpleQuery(query);
